@@ -1,0 +1,199 @@
+"""The `dskg` command: each command parses options, makes one library call and renders it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from . import graph as graph_mod
+from . import publish, queries, results
+from .errors import DskgError, UsageError
+
+app = typer.Typer(
+    help="dskg: the knowledge graph of digital services trade (advantages, barriers, countermeasures, literature).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=False)
+if not out.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
+    out.width = 200
+err = Console(stderr=True)
+
+DataOption = Annotated[
+    Optional[Path],
+    typer.Option("--data", help="Folder of curated YAML to build from (default: the data shipped with dskg).", show_default=False),
+]
+EngineOption = Annotated[str, typer.Option("--engine", help="OWL-RL engine: owlrl or reasonable.")]
+
+
+def _fail(exc: DskgError) -> None:
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def _build(data: Path | None, engine: str = "owlrl", reason: bool = True) -> graph_mod.KnowledgeGraph:
+    with err.status("building the graph...", spinner="dots"):
+        return graph_mod.build(data, reason=reason, engine=engine)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"dskg {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """dskg: the knowledge graph of digital services trade.
+
+    Example: dskg query countermeasures-by-barrier
+    """
+
+
+@app.command()
+def build(data: DataOption = None, engine: EngineOption = "owlrl") -> None:
+    """Build the graph from the curated data, check it and reason over it; print what it holds.
+
+    Exit 0 when the data holds together, 1 with every problem (file:line, field, fix) when not.
+
+    Example: dskg build --data ./data
+    """
+    try:
+        kg = _build(data, engine)
+        st = queries.stats(kg)
+    except DskgError as exc:
+        _fail(exc)
+    out.print(f"built: {st.triples['asserted']} asserted, {st.triples['inferred']} inferred, {st.triples['ontology']} ontology triples")
+
+
+@app.command()
+def stats(data: DataOption = None, engine: EngineOption = "owlrl") -> None:
+    """Entities per class, qualified links by kind and basis, and triple counts.
+
+    Example: dskg stats
+    """
+    try:
+        st = queries.stats(_build(data, engine))
+    except DskgError as exc:
+        _fail(exc)
+    table = Table(title="entities")
+    table.add_column("class")
+    table.add_column("count", justify="right")
+    for name, count in st.entities.items():
+        table.add_row(name, str(count))
+    out.print(table)
+    table = Table(title="qualified links")
+    for col in ("kind", "basis"):
+        table.add_column(col)
+    table.add_column("count", justify="right")
+    for (kind, basis), count in st.links.items():
+        table.add_row(kind, basis, str(count))
+    out.print(table)
+    table = Table(title="triples")
+    table.add_column("graph")
+    table.add_column("count", justify="right")
+    for name, count in st.triples.items():
+        table.add_row(name, str(count))
+    out.print(table)
+
+
+@app.command()
+def export(
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
+    fmt: Annotated[str, typer.Option("-f", "--format", help="turtle, nt, jsonld, xml or trig (TriG keeps the named graphs).")] = "turtle",
+    inferred: Annotated[bool, typer.Option("--inferred", help="Include the OWL-RL inferred triples.")] = False,
+    no_ontology: Annotated[bool, typer.Option("--no-ontology", help="Leave out the ontology's triples.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Export the graph as RDF for Protégé, GraphDB, Jena or Oxigraph (asserted triples by default).
+
+    Example: dskg export -f turtle -o dskg.ttl
+    """
+    try:
+        if fmt not in publish.FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(publish.FORMATS)}")
+        kg = _build(data, reason=inferred)
+        if output is None:
+            sys.stdout.buffer.write(publish.serialize(kg, fmt, inferred=inferred, include_ontology=not no_ontology))
+        else:
+            publish.export(kg, output, fmt, inferred=inferred, include_ontology=not no_ontology)
+            err.print(f"wrote {output}")
+    except DskgError as exc:
+        _fail(exc)
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"parameter {pair!r} is not key=value, e.g. -p barrier=bar-legal-framework")
+        params[key.strip()] = value
+    return params
+
+
+def _print_result(result, fmt: str, lang: str | None) -> None:
+    if fmt == "table" and result.type == "SELECT":
+        names = results.columns_for([str(v) for v in result.vars], lang)
+        index = {str(v): i for i, v in enumerate(result.vars)}
+        table = Table(show_lines=True)
+        for name in names:
+            table.add_column(name, overflow="fold")
+        for row in result:
+            table.add_row(*("" if row[index[n]] is None else str(row[index[n]]) for n in names))
+        out.print(table)
+        err.print(f"{len(result)} rows")
+    else:
+        sys.stdout.write(results.render(result, fmt, lang))
+
+
+@app.command()
+def query(
+    name: Annotated[Optional[str], typer.Argument(help="Name of a canned query (see --list).")] = None,
+    param: Annotated[list[str], typer.Option("-p", "--param", help="Parameter as key=value; repeatable.")] = [],
+    fmt: Annotated[str, typer.Option("--format", help="table, md, json, csv or tsv.")] = "table",
+    lang: Annotated[str, typer.Option("--lang", help="Label language for tables: zh or en.")] = "en",
+    list_: Annotated[bool, typer.Option("--list", help="List the canned queries and their parameters.")] = False,
+    data: DataOption = None,
+    engine: EngineOption = "owlrl",
+) -> None:
+    """Run a canned query on the graph (asserted + inferred triples).
+
+    Example: dskg query countermeasures-by-barrier -p basis=explicit --format csv
+    """
+    try:
+        if fmt not in results.FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(results.FORMATS)}")
+        if lang not in ("zh", "en"):
+            raise UsageError(f"unknown language {lang!r}; use zh or en")
+        if list_:
+            table = Table()
+            for col in ("name", "title", "parameters"):
+                table.add_column(col, overflow="fold")
+            for q in queries.catalogue().values():
+                params = ", ".join(f"{p.name} ({p.type}, e.g. {p.example})" for p in q.header.params)
+                table.add_row(q.name, q.title(lang), params)
+            out.print(table)
+            return
+        if name is None:
+            raise UsageError("give a query name, e.g. dskg query countermeasures-by-barrier (see dskg query --list)")
+        canned = queries.get_query(name)
+        params = _parse_params(param)
+        kg = _build(data, engine)
+        result = queries.run_sparql(canned.text, kg, queries.bindings_for(canned, params, kg))
+    except DskgError as exc:
+        _fail(exc)
+    _print_result(result, fmt, lang)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,503 @@
+"""Turns typed records into RDF triples, after checking that they hold together.
+
+Checks: ids unique across all files, every reference points at a record of the right kind,
+every section exists in its source, every quote and verbatim label is found in the source's
+shipped text. Every problem is reported with file, line, entity, field and fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV
+
+from . import sourcetext
+from .errors import ProblemList
+from .sources import (
+    Actor,
+    Advantage,
+    Barrier,
+    Case,
+    Claim,
+    Countermeasure,
+    Document,
+    DSTRIArea,
+    Entity,
+    Link,
+    Record,
+    Records,
+    Sector,
+    Statistic,
+    Theme,
+    Work,
+)
+from .vocab import BIBO, CITO, DSKG, FABIO, ID
+
+PROJECT = ID["dskg-project"]
+"""The agent behind editorial links (this project's own mappings)."""
+
+PREFIXES = {
+    "dskg": DSKG._NS,
+    "id": ID,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "foaf": FOAF,
+    "cito": CITO,
+    "fabio": FABIO,
+    "bibo": BIBO,
+    "owl": OWL,
+    "rdfs": RDFS,
+    "xsd": XSD,
+}
+
+LINKS: dict[str, tuple[URIRef, URIRef, tuple[str, ...], tuple[str, ...]]] = {
+    # yaml name: (direct property, qualified class, subject kinds, target kinds)
+    "addresses": (DSKG.addresses, DSKG.Addressing, ("countermeasures",), ("barriers",)),
+    "builds-on": (DSKG.buildsOn, DSKG.BuildingOn, ("countermeasures",), ("advantages",)),
+    "illustrates": (DSKG.illustrates, DSKG.Illustration, ("cases", "documents", "statistics"), ("advantages", "barriers", "countermeasures")),
+    "evidences": (DSKG.evidences, DSKG.Evidencing, ("statistics", "cases", "documents"), ("advantages", "barriers", "countermeasures")),
+    "is-about": (DSKG.isAbout, DSKG.Aboutness, ("claims",), ("advantages", "barriers", "countermeasures", "sectors", "themes")),
+    "falls-under": (DSKG.fallsUnder, DSKG.AreaMapping, ("barriers",), ("areas",)),
+}
+
+CLASS_OF_KIND = {
+    "advantages": DSKG.Advantage,
+    "countermeasures": DSKG.Countermeasure,
+    "themes": DSKG.Theme,
+    "sectors": DSKG.ServiceSector,
+    "areas": DSKG.DSTRIArea,
+    "statistics": DSKG.Statistic,
+}
+BARRIER_CLASS = {"domestic": DSKG.DomesticBarrier, "international": DSKG.InternationalBarrier}
+ACTOR_CLASS = {
+    "country": DSKG.Country,
+    "region": DSKG.Region,
+    "country-group": DSKG.CountryGroup,
+    "organisation": DSKG.Organisation,
+    "person": DSKG.Person,
+}
+DOCUMENT_CLASS = {
+    "law": DSKG.Law,
+    "plan": DSKG.Plan,
+    "report": DSKG.Report,
+    "executive-action": DSKG.ExecutiveAction,
+    "speech": DSKG.Speech,
+    "policy-document": DSKG.PolicyDocument,
+    "statistical-release": DSKG.StatisticalRelease,
+}
+CASE_CLASS = {"company": DSKG.Company, "product": DSKG.Product, "event": DSKG.Event}
+VERBATIM_LABEL_KINDS = ("advantages", "barriers", "countermeasures", "cases", "documents", "actors", "sectors", "areas")
+
+
+def iri(record_id: str) -> URIRef:
+    return ID[record_id]
+
+
+def section_iri(work_id: str, number: str) -> URIRef:
+    return ID[f"{work_id}/section/{number}"]
+
+
+def link_iri(source: str, subject: str, prop: str, target: str) -> URIRef:
+    return ID[f"link/{source}/{subject}/{prop}/{target}"]
+
+
+def _date_literal(value: dt.date | str) -> Literal:
+    if isinstance(value, dt.date):
+        return Literal(value.isoformat(), datatype=XSD.date)
+    if value.startswith("--"):
+        return Literal(value, datatype=XSD.gMonthDay)
+    return Literal(value, datatype={4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(value)])
+
+
+class _Index:
+    """Every id of the data with the kind and record that owns it, for reference checks."""
+
+    def __init__(self, records: Records, problems: ProblemList):
+        self.kind: dict[str, str] = {}
+        self.record: dict[str, Record] = {}
+        self.problems = problems
+        for kind, items in records.by_kind.items():
+            for rec in items:
+                self._add(rec.id, kind, rec)
+                if isinstance(rec, Work):
+                    for claim in rec.claims:
+                        self._add(claim.id, "claims", claim)
+        for scheme in records.schemes:
+            self._add(scheme.id, "schemes", scheme)
+
+    def _add(self, rid: str, kind: str, rec: Record) -> None:
+        if rid in self.record:
+            first = self.record[rid]
+            self.problems.add(rec.file, rec.line_of("id"), rid, "id", f"duplicate id: already used at {first.file}:{first.line_of('id')}", "give one of the two records another id")
+            return
+        self.kind[rid] = kind
+        self.record[rid] = rec
+
+    def check(self, owner: Record, owner_id: str, field: str, rid: str | None, kinds: Iterable[str]) -> bool:
+        """True if `rid` exists and is of one of `kinds`; otherwise record a problem."""
+        if rid is None:
+            return False
+        kinds = tuple(kinds)
+        if rid not in self.kind:
+            self.problems.add(owner.file, owner.line_of(field), owner_id, field, f"unknown id {rid!r}", f"use the id of an existing record of kind {' or '.join(kinds)}, or add that record")
+            return False
+        if self.kind[rid] not in kinds:
+            self.problems.add(owner.file, owner.line_of(field), owner_id, field, f"{rid!r} is a {self.kind[rid][:-1]}, not a {' or '.join(k[:-1] for k in kinds)}", "point this field at a record of the right kind")
+            return False
+        return True
+
+
+class _Builder:
+    """Writes the triples of all records into one graph, collecting problems on the way."""
+
+    def __init__(self, records: Records, ontology: Graph, problems: ProblemList):
+        self.records = records
+        self.ontology = ontology
+        self.problems = problems
+        self.index = _Index(records, problems)
+        self.graph = Graph()
+        for prefix, ns in PREFIXES.items():
+            self.graph.bind(prefix, ns)
+        self.works = {w.id: w for w in records.works}
+
+    # -- checks -------------------------------------------------------------------------------
+    def source_text(self, source: str | None) -> Path | None:
+        work = self.works.get(source or "")
+        if work is None or work.text_file is None or self.records.data_dir is None:
+            return None
+        return self.records.data_dir / work.text_file
+
+    def check_source_and_section(self, rec: Record, rid: str, source: str | None, section: str | None) -> None:
+        if source is None:
+            self.problems.add(rec.file, rec.line, rid, "source", "no source work", "add `source: <work id>` to the record or at the top of the file")
+            return
+        if not self.index.check(rec, rid, "source", source, ("works",)):
+            return
+        work = self.works[source]
+        if section is not None and work.sections and section not in {s.number for s in work.sections}:
+            known = ", ".join(s.number for s in work.sections)
+            self.problems.add(rec.file, rec.line_of("section"), rid, "section", f"section {section!r} is not a section of {source}", f"use one of: {known}")
+
+    def check_verbatim(self, rec: Record, rid: str, field: str, source: str | None, texts: Iterable[str]) -> None:
+        path = self.source_text(source)
+        if path is None:
+            return
+        for text in texts:
+            if text and not sourcetext.contains(path, text):
+                self.problems.add(rec.file, rec.line_of(field), rid, field, f"not found verbatim in {path.name}: {text[:40]!r}", "copy the passage exactly from the source text (whitespace and running headers are ignored)")
+
+    # -- triples ------------------------------------------------------------------------------
+    def add(self, s: URIRef, p: URIRef, o) -> None:
+        if o is not None:
+            self.graph.add((s, p, o))
+
+    def text(self, s: URIRef, p: URIRef, value: str | None, lang: str) -> None:
+        if value:
+            self.graph.add((s, p, Literal(value.strip(), lang=lang)))
+
+    def provenance(self, node: URIRef, source: str | None, section: str | None, quotes: Iterable[str]) -> None:
+        if source:
+            self.add(node, DSKG.statedIn, iri(source))
+            if section:
+                self.add(node, DSKG.inSection, section_iri(source, section))
+        for quote in quotes:
+            self.text(node, DSKG.quote, quote, "zh")
+
+    def entity(self, kind: str, rec: Entity, cls: URIRef) -> URIRef:
+        node = iri(rec.id)
+        self.add(node, RDF.type, cls)
+        self.text(node, RDFS.label, rec.label_zh, "zh")
+        self.text(node, RDFS.label, rec.label_en, "en")
+        for alt in rec.alt_labels_zh:
+            self.text(node, SKOS.altLabel, alt, "zh")
+        for alt in rec.alt_labels_en:
+            self.text(node, SKOS.altLabel, alt, "en")
+        self.text(node, DCTERMS.description, rec.description_en, "en")
+        self.text(node, DCTERMS.description, rec.description_zh, "zh")
+        self.check_source_and_section(rec, rec.id, rec.source, rec.section)
+        self.check_verbatim(rec, rec.id, "quotes", rec.source, rec.quotes)
+        if kind in VERBATIM_LABEL_KINDS and rec.label_zh_verbatim:
+            self.check_verbatim(rec, rec.id, "label_zh", rec.source, [rec.label_zh])
+        if not rec.label_zh_verbatim:
+            self.add(node, DSKG.labelVerbatim, Literal(False))
+        self.provenance(node, rec.source, rec.section, rec.quotes)
+        self.links(kind, rec, rec.id, rec.source, rec.links)
+        return node
+
+    def links(self, kind: str, owner: Record, owner_id: str, source: str | None, links: list[Link]) -> None:
+        for link in links:
+            direct, cls, subject_kinds, target_kinds = LINKS[link.property]
+            if kind not in subject_kinds:
+                self.problems.add(link.file, link.line_of("property"), owner_id, "property", f"a {kind[:-1]} cannot have a `{link.property}` link", f"`{link.property}` goes from {' or '.join(k[:-1] for k in subject_kinds)}")
+                continue
+            if not self.index.check(link, owner_id, "target", link.target, target_kinds):
+                continue
+            self.check_verbatim(link, owner_id, "quotes", source, link.quotes)
+            if source and link.section:
+                self.check_source_and_section(link, owner_id, source, link.section)
+            subject, target = iri(owner_id), iri(link.target)
+            node = link_iri(source or "dskg-project", owner_id, link.property, link.target)
+            self.add(subject, direct, target)
+            self.add(node, RDF.type, cls)
+            self.add(subject, DSKG.hasQualifiedLink, node)
+            self.add(node, DSKG.linkSubject, subject)
+            self.add(node, DSKG.linkTarget, target)
+            self.add(node, DSKG.basis, DSKG[link.basis])
+            self.text(node, DSKG.rationale, link.rationale_en, "en")
+            if link.basis == "editorial":
+                self.add(node, PROV.wasAttributedTo, PROJECT)
+                if source and link.section:
+                    self.add(node, DSKG.inSection, section_iri(source, link.section))
+                for quote in link.quotes:
+                    self.text(node, DSKG.quote, quote, "zh")
+            else:
+                self.provenance(node, source, link.section, link.quotes)
+
+    # -- kinds --------------------------------------------------------------------------------
+    def build(self) -> Graph:
+        g = self.graph
+        self.add(PROJECT, RDF.type, PROV.Agent)
+        self.add(PROJECT, RDF.type, FOAF.Project)
+        self.text(PROJECT, RDFS.label, "dskg project", "en")
+        self.text(PROJECT, RDFS.label, "dskg 项目", "zh")
+        for work in self.records.works:
+            self.work(work)
+        for rec in self.records.advantages:
+            self.entity("advantages", rec, DSKG.Advantage)
+        for rec in self.records.barriers:
+            node = self.entity("barriers", rec, BARRIER_CLASS[rec.level])
+            self.add(node, DSKG.level, Literal(rec.level))
+        for rec in self.records.countermeasures:
+            self.entity("countermeasures", rec, DSKG.Countermeasure)
+        for rec in self.records.themes:
+            self.theme(rec)
+        for rec in self.records.sectors:
+            node = self.entity("sectors", rec, DSKG.ServiceSector)
+            self.concept(node, rec, ID["sectors"])
+            if self.index.check(rec, rec.id, "broader", rec.broader, ("sectors",)):
+                self.add(node, SKOS.broader, iri(rec.broader))
+        for scheme in self.records.schemes:
+            node = iri(scheme.id)
+            self.add(node, RDF.type, SKOS.ConceptScheme)
+            self.text(node, RDFS.label, scheme.label_zh, "zh")
+            self.text(node, RDFS.label, scheme.label_en, "en")
+            self.text(node, SKOS.prefLabel, scheme.label_zh, "zh")
+            self.text(node, SKOS.prefLabel, scheme.label_en, "en")
+            self.text(node, DCTERMS.description, scheme.description_en, "en")
+        for rec in self.records.areas:
+            node = self.entity("areas", rec, DSKG.DSTRIArea)
+            self.concept(node, rec, ID["dstri"])
+            self.add(ID["dstri"], SKOS.hasTopConcept, node)
+        for rec in self.records.actors:
+            self.entity("actors", rec, ACTOR_CLASS[rec.kind])
+        for rec in self.records.documents:
+            self.document(rec)
+        for rec in self.records.cases:
+            self.case(rec)
+        for rec in self.records.statistics:
+            self.statistic(rec)
+        if self.records.sectors:
+            self.add(ID["sectors"], RDF.type, SKOS.ConceptScheme)
+            self.text(ID["sectors"], RDFS.label, "Service sectors", "en")
+            self.text(ID["sectors"], RDFS.label, "服务领域", "zh")
+        return g
+
+    def concept(self, node: URIRef, rec: Entity, scheme: URIRef) -> None:
+        self.add(node, SKOS.inScheme, scheme)
+        self.text(node, SKOS.prefLabel, rec.label_zh, "zh")
+        self.text(node, SKOS.prefLabel, rec.label_en, "en")
+
+    def theme(self, rec: Theme) -> None:
+        node = self.entity("themes", rec, DSKG.Theme)
+        scheme = ID[f"{rec.source}/themes"]
+        self.concept(node, rec, scheme)
+        self.add(scheme, RDF.type, SKOS.ConceptScheme)
+        self.add(scheme, SKOS.hasTopConcept, node)
+        self.text(scheme, RDFS.label, f"Literature-review themes of {rec.source}", "en")
+        self.text(scheme, RDFS.label, f"{rec.source} 文献综述主题", "zh")
+        self.text(node, SKOS.definition, rec.definition_zh, "zh")
+        self.text(node, SKOS.definition, rec.definition_en, "en")
+        self.text(node, DSKG.critique, rec.critique_zh, "zh")
+        self.text(node, DSKG.critique, rec.critique_en, "en")
+        if rec.number is not None:
+            self.add(node, DSKG.themeNumber, Literal(rec.number))
+        self.check_verbatim(rec, rec.id, "definition_zh", rec.source, [rec.definition_zh or ""])
+        self.check_verbatim(rec, rec.id, "critique_zh", rec.source, [rec.critique_zh or ""])
+
+    def document(self, rec: Document) -> None:
+        node = self.entity("documents", rec, DOCUMENT_CLASS[rec.kind])
+        self.text(node, DCTERMS.title, rec.title_zh, "zh")
+        self.text(node, DCTERMS.title, rec.title_en, "en")
+        if rec.title_zh:
+            self.check_verbatim(rec, rec.id, "title_zh", rec.source, [rec.title_zh])
+        if rec.date is not None:
+            self.add(node, DCTERMS.date, _date_literal(rec.date))
+        self.text(node, DSKG.dateText, rec.date_text, "zh")
+        self.check_verbatim(rec, rec.id, "date_text", rec.source, [rec.date_text or ""])
+        if self.index.check(rec, rec.id, "issuer", rec.issuer, ("actors",)):
+            self.add(node, DSKG.issuedBy, iri(rec.issuer))
+
+    def case(self, rec: Case) -> None:
+        node = self.entity("cases", rec, CASE_CLASS[rec.kind])
+        if rec.date is not None:
+            self.add(node, DCTERMS.date, _date_literal(rec.date))
+        self.text(node, DSKG.dateText, rec.date_text, "zh")
+        self.check_verbatim(rec, rec.id, "date_text", rec.source, [rec.date_text or ""])
+        for actor in rec.actors:
+            if self.index.check(rec, rec.id, "actors", actor, ("actors", "cases")):
+                self.add(node, DSKG.involves, iri(actor))
+        if self.index.check(rec, rec.id, "part_of", rec.part_of, ("cases",)):
+            self.add(node, DSKG.partOf, iri(rec.part_of))
+
+    def statistic(self, rec: Statistic) -> None:
+        node = iri(rec.id)
+        self.add(node, RDF.type, DSKG.Statistic)
+        self.text(node, RDFS.label, f"{rec.measure_zh}：{rec.value_text}", "zh")
+        self.text(node, RDFS.label, rec.measure_en, "en")
+        self.text(node, DSKG.measure, rec.measure_zh, "zh")
+        self.text(node, DSKG.measure, rec.measure_en, "en")
+        self.add(node, DSKG.value, Literal(Decimal(str(rec.value)), datatype=XSD.decimal))
+        self.text(node, DSKG.valueText, rec.value_text, "zh")
+        self.add(node, DSKG.comparator, Literal(rec.comparator))
+        self.add(node, DSKG.unit, Literal(rec.unit))
+        self.add(node, DSKG.magnitude, Literal(Decimal(rec.magnitude), datatype=XSD.decimal))
+        if rec.currency:
+            self.add(node, DSKG.currency, Literal(rec.currency))
+        if rec.period:
+            self.add(node, DSKG.period, Literal(rec.period))
+        if rec.flow:
+            self.add(node, DSKG.flow, Literal(rec.flow))
+        self.text(node, DCTERMS.description, rec.description_en, "en")
+        self.text(node, DSKG.sourceText, rec.source_text_zh, "zh")
+        if self.index.check(rec, rec.id, "scope", rec.scope, ("actors",)):
+            self.add(node, DSKG.scope, iri(rec.scope))
+        if self.index.check(rec, rec.id, "sector", rec.sector, ("sectors",)):
+            self.add(node, DSKG.sector, iri(rec.sector))
+        if self.index.check(rec, rec.id, "statistic_source", rec.statistic_source, ("documents", "works")):
+            self.add(node, DSKG.statisticSource, iri(rec.statistic_source))
+        self.check_source_and_section(rec, rec.id, rec.source, rec.section)
+        self.check_verbatim(rec, rec.id, "quotes", rec.source, rec.quotes)
+        for field in ("value_text", "source_text_zh"):
+            self.check_verbatim(rec, rec.id, field, rec.source, [getattr(rec, field) or ""])
+        self.provenance(node, rec.source, rec.section, rec.quotes)
+        self.links("statistics", rec, rec.id, rec.source, rec.links)
+
+    def work(self, rec: Work) -> None:
+        node = iri(rec.id)
+        self.add(node, RDF.type, DSKG.Work)
+        if rec.type == "journal-article":
+            self.add(node, RDF.type, FABIO.JournalArticle)
+        ref = f" [{rec.ref_number}]" if rec.ref_number is not None else ""
+        if rec.title_zh or rec.title_en or rec.title:
+            self.text(node, RDFS.label, rec.title_zh, "zh")
+            self.text(node, RDFS.label, rec.title_en or rec.title, "en")
+        else:
+            self.text(node, RDFS.label, f"{rec.authors_text}{ref}，{rec.year}", "zh")
+            self.text(node, RDFS.label, f"{rec.authors_text}{ref}, {rec.year}", "en")
+            self.add(node, DSKG.knownOnlyByCitation, Literal(rec.doi is None))
+        self.text(node, DCTERMS.title, rec.title_zh, "zh")
+        self.text(node, DCTERMS.title, rec.title_en, "en")
+        if rec.title:
+            self.add(node, DCTERMS.title, Literal(rec.title))
+        self.add(node, DSKG.authorsText, Literal(rec.authors_text))
+        for name in [*rec.authors, *rec.authors_alt]:
+            self.add(node, DSKG.authorName, Literal(name))
+        for name_zh, name_en in zip(rec.authors, rec.authors_en):
+            person = ID[f"author/{'-'.join(name_en.lower().split())}"]
+            self.add(node, DCTERMS.creator, person)
+            self.add(person, RDF.type, DSKG.Person)
+            self.text(person, RDFS.label, name_zh, "zh")
+            self.text(person, RDFS.label, name_en, "en")
+            self.add(person, FOAF.name, Literal(name_zh, lang="zh"))
+            self.add(person, FOAF.name, Literal(name_en, lang="en"))
+        self.add(node, DSKG.etAl, Literal(rec.et_al))
+        self.add(node, FABIO.hasPublicationYear, Literal(str(rec.year), datatype=XSD.gYear))
+        if rec.ref_number is not None:
+            self.add(node, DSKG.refNumber, Literal(rec.ref_number))
+        if rec.language:
+            self.add(node, DCTERMS.language if rec.is_source else DSKG.citationLanguage, Literal(rec.language))
+        self.text(node, DSKG.journalTitle, rec.journal_zh, "zh")
+        self.text(node, DSKG.journalTitle, rec.journal_en, "en")
+        if rec.publisher:
+            self.add(node, DSKG.publisherName, Literal(rec.publisher))
+        for prop, value in ((BIBO.volume, rec.volume), (BIBO.issue, rec.issue), (BIBO.doi, rec.doi), (DSKG.textFile, rec.text_file)):
+            if value:
+                self.add(node, prop, Literal(value))
+        for page in rec.pages_seen:
+            self.add(node, DSKG.pagesSeen, Literal(page))
+        if rec.license:
+            self.add(node, DCTERMS.license, URIRef(rec.license))
+        if rec.text_file and self.records.data_dir is not None and not (self.records.data_dir / rec.text_file).is_file():
+            self.problems.add(rec.file, rec.line_of("text_file"), rec.id, "text_file", f"no file {rec.text_file} in the data folder", "put the work's text there or correct the path")
+        for section in rec.sections:
+            sec = section_iri(rec.id, section.number)
+            self.add(sec, RDF.type, DSKG.Section)
+            self.add(sec, DSKG.sectionNumber, Literal(section.number))
+            self.add(sec, DSKG.sectionOf, node)
+            self.add(node, DSKG.hasSection, sec)
+            label = "" if section.number == "abstract" else f"{section.number} "
+            self.text(sec, RDFS.label, f"{label}{section.title_zh}", "zh")
+            self.text(sec, RDFS.label, f"{label}{section.title_en}", "en")
+        for theme in rec.themes:
+            if self.index.check(rec, rec.id, "theme", theme, ("themes",)):
+                self.add(node, DSKG.hasTheme, iri(theme))
+        if self.index.check(rec, rec.id, "cited_via", rec.cited_via, ("works",)):
+            self.add(node, DSKG.citedVia, iri(rec.cited_via))
+        if rec.citations or rec.claims:
+            if rec.source is None or rec.source == rec.id:
+                self.problems.add(rec.file, rec.line, rec.id, "source", "citations and claims need the citing work", "add `source: <citing work id>`")
+                return
+            self.index.check(rec, rec.id, "source", rec.source, ("works",))
+        for number, citation in enumerate(rec.citations, start=1):
+            self.citation(rec, number, citation)
+        for claim in rec.claims:
+            self.claim(rec, claim)
+
+    def citation(self, rec: Work, number: int, citation) -> None:
+        citing, cited = iri(rec.source), iri(rec.id)
+        intent = CITO[citation.intent]
+        if (intent, RDF.type, OWL.ObjectProperty) not in self.ontology:
+            self.problems.add(citation.file, citation.line_of("intent"), rec.id, "intent", f"{citation.intent!r} is not a CiTO citation property declared in the ontology", "use e.g. citesForInformation, citesAsEvidence, usesConclusionsFrom")
+            return
+        self.add(citing, intent, cited)
+        node = ID[f"citation/{rec.source}/{rec.id}/{number}"]
+        self.add(node, RDF.type, CITO.Citation)
+        self.add(node, CITO.hasCitingEntity, citing)
+        self.add(node, CITO.hasCitedEntity, cited)
+        self.add(node, CITO.hasCitationCharacterization, intent)
+        if citation.section:
+            self.check_source_and_section(citation, rec.id, rec.source, citation.section)
+            self.add(node, DSKG.inSection, section_iri(rec.source, citation.section))
+        for quote in citation.quotes:
+            self.text(node, DSKG.quote, quote, "zh")
+        self.check_verbatim(citation, rec.id, "quotes", rec.source, citation.quotes)
+
+    def claim(self, rec: Work, claim: Claim) -> None:
+        node = iri(claim.id)
+        self.add(node, RDF.type, DSKG.Claim)
+        self.text(node, DSKG.claimText, claim.text_zh, "zh")
+        self.text(node, DSKG.claimText, claim.text_en, "en")
+        self.add(iri(rec.id), DSKG.makesClaim, node)
+        for other in claim.also_made_by:
+            if self.index.check(claim, claim.id, "also_made_by", other, ("works",)):
+                self.add(iri(other), DSKG.makesClaim, node)
+        self.check_source_and_section(claim, claim.id, rec.source, claim.section)
+        self.check_verbatim(claim, claim.id, "text_zh", rec.source, [claim.text_zh])
+        self.provenance(node, rec.source, claim.section, [])
+        self.links("claims", claim, claim.id, rec.source, claim.links)
+
+
+def records_to_graph(records: Records, ontology: Graph) -> Graph:
+    """The data graph of `records`. Raises InvalidDataError listing every problem found.
+
+    `ontology` is consulted for the CiTO citation intents it declares.
+    """
+    problems = ProblemList()
+    graph = _Builder(records, ontology, problems).build()
+    problems.raise_if_any()
+    return graph

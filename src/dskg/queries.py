@@ -1,0 +1,220 @@
+"""The canned query catalogue and running SPARQL (canned or ad hoc) read-only on a graph.
+
+A query file is plain SPARQL that starts with a `#+` YAML header (title, description, params,
+tags). Parameters are bound as SPARQL variables (rdflib initBindings / Oxigraph substitutions),
+never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from typing import Literal as Literal_
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from rdflib import XSD, Literal, URIRef
+from rdflib.query import Result
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from . import resources
+from .errors import UnreadableInputError, UsageError
+from .graph import KnowledgeGraph
+
+class Param(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    type: Literal_["id", "string", "integer", "year"] = "string"
+    var: str | None = None  # the projected variable it binds (default: name)
+    kind: str | None = None
+    choices: list[str] | None = None
+    default: Any = None
+    required: bool = False
+    description: str | None = None
+    example: Any = None
+
+    @property
+    def variable(self) -> str:
+        return self.var or self.name
+
+
+class Header(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: dict[str, str]
+    description: dict[str, str]
+    params: list[Param] = []
+    tags: list[str] = []
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """One query file of the catalogue."""
+
+    name: str
+    path: Path
+    header: Header
+    text: str = field(repr=False)
+
+    def title(self, lang: str = "en") -> str:
+        return self.header.title.get(lang) or self.header.title.get("en", self.name)
+
+
+def parse_query_file(path: Path) -> CannedQuery:
+    """Read a query file and its `#+` header. Raises UnreadableInputError on a malformed header."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableInputError(f"{path}: cannot read the query file ({exc}).") from None
+    header_lines = []
+    for line in text.splitlines():
+        if line.startswith("#+"):
+            header_lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+        elif line.strip():
+            break
+    if not header_lines:
+        raise UnreadableInputError(f"{path}:1: no `#+` header. Fix: start the file with `#+ title:` and `#+ description:` (en and zh).")
+    try:
+        raw = YAML(typ="safe").load("\n".join(header_lines))
+        header = Header.model_validate(raw)
+    except (YAMLError, ValidationError) as exc:
+        raise UnreadableInputError(f"{path}: malformed `#+` header: {exc}. Fix: see queries/README.md for the header fields.") from None
+    return CannedQuery(path.stem, path, header, text)
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, CannedQuery]:
+    """Every canned query shipped with dskg, by name."""
+    return {p.stem: parse_query_file(p) for p in sorted(resources.queries_dir().glob("*.rq"))}
+
+
+def ensure_read_only(sparql: str) -> None:
+    """Refuse SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP...): query commands never write.
+
+    rdflib's update grammar decides: whatever parses as an update request is refused.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        update = parseUpdate(sparql)
+    except (ParseException, Exception):
+        return
+    if update.get("request"):
+        verb = update["request"][0].name
+        raise UsageError(f"refused: this is SPARQL Update ({verb}); dskg's query commands are read-only. Use SELECT, ASK, CONSTRUCT or DESCRIBE.")
+
+
+def _bind(query: CannedQuery, param: Param, value: Any, kg: KnowledgeGraph | None) -> Any:
+    where = f"query {query.name!r}, parameter {param.name!r}"
+    if param.choices is not None and str(value) not in param.choices:
+        raise UsageError(f"{where}: {value!r} is not one of {', '.join(param.choices)}.")
+    if param.type == "id":
+        if kg is not None and param.kind is not None and kg.records is not None:
+            valid = sorted(r.id for r in kg.records.by_kind.get(param.kind, []))
+            if str(value) not in valid:
+                raise UsageError(f"{where}: unknown id {value!r}. Valid ids: {', '.join(valid)}.")
+        return Literal(str(value))
+    if param.type == "integer":
+        try:
+            return Literal(int(value))
+        except (TypeError, ValueError):
+            raise UsageError(f"{where}: {value!r} is not an integer.") from None
+    if param.type == "year":
+        if not re.fullmatch(r"\d{4}", str(value)):
+            raise UsageError(f"{where}: {value!r} is not a year like 2024.")
+        return Literal(str(value), datatype=XSD.gYear)
+    return Literal(str(value))
+
+
+def bindings_for(query: CannedQuery, params: dict[str, Any], kg: KnowledgeGraph | None = None) -> dict[str, Any]:
+    """Typed, checked SPARQL bindings for the user's parameters (defaults applied)."""
+    declared = {p.name: p for p in query.header.params}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        known = ", ".join(declared) or "none"
+        raise UsageError(f"query {query.name!r} has no parameter {', '.join(unknown)}; its parameters: {known}.")
+    bindings: dict[str, Any] = {}
+    for param in query.header.params:
+        value = params.get(param.name, param.default)
+        if value is None:
+            if param.required:
+                raise UsageError(f"query {query.name!r} needs parameter {param.name!r}, e.g. -p {param.name}={param.example}.")
+            continue
+        bindings[param.variable] = _bind(query, param, value, kg)
+    return bindings
+
+
+def run_sparql(sparql: str, kg: KnowledgeGraph, bindings: dict[str, Any] | None = None) -> Result:
+    """Run a read-only SPARQL query over asserted + inferred triples."""
+    ensure_read_only(sparql)
+    try:
+        result = kg.dataset.query(sparql, initBindings=bindings or {})
+        if result.type == "SELECT":
+            result.bindings = list(result.bindings)  # Oxigraph streams; callers read rows twice
+        return result
+    except SyntaxError as exc:
+        raise UsageError(f"SPARQL syntax error: {exc}") from None
+    except Exception as exc:  # Oxigraph raises its own error types for bad queries
+        if type(exc).__module__.startswith(("pyoxigraph", "builtins")):
+            raise UsageError(f"the query failed: {exc}") from None
+        raise
+
+
+def get_query(name: str) -> CannedQuery:
+    queries = catalogue()
+    if name not in queries:
+        raise UsageError(f"no canned query {name!r}. Available: {', '.join(queries)}.")
+    return queries[name]
+
+
+def run_query(name: str, kg: KnowledgeGraph, params: dict[str, Any] | None = None) -> Result:
+    """Run a canned query by name with typed parameters."""
+    query = get_query(name)
+    return run_sparql(query.text, kg, bindings_for(query, params or {}, kg))
+
+
+def rows(result: Result) -> list[dict[str, Any]]:
+    """SELECT results as plain dicts of Python values (None where unbound)."""
+    names = [str(v) for v in result.vars]
+    return [{n: (row[i].toPython() if row[i] is not None else None) for i, n in enumerate(names)} for row in result]
+
+
+_STATS = {
+    "entities": """
+        SELECT ?class (COUNT(DISTINCT ?x) AS ?count) WHERE {
+          VALUES ?class { dskg:Advantage dskg:Barrier dskg:DomesticBarrier dskg:InternationalBarrier
+                          dskg:Countermeasure dskg:Work dskg:Claim dskg:Statistic dskg:Document dskg:Case
+                          dskg:Actor dskg:ServiceSector dskg:Theme dskg:DSTRIArea dskg:Section dskg:QualifiedLink }
+          ?x a ?class } GROUP BY ?class ORDER BY ?class""",
+    "links": """
+        SELECT ?kind ?basis (COUNT(?link) AS ?count) WHERE {
+          ?link a dskg:QualifiedLink ; a ?kind ; dskg:basis ?basis .
+          FILTER(?kind != dskg:QualifiedLink && STRSTARTS(STR(?kind), STR(dskg:)))
+        } GROUP BY ?kind ?basis ORDER BY ?kind ?basis""",
+}
+
+
+@dataclass
+class Stats:
+    """What a graph holds: entities per class, qualified links by kind and basis, triple counts."""
+
+    entities: dict[str, int]
+    links: dict[tuple[str, str], int]
+    triples: dict[str, int]
+
+
+def stats(kg: KnowledgeGraph) -> Stats:
+    def local(term: URIRef) -> str:
+        return str(term).rsplit("#", 1)[-1]
+
+    entities = {local(r[0]): int(r[1]) for r in run_sparql(_STATS["entities"], kg)}
+    links = {(local(r[0]), local(r[1])): int(r[2]) for r in run_sparql(_STATS["links"], kg)}
+    triples = {
+        "ontology": len(kg.ontology),
+        "asserted": len(kg.data),
+        "inferred": len(kg.inferred),
+    }
+    return Stats(entities, links, triples)

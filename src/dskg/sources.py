@@ -1,0 +1,438 @@
+"""Reads the curated YAML files into typed records, reporting every problem with file:line.
+
+Each data file is a mapping with an optional `source:` (the work its records come from) and
+one or more lists named after a kind (`barriers:`, `works:` ...). Records are pydantic models;
+each remembers the file and line it came from so later stages can point at it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError, field_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from .errors import Problem, ProblemList, UnreadableInputError
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+Basis = Literal["explicit", "interpretive", "editorial"]
+LinkProperty = Literal["addresses", "builds-on", "illustrates", "evidences", "is-about", "falls-under"]
+
+
+class Record(BaseModel):
+    """Base of every record: forbids unknown fields and remembers where it was written."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    _file: str = PrivateAttr(default="")
+    _line: int = PrivateAttr(default=0)
+    _field_lines: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    @property
+    def file(self) -> str:
+        return self._file
+
+    @property
+    def line(self) -> int:
+        return self._line
+
+    def line_of(self, name: str) -> int:
+        """Line of a field's key, or of the record when the field is absent."""
+        return self._field_lines.get(name, self._line)
+
+    @field_validator("section", mode="before", check_fields=False)
+    @classmethod
+    def _section_is_text(cls, value: Any) -> Any:
+        if isinstance(value, float):
+            raise ValueError(f'write the section as a quoted string, e.g. section: "{value}"')
+        if isinstance(value, int):
+            return str(value)
+        return value
+
+
+class Link(Record):
+    property: LinkProperty
+    target: Slug
+    basis: Basis
+    section: str | None = None
+    quotes: list[NonEmpty] = Field(min_length=1)
+    rationale_en: str | None = None
+    note: str | None = None
+
+
+class Entity(Record):
+    id: Slug
+    label_zh: NonEmpty
+    label_en: NonEmpty
+    alt_labels_zh: list[NonEmpty] = []
+    alt_labels_en: list[NonEmpty] = []
+    description_en: str | None = None
+    description_zh: str | None = None
+    section: str | None = None
+    quotes: list[NonEmpty] = []
+    note: str | None = None
+    source: Slug | None = None
+    links: list[Link] = []
+    label_zh_verbatim: bool = True  # false where label_zh is composed or translated by the curator
+
+
+class Advantage(Entity):
+    pass
+
+
+class Barrier(Entity):
+    level: Literal["domestic", "international"]
+
+
+class Countermeasure(Entity):
+    pass
+
+
+class Theme(Entity):
+    number: int | None = None
+    definition_zh: str | None = None
+    definition_en: str | None = None
+    critique_zh: str | None = None
+    critique_en: str | None = None
+
+
+class Sector(Entity):
+    broader: Slug | None = None
+
+
+class Actor(Entity):
+    kind: Literal["country", "region", "country-group", "organisation", "person"]
+
+
+def _date_value(value: Any) -> Any:
+    if isinstance(value, int):
+        value = str(value)
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?|--\d{2}-\d{2}", value):
+        raise ValueError(f"write the date as ISO 8601 as far as the text gives it: 2025-02-01, 2025-02, 2025 or --01-30 (got {value!r})")
+    return value
+
+
+DateValue = Annotated[dt.date | str, BeforeValidator(_date_value)]
+
+
+class Document(Entity):
+    kind: Literal["law", "plan", "report", "executive-action", "speech", "policy-document", "statistical-release"]
+    title_zh: str | None = None
+    title_en: str | None = None
+    date: DateValue | None = None
+    date_text: str | None = None
+    issuer: Slug | None = None
+
+
+class Case(Entity):
+    kind: Literal["company", "product", "event"]
+    date: DateValue | None = None
+    date_text: str | None = None
+    actors: list[Slug] = []
+    part_of: Slug | None = None
+
+
+class Statistic(Record):
+    id: Slug
+    measure_zh: NonEmpty
+    measure_en: NonEmpty
+    value: float | int | str
+    value_text: NonEmpty
+    comparator: Literal["eq", "gt"] = "eq"
+    unit: Literal["currency", "percent", "persons", "days", "countries", "years", "other"]
+    magnitude: int = 1
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    period: str | None = None
+    scope: Slug | None = None
+    sector: Slug | None = None
+    flow: Literal["imports", "exports", "total"] | None = None
+    statistic_source: Slug | None = None
+    source_text_zh: str | None = None
+    description_en: str | None = None
+    section: str | None = None
+    quotes: list[NonEmpty] = []
+    note: str | None = None
+    source: Slug | None = None
+    links: list[Link] = []
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _decimal_text(cls, value: Any) -> Any:
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError(f"value must be a number as written, e.g. value: 3710.78 (got {value!r})") from None
+        return value
+
+
+class DSTRIArea(Entity):
+    pass
+
+
+class Scheme(Record):
+    id: Slug
+    label_zh: NonEmpty
+    label_en: NonEmpty
+    description_en: str | None = None
+
+
+class Citation(Record):
+    section: str | None = None
+    intent: str = "cites"
+    quotes: list[NonEmpty] = []
+    note: str | None = None
+
+
+class Claim(Record):
+    id: Slug
+    text_zh: NonEmpty
+    text_en: str | None = None
+    section: str | None = None
+    also_made_by: list[Slug] = []
+    links: list[Link] = []
+    note: str | None = None
+
+
+class SectionRecord(Record):
+    number: str
+    title_zh: NonEmpty
+    title_en: NonEmpty
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number_text(cls, value: Any) -> Any:
+        if isinstance(value, float):
+            raise ValueError(f'write the section number as a quoted string, e.g. number: "{value}"')
+        return str(value) if isinstance(value, int) else value
+
+
+class Work(Record):
+    id: Slug
+    type: Literal["journal-article", "book", "report", "thesis", "conference-paper", "work"] = "work"
+    title_zh: str | None = None
+    title_en: str | None = None
+    title: str | None = None
+    authors_text: NonEmpty
+    authors: list[NonEmpty] = []
+    authors_en: list[NonEmpty] = []
+    authors_alt: list[NonEmpty] = []
+    et_al: bool = False
+    year: int
+    ref_number: int | None = None
+    language: str | None = None
+    theme: Slug | list[Slug] | None = None
+    cited_via: Slug | None = None
+    journal_zh: str | None = None
+    journal_en: str | None = None
+    publisher: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    pages_seen: list[str] = []
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    license: str | None = None
+    text_file: str | None = None
+    sections: list[SectionRecord] = []
+    citations: list[Citation] = []
+    claims: list[Claim] = []
+    note: str | None = None
+    source: Slug | None = None
+
+    @field_validator("volume", "issue", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @property
+    def themes(self) -> list[str]:
+        if self.theme is None:
+            return []
+        return [self.theme] if isinstance(self.theme, str) else list(self.theme)
+
+    @property
+    def is_source(self) -> bool:
+        """A work whose own text the graph has (so its records can quote it)."""
+        return self.text_file is not None
+
+
+KINDS: dict[str, type[Record]] = {
+    "works": Work,
+    "advantages": Advantage,
+    "barriers": Barrier,
+    "countermeasures": Countermeasure,
+    "themes": Theme,
+    "statistics": Statistic,
+    "documents": Document,
+    "cases": Case,
+    "actors": Actor,
+    "sectors": Sector,
+    "areas": DSTRIArea,
+}
+"""Top-level list names a data file may hold, and the record type of each item."""
+
+
+@dataclass
+class Records:
+    """All records of a data folder, by kind, in file order."""
+
+    by_kind: dict[str, list[Record]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    schemes: list[Scheme] = field(default_factory=list)
+    data_dir: Path | None = None
+
+    def __getattr__(self, name: str) -> list[Any]:
+        if name in KINDS:
+            return self.by_kind[name]
+        raise AttributeError(name)
+
+    def all(self) -> Iterator[Record]:
+        for items in self.by_kind.values():
+            yield from items
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _line_at(node: Any, loc: tuple[Any, ...]) -> int:
+    """1-based line of the deepest node of `loc` that exists in the YAML tree."""
+    line = getattr(getattr(node, "lc", None), "line", 0) + 1
+    for key in loc:
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(node, CommentedMap) and key in node:
+                line = lc.key(key)[0] + 1
+            elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+                line = lc.item(key)[0] + 1
+            else:
+                break
+            node = node[key]
+        except (KeyError, IndexError, TypeError, AttributeError):
+            break
+    return line
+
+
+def _attach_origin(model: Any, node: Any, file: str) -> None:
+    """Record on every nested model the file and line it was read from."""
+    if not isinstance(model, Record) or not isinstance(node, CommentedMap):
+        return
+    model._file = file
+    model._line = node.lc.line + 1
+    model._field_lines = {k: node.lc.key(k)[0] + 1 for k in node}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        child = node.get(name)
+        if isinstance(value, list) and isinstance(child, CommentedSeq):
+            for item, sub in zip(value, child):
+                _attach_origin(item, sub, file)
+
+
+_FIXES = {
+    "extra_forbidden": "remove the field or correct its spelling (the allowed fields are in data/README.md)",
+    "missing": "add the field",
+    "literal_error": "use one of the allowed values",
+    "string_pattern_mismatch": "use a lowercase slug like `bar-legal-framework`",
+    "string_too_short": "give a non-empty text",
+    "too_short": "give at least one item",
+}
+
+
+_UNION_TAGS = {"str", "int", "float", "date", "bool", "list", "none"}
+
+
+def _is_field_name(part: object) -> bool:
+    """pydantic puts the union member it tried (`str`, `list[...]`) into error locations; skip those."""
+    return isinstance(part, str) and part.isidentifier() and part not in _UNION_TAGS
+
+
+def _problems_from(error: ValidationError, node: Any, file: str, kind: str, index: int) -> list[Problem]:
+    item = node[kind][index] if isinstance(node.get(kind), CommentedSeq) else None
+    entity = str(item.get("id", f"{kind}[{index}]")) if isinstance(item, CommentedMap) else f"{kind}[{index}]"
+    out = []
+    for err in error.errors():
+        loc = tuple(err["loc"])
+        path = [p for p in loc if isinstance(p, int) or _is_field_name(p)]
+        field_name = ".".join(str(p) for p in path)
+        message = err["msg"]
+        if err["type"] == "literal_error":
+            message = f"{message} (got {err.get('input')!r})"
+        out.append(Problem(file, _line_at(node, (kind, index, *path)), entity, field_name, message, _FIXES.get(err["type"], "")))
+    return out
+
+
+def read_file(path: Path, records: Records, problems: ProblemList, display: str | None = None) -> None:
+    """Read one YAML file into `records`, adding a Problem for every invalid item."""
+    file = display or path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableInputError(f"{file}: cannot read the file ({exc}). Fix: check the path and that it is UTF-8 text.") from None
+    try:
+        node = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        problems.add(file, line, "", "", f"YAML syntax error: {exc.problem or exc}", "correct the YAML syntax at that line")
+        return
+    if node is None:
+        return
+    if not isinstance(node, CommentedMap):
+        problems.add(file, 1, "", "", "a data file must be a mapping with lists such as `barriers:`", "start the file with e.g. `barriers:`")
+        return
+    default_source = node.get("source")
+    for key in node:
+        line = node.lc.key(key)[0] + 1
+        if key == "source":
+            continue
+        if key == "scheme":
+            try:
+                scheme = Scheme.model_validate(node[key])
+                _attach_origin(scheme, node[key], file)
+                records.schemes.append(scheme)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    problems.add(file, _line_at(node, (key, *err["loc"])), "scheme", ".".join(map(str, err["loc"])), err["msg"], _FIXES.get(err["type"], ""))
+            continue
+        if key not in KINDS:
+            problems.add(file, line, "", key, f"unknown list {key!r}", f"use one of: {', '.join(sorted(KINDS))}, scheme, source")
+            continue
+        items = node[key]
+        if not isinstance(items, CommentedSeq):
+            problems.add(file, line, "", key, f"`{key}` must be a list of records", f"write each record as `- id: ...` under `{key}:`")
+            continue
+        model = KINDS[key]
+        for index, item in enumerate(items):
+            if isinstance(item, CommentedMap) and default_source and "source" not in item and "source" in model.model_fields:
+                data = dict(item)
+                data["source"] = default_source
+            else:
+                data = item
+            try:
+                record = model.model_validate(data)
+            except ValidationError as exc:
+                problems.items.extend(_problems_from(exc, node, file, key, index))
+                continue
+            _attach_origin(record, item, file)
+            records.by_kind[key].append(record)
+
+
+def read_folder(folder: Path) -> Records:
+    """Read every `*.yaml` file of a data folder (sorted by name). Raises InvalidDataError."""
+    if not folder.is_dir():
+        raise UnreadableInputError(f"{folder}: not a folder of curated data. Fix: pass the path of a data/ folder.")
+    records = Records(data_dir=folder)
+    problems = ProblemList()
+    for path in sorted(folder.glob("*.yaml")):
+        read_file(path, records, problems, display=f"{folder.name}/{path.name}")
+    problems.raise_if_any()
+    return records

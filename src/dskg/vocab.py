@@ -1,0 +1,126 @@
+"""The dskg ontology's terms as a closed namespace: a typo fails at import, not in a SHACL run.
+
+A test checks this list against ontology/dskg.ttl in both directions.
+"""
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+
+class DSKG(DefinedNamespace):
+    """Terms of https://w3id.org/dskg/ontology#."""
+
+    _NS = Namespace("https://w3id.org/dskg/ontology#")
+    _fail = True
+
+    Aboutness: URIRef
+    Actor: URIRef
+    Addressing: URIRef
+    Advantage: URIRef
+    AreaMapping: URIRef
+    Barrier: URIRef
+    Basis: URIRef
+    BuildingOn: URIRef
+    Case: URIRef
+    Claim: URIRef
+    Company: URIRef
+    Countermeasure: URIRef
+    Country: URIRef
+    CountryGroup: URIRef
+    DSTRIArea: URIRef
+    Document: URIRef
+    DomesticBarrier: URIRef
+    Event: URIRef
+    Evidencing: URIRef
+    ExecutiveAction: URIRef
+    Illustration: URIRef
+    InternationalBarrier: URIRef
+    Law: URIRef
+    Organisation: URIRef
+    Person: URIRef
+    Plan: URIRef
+    PolicyDocument: URIRef
+    Product: URIRef
+    QualifiedLink: URIRef
+    Region: URIRef
+    Report: URIRef
+    Section: URIRef
+    ServiceSector: URIRef
+    Speech: URIRef
+    Statistic: URIRef
+    StatisticalRelease: URIRef
+    Theme: URIRef
+    TradeFactor: URIRef
+    Work: URIRef
+    addresses: URIRef
+    authorName: URIRef
+    authorsText: URIRef
+    basis: URIRef
+    buildsOn: URIRef
+    citationLanguage: URIRef
+    citedVia: URIRef
+    claimOf: URIRef
+    claimText: URIRef
+    comparator: URIRef
+    critique: URIRef
+    currency: URIRef
+    dateText: URIRef
+    editorial: URIRef
+    etAl: URIRef
+    evidences: URIRef
+    explicit: URIRef
+    fallsUnder: URIRef
+    flow: URIRef
+    hasQualifiedLink: URIRef
+    hasSection: URIRef
+    hasTheme: URIRef
+    illustrates: URIRef
+    inSection: URIRef
+    interpretive: URIRef
+    involves: URIRef
+    isAbout: URIRef
+    isAddressedBy: URIRef
+    isEvidencedBy: URIRef
+    isIllustratedBy: URIRef
+    isSubjectOf: URIRef
+    issuedBy: URIRef
+    journalTitle: URIRef
+    knownOnlyByCitation: URIRef
+    labelVerbatim: URIRef
+    level: URIRef
+    linkSubject: URIRef
+    linkTarget: URIRef
+    magnitude: URIRef
+    makesClaim: URIRef
+    measure: URIRef
+    pagesSeen: URIRef
+    partOf: URIRef
+    period: URIRef
+    publisherName: URIRef
+    qualifies: URIRef
+    quote: URIRef
+    rationale: URIRef
+    refNumber: URIRef
+    scope: URIRef
+    sectionNumber: URIRef
+    sectionOf: URIRef
+    sector: URIRef
+    sourceText: URIRef
+    statedIn: URIRef
+    statisticSource: URIRef
+    textFile: URIRef
+    themeNumber: URIRef
+    underpins: URIRef
+    unit: URIRef
+    value: URIRef
+    valueText: URIRef
+
+
+ONTOLOGY = URIRef("https://w3id.org/dskg/ontology")
+ID = Namespace("https://w3id.org/dskg/id/")
+"""Namespace of every record: its IRI is ID[<record id>]."""
+GRAPH = Namespace("https://w3id.org/dskg/graph/")
+"""Named graphs: GRAPH.ontology, GRAPH.data, GRAPH.inferred."""
+CITO = Namespace("http://purl.org/spar/cito/")
+FABIO = Namespace("http://purl.org/spar/fabio/")
+BIBO = Namespace("http://purl.org/ontology/bibo/")
