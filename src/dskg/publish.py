@@ -1,7 +1,8 @@
 """Export the graph as Turtle, N-Triples, JSON-LD, RDF/XML or TriG, deterministically and atomically.
 
-Same data, byte-identical output: rdflib's serializers sort subjects and predicates; blank
-nodes (only in the ontology's axioms) are serialized inline. Writes go to a temporary file that
+Same data, byte-identical output: blank nodes (only in the ontology's axioms) get canonical
+labels; Turtle comes from rdflib (sorted, grouped), the other formats from Oxigraph's writers fed
+sorted N-Quads. Writes go to a temporary file that
 replaces the target only once complete, so a failed export never leaves a half-written file.
 """
 
@@ -11,7 +12,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.compare import to_canonical_graph
 
 from .errors import UnreadableInputError, UsageError
 from .graph import KnowledgeGraph
@@ -19,13 +22,20 @@ from .loader import PREFIXES
 from .vocab import GRAPH
 
 FORMATS = {
-    "turtle": ("turtle", ".ttl"),
-    "nt": ("nt", ".nt"),
-    "jsonld": ("json-ld", ".jsonld"),
-    "xml": ("pretty-xml", ".rdf"),
-    "trig": ("trig", ".trig"),
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
 }
-"""CLI format name -> (rdflib serializer, file suffix)."""
+"""CLI format name -> Oxigraph format (its `file_extension` is the suffix)."""
+
+
+def _canonical(graph: Graph) -> Graph:
+    """A copy whose blank-node labels depend only on the triples, so output is byte-stable."""
+    out = Graph()
+    out += to_canonical_graph(graph)
+    return out
 
 
 def _graph_names(inferred: bool, include_ontology: bool) -> list[str]:
@@ -36,8 +46,26 @@ def _graph_names(inferred: bool, include_ontology: bool) -> list[str]:
     return names
 
 
+def _sorted_nquads(kg: KnowledgeGraph, names: list[str], keep_graphs: bool) -> bytes:
+    """The chosen graphs as sorted N-Quads (or N-Triples when not keeping graphs)."""
+    lines: set[bytes] = set()
+    merged = Graph()
+    for name in names:
+        canonical = _canonical(kg.graph(name))
+        if keep_graphs:
+            suffix = f" <{GRAPH[name]}> .".encode()
+            for line in canonical.serialize(format="nt", encoding="utf-8").splitlines():
+                if line.strip():
+                    lines.add(line.rstrip()[:-1].rstrip() + suffix)
+        else:
+            merged += canonical
+    if not keep_graphs:
+        lines = {line for line in _canonical(merged).serialize(format="nt", encoding="utf-8").splitlines() if line.strip()}
+    return b"".join(line + b"\n" for line in sorted(lines))
+
+
 def serialize(kg: KnowledgeGraph, format: str = "turtle", *, inferred: bool = False, include_ontology: bool = True) -> bytes:
-    """The graph in one RDF format.
+    """The graph in one RDF format, byte-identical for the same data.
 
     Args:
         format: turtle, nt, jsonld, xml or trig (TriG keeps the named graphs apart).
@@ -46,30 +74,22 @@ def serialize(kg: KnowledgeGraph, format: str = "turtle", *, inferred: bool = Fa
     """
     if format not in FORMATS:
         raise UsageError(f"unknown format {format!r}; use one of: {', '.join(FORMATS)}")
-    rdflib_format = FORMATS[format][0]
     names = _graph_names(inferred, include_ontology)
-    if format == "trig":
-        out = Dataset()
+    if format == "turtle":  # rdflib writes grouped, sorted, readable Turtle
+        merged = Graph()
+        for name in names:
+            merged += kg.graph(name)
+        merged = _canonical(merged)
         for prefix, ns in PREFIXES.items():
-            out.bind(prefix, ns)
-        for name in names:
-            target = out.graph(GRAPH[name])
-            for t in kg.graph(name):
-                target.add(t)
-        return out.serialize(format="trig", encoding="utf-8")
+            merged.bind(prefix, ns)
+        return merged.serialize(format="turtle", encoding="utf-8")
+    keep_graphs = format == "trig"
+    nquads = _sorted_nquads(kg, names, keep_graphs)
     if format == "nt":
-        lines = set()
-        for name in names:
-            lines.update(Graph().__iadd__(kg.graph(name)).serialize(format="nt", encoding="utf-8").splitlines())
-        return b"".join(sorted(line + b"\n" for line in lines if line.strip()))
-    merged = Graph()
-    for prefix, ns in PREFIXES.items():
-        merged.bind(prefix, ns)
-    for name in names:
-        merged += kg.graph(name)
-    if format == "jsonld":
-        return merged.serialize(format="json-ld", encoding="utf-8", auto_compact=True, sort_keys=True)
-    return merged.serialize(format=rdflib_format, encoding="utf-8")
+        return nquads
+    source = ox.RdfFormat.N_QUADS if keep_graphs else ox.RdfFormat.N_TRIPLES
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    return ox.serialize(ox.parse(nquads, format=source), format=FORMATS[format], prefixes=prefixes)
 
 
 def write_atomic(path: Path, content: bytes) -> None:
@@ -82,6 +102,9 @@ def write_atomic(path: Path, content: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -92,7 +115,7 @@ def export(kg: KnowledgeGraph, path: Path | str, format: str | None = None, *, i
     """Write the graph to `path` (format from the suffix when not given). Returns the path."""
     path = Path(path)
     if format is None:
-        by_suffix = {suffix: name for name, (_, suffix) in FORMATS.items()}
+        by_suffix = {f".{fmt.file_extension}": name for name, fmt in FORMATS.items()}
         format = by_suffix.get(path.suffix, "turtle")
     write_atomic(path, serialize(kg, format, inferred=inferred, include_ontology=include_ontology))
     return path
