@@ -114,6 +114,14 @@ def _date_literal(value: dt.date | str) -> Literal:
     return Literal(value, datatype={4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(value)])
 
 
+def _decimal(value: float | int | str) -> Literal:
+    """An xsd:decimal in canonical form ("14.0", "3710.78"), as every RDF writer prints it back."""
+    text = format(Decimal(str(value)), "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal)
+
+
 class _Index:
     """Every id of the data with the kind and record that owns it, for reference checks."""
 
@@ -187,9 +195,9 @@ class _Builder:
         path = self.source_text(source)
         if path is None:
             return
-        for text in texts:
+        for index, text in enumerate(texts):
             if text and not sourcetext.contains(path, text):
-                self.problems.add(rec.file, rec.line_of(field), rid, field, f"not found verbatim in {path.name}: {text[:40]!r}", "copy the passage exactly from the source text (whitespace and running headers are ignored)")
+                self.problems.add(rec.file, rec.line_of(f"{field}[{index}]"), rid, field, f"not found verbatim in {path.name}: {text[:40]!r}", "copy the passage exactly from the source text (whitespace and running headers are ignored)")
 
     # -- triples ------------------------------------------------------------------------------
     def add(self, s: URIRef, p: URIRef, o) -> None:
@@ -361,11 +369,11 @@ class _Builder:
         self.text(node, RDFS.label, rec.measure_en, "en")
         self.text(node, DSKG.measure, rec.measure_zh, "zh")
         self.text(node, DSKG.measure, rec.measure_en, "en")
-        self.add(node, DSKG.value, Literal(Decimal(str(rec.value)), datatype=XSD.decimal))
+        self.add(node, DSKG.value, _decimal(rec.value))
         self.text(node, DSKG.valueText, rec.value_text, "zh")
         self.add(node, DSKG.comparator, Literal(rec.comparator))
         self.add(node, DSKG.unit, Literal(rec.unit))
-        self.add(node, DSKG.magnitude, Literal(Decimal(rec.magnitude), datatype=XSD.decimal))
+        self.add(node, DSKG.magnitude, _decimal(rec.magnitude))
         if rec.currency:
             self.add(node, DSKG.currency, Literal(rec.currency))
         if rec.period:

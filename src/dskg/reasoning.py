@@ -26,7 +26,7 @@ def _is_noise(s, p, o) -> bool:
         return True
     if s == o and p in (OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty):
         return True
-    if p == RDF.type and o in _TRIVIAL_OBJECTS:
+    if p in (RDF.type, RDFS.subClassOf, RDFS.domain, RDFS.range) and o in _TRIVIAL_OBJECTS:
         return True
     if str(s).startswith(_META):
         return True

@@ -333,7 +333,8 @@ def _attach_origin(model: Any, node: Any, file: str) -> None:
         value = getattr(model, name)
         child = node.get(name)
         if isinstance(value, list) and isinstance(child, CommentedSeq):
-            for item, sub in zip(value, child):
+            for index, (item, sub) in enumerate(zip(value, child)):
+                model._field_lines[f"{name}[{index}]"] = child.lc.item(index)[0] + 1
                 _attach_origin(item, sub, file)
 
 

@@ -1,0 +1,24 @@
+"""Shared fixtures: the shipped graph is built once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import dskg
+from dskg import resources
+
+
+@pytest.fixture(scope="session")
+def kg() -> dskg.KnowledgeGraph:
+    return dskg.build()
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the shipped data folder that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(resources.data_dir(), target)
+    return target

@@ -1,0 +1,102 @@
+"""Export: every format parses, Turtle is byte-stable and round-trips through a second parser."""
+
+from __future__ import annotations
+
+import subprocess
+from decimal import Decimal
+import sys
+
+import pyoxigraph as ox
+import pytest
+from rdflib import XSD, Dataset, Graph, Literal
+from rdflib.compare import isomorphic
+
+import dskg
+from dskg import publish
+from dskg.vocab import GRAPH
+
+
+def _plain(term):
+    """RDF 1.1: a plain literal and one typed xsd:string are the same term. Decimals compare by
+    value: Oxigraph stores 1.0 as "1", rdflib's Turtle writer prints "1" back as 1.0."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    if isinstance(term, Literal) and term.datatype == XSD.decimal:
+        return Literal(format(Decimal(str(term)).normalize(), "f"), datatype=XSD.decimal)
+    return term
+
+
+def _normalised(triples) -> Graph:
+    g = Graph()
+    for s, p, o in triples:
+        g.add((s, p, _plain(o)))
+    return g
+
+
+def _asserted(kg) -> Graph:
+    return _normalised([*kg.ontology, *kg.data])
+
+
+def _from_oxigraph(content: bytes, fmt: ox.RdfFormat) -> Graph:
+    """Parse with Oxigraph (a second, independent parser) and hand the triples to rdflib."""
+    nt = ox.serialize(ox.parse(content, format=fmt), format=ox.RdfFormat.N_TRIPLES)
+    return _normalised(Graph().parse(data=nt.decode("utf-8"), format="nt"))
+
+
+def test_turtle_round_trips_through_oxigraph_isomorphic(kg):
+    turtle = publish.serialize(kg, "turtle")
+    assert isomorphic(_from_oxigraph(turtle, ox.RdfFormat.TURTLE), _asserted(kg))
+
+
+@pytest.mark.parametrize("fmt", ["nt", "jsonld", "xml"])
+def test_other_formats_round_trip(kg, fmt):
+    content = publish.serialize(kg, fmt)
+    assert isomorphic(_from_oxigraph(content, publish.FORMATS[fmt]), _asserted(kg))
+
+
+def test_turtle_declares_prefixes(kg):
+    head = publish.serialize(kg, "turtle").decode("utf-8").split("\n\n", 1)[0]
+    for prefix in ("dskg", "id", "skos", "dcterms", "prov", "cito"):
+        assert f"@prefix {prefix}: " in head
+
+
+def test_trig_keeps_named_graphs_apart(kg):
+    ds = Dataset()
+    ds.parse(data=publish.serialize(kg, "trig", inferred=True), format="trig")
+    for name in ("ontology", "data", "inferred"):
+        assert len(ds.graph(GRAPH[name])) == len(kg.graph(name)), name
+
+
+def test_asserted_by_default_inferred_on_request(kg):
+    plain = _from_oxigraph(publish.serialize(kg, "nt"), ox.RdfFormat.N_TRIPLES)
+    full = _from_oxigraph(publish.serialize(kg, "nt", inferred=True), ox.RdfFormat.N_TRIPLES)
+    assert len(plain) == len(_asserted(kg))
+    assert len(full) == len(_asserted(kg)) + len(kg.inferred)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "xml"])
+def test_export_is_byte_identical_across_processes(tmp_path, fmt):
+    """Same data, same bytes, whatever the hash seed of the process."""
+    outputs = []
+    for seed in ("1", "2"):
+        path = tmp_path / f"g{seed}.{fmt}"
+        code = f"import dskg; dskg.export(dskg.build(reason=False), {str(path)!r}, {fmt!r})"
+        subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONHASHSEED": seed, "PATH": ""})
+        outputs.append(path.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_failed_export_leaves_no_file(kg, tmp_path):
+    target = tmp_path / "missing-folder" / "g.ttl"
+    with pytest.raises(dskg.UnreadableInputError):
+        dskg.export(kg, target)
+    assert not target.exists()
+
+
+def test_export_replaces_atomically_and_keeps_usual_permissions(kg, tmp_path):
+    target = tmp_path / "g.ttl"
+    target.write_text("old", encoding="utf-8")
+    dskg.export(kg, target)
+    assert target.read_bytes().startswith(b"@prefix")
+    assert oct(target.stat().st_mode & 0o777) != oct(0o600)
+    assert [p.name for p in tmp_path.iterdir()] == ["g.ttl"]

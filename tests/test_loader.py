@@ -1,0 +1,156 @@
+"""Bad curated data gets an error naming file, line, entity, field and fix; every problem is listed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import dskg
+from dskg.errors import InvalidDataError, UnreadableInputError
+
+
+def _replace(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def _problems(data: Path) -> list:
+    with pytest.raises(InvalidDataError) as info:
+        dskg.build(data, reason=False)
+    return info.value.problems
+
+
+def test_unknown_target_names_file_line_field_and_valid_kind(data_copy):
+    path = data_copy / "countermeasures.yaml"
+    _replace(path, "target: bar-legal-framework", "target: bar-legal-framwork")
+    [problem] = _problems(data_copy)
+    assert problem.file == "data/countermeasures.yaml"
+    assert problem.line == _line_of(path, "bar-legal-framwork")
+    assert problem.entity == "cm-legal-support"
+    assert problem.field == "target"
+    assert "bar-legal-framwork" in problem.message and "barrier" in problem.fix
+
+
+def test_link_to_wrong_kind_is_refused(data_copy):
+    _replace(data_copy / "countermeasures.yaml", "target: bar-legal-framework", "target: adv-platform")
+    [problem] = _problems(data_copy)
+    assert "advantage" in problem.message and "barrier" in problem.message
+
+
+def test_duplicate_id_points_at_both_places(data_copy):
+    path = data_copy / "advantages.yaml"
+    _replace(path, "id: adv-platform", "id: adv-technology")
+    problem = next(p for p in _problems(data_copy) if p.field == "id")
+    assert "duplicate" in problem.message
+    assert f"advantages.yaml:{_line_of(path, 'id: adv-technology')}" in problem.message
+
+
+def test_missing_label_and_wrong_type_and_typo_all_reported(data_copy):
+    path = data_copy / "barriers.yaml"
+    _replace(path, "    label_en: Barrier of digital technology innovation capacity\n", "")
+    _replace(path, "level: international", "level: global")
+    _replace(data_copy / "literature.yaml", "year: 2024", "year: twenty")
+    _replace(data_copy / "advantages.yaml", "    section: \"3.1\"", "    sektion: \"3.1\"")
+    problems = _problems(data_copy)
+    found = {(p.file.split("/")[-1], p.field) for p in problems}
+    assert ("barriers.yaml", "label_en") in found
+    assert ("barriers.yaml", "level") in found
+    assert ("literature.yaml", "year") in found
+    assert ("advantages.yaml", "sektion") in found
+    level = next(p for p in problems if p.field == "level")
+    assert "'global'" in level.message and "domestic" in level.message
+
+
+def test_quote_not_in_the_paper_is_refused(data_copy):
+    path = data_copy / "countermeasures.yaml"
+    _replace(path, "- 针对数字服务贸易存在法律法规欠缺等问题，我国需要健全法律法规", "- 针对数字服务贸易存在法律法规完全缺失的问题")
+    [problem] = _problems(data_copy)
+    assert problem.field == "quotes" and "not found verbatim" in problem.message
+    assert problem.line == _line_of(path, "法律法规完全缺失")
+
+
+def test_unknown_section_lists_the_real_ones(data_copy):
+    _replace(data_copy / "advantages.yaml", 'section: "3.4"', 'section: "3.9"')
+    [problem] = _problems(data_copy)
+    assert problem.field == "section" and "3.4" in problem.fix
+
+
+def test_unquoted_section_number_gets_a_precise_fix(data_copy):
+    _replace(data_copy / "advantages.yaml", 'section: "3.4"', "section: 3.4")
+    [problem] = _problems(data_copy)
+    assert problem.field == "section" and 'section: "3.4"' in problem.message
+
+
+def test_yaml_syntax_error_names_the_line(data_copy):
+    path = data_copy / "advantages.yaml"
+    _replace(path, "  - id: adv-platform", "  - id: [adv-platform")
+    [problem] = _problems(data_copy)
+    assert problem.file.endswith("advantages.yaml") and "YAML" in problem.message
+
+
+def test_missing_folder_is_unreadable_input(tmp_path):
+    with pytest.raises(UnreadableInputError):
+        dskg.build(tmp_path / "nope", reason=False)
+
+
+def test_iris_derive_from_ids_not_load_order(data_copy):
+    """Reordering records changes nothing: IRIs come from the data."""
+    first = dskg.build(data_copy, reason=False)
+    path = data_copy / "barriers.yaml"
+    text = path.read_text(encoding="utf-8")
+    head, _, rest = text.partition("  - id: bar-tech-innovation")
+    records = ("  - id: bar-tech-innovation" + rest).split("\n  - id: ")
+    reordered = head + "\n  - id: ".join(reversed([records[0][len("  - id: "):]] + records[1:]))
+    path.write_text(head + "  - id: " + reordered[len(head):], encoding="utf-8")
+    second = dskg.build(data_copy, reason=False)
+    assert set(first.data) == set(second.data)
+
+
+def test_a_later_work_adds_its_own_barrier_and_countermeasure(data_copy):
+    """The paper is the first source, not a special case: another work's records load too."""
+    (data_copy / "later.yaml").write_text(
+        """
+works:
+  - id: doe-2026
+    authors_text: Doe, J.
+    authors: ["Doe, J."]
+    year: 2026
+    title: A later study
+barriers:
+  - id: bar-data-localisation
+    source: doe-2026
+    label_zh: 数据本地化壁垒
+    label_en: Data localisation barrier
+    level: international
+countermeasures:
+  - id: cm-data-agreements
+    source: doe-2026
+    label_zh: 数据流动协定
+    label_en: Data-flow agreements
+    links:
+      - property: addresses
+        target: bar-data-localisation
+        basis: explicit
+        quotes: ["Data-flow agreements answer localisation rules."]
+""",
+        encoding="utf-8",
+    )
+    kg = dskg.build(data_copy, reason=False)
+    rows = dskg.queries.rows(
+        dskg.queries.run_sparql(
+            """PREFIX dskg: <https://w3id.org/dskg/ontology#>
+            SELECT ?cm ?work WHERE { ?l a dskg:Addressing ; dskg:linkSubject ?cm ;
+              dskg:linkTarget <https://w3id.org/dskg/id/bar-data-localisation> ; dskg:statedIn ?work }""",
+            kg,
+        )
+    )
+    assert rows == [{"cm": "https://w3id.org/dskg/id/cm-data-agreements", "work": "https://w3id.org/dskg/id/doe-2026"}]

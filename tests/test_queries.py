@@ -1,0 +1,112 @@
+"""Canned queries: headers, answers written from the paper, bound parameters, read-only."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import dskg
+from dskg import queries
+from dskg.errors import UsageError
+
+import paper_facts as facts
+
+INJECTIONS = ['x" } ; DROP ALL ; #', "bar-legal-framework> } DELETE WHERE { ?s ?p ?o } #", "' OR 1=1 --", "<http://evil>"]
+
+
+def _rows(kg, params=None):
+    return queries.rows(dskg.run_query("countermeasures-by-barrier", kg, params or {}))
+
+
+@pytest.mark.parametrize("query", list(queries.catalogue().values()), ids=lambda q: q.name)
+def test_every_query_file_has_a_bilingual_header_and_its_params_are_projected_variables(query):
+    assert query.header.title.keys() >= {"en", "zh"}
+    assert query.header.description.keys() >= {"en", "zh"}
+    select = query.text.split("WHERE", 1)[0]
+    for param in query.header.params:
+        assert re.search(rf"\?{param.variable}\b", select), f"{param.name} binds ?{param.variable}, not in the SELECT"
+
+
+def test_malformed_header_is_an_error(tmp_path):
+    bad = tmp_path / "bad.rq"
+    bad.write_text("#+ title: [unclosed\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(dskg.UnreadableInputError, match="bad.rq"):
+        queries.parse_query_file(bad)
+    bare = tmp_path / "bare.rq"
+    bare.write_text("SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(dskg.UnreadableInputError, match="header"):
+        queries.parse_query_file(bare)
+
+
+def test_every_barrier_of_the_paper_is_listed_even_without_a_countermeasure(kg):
+    listed = {r["barrier_zh"] for r in _rows(kg)}
+    assert listed == {b["label_zh"] for b in facts.BARRIERS}
+
+
+def test_the_only_explicit_link_is_the_one_the_paper_states(kg):
+    explicit = {(r["countermeasure_zh"], r["barrier_zh"]) for r in _rows(kg, {"basis": "explicit"})}
+    headings = {c["section"]: c["label_zh"] for c in facts.COUNTERMEASURES}
+    assert explicit == {(headings[section], barrier) for section, barrier in facts.EXPLICIT_LINKS}
+
+
+def test_interpretive_links_are_ones_a_careful_reader_accepts(kg):
+    headings = {c["label_zh"]: c["section"] for c in facts.COUNTERMEASURES}
+    for row in _rows(kg, {"basis": "interpretive"}):
+        assert (headings[row["countermeasure_zh"]], row["barrier_zh"]) in facts.PLAUSIBLE_LINKS
+        assert (headings[row["countermeasure_zh"]], row["barrier_zh"]) not in facts.DOUBTFUL_LINKS
+
+
+def test_each_link_row_carries_verbatim_evidence_section_and_source(kg):
+    text = facts.normalised_paper_text()
+    rows = [r for r in _rows(kg) if r["countermeasure_id"]]
+    assert rows
+    for row in rows:
+        assert row["source"] == "wang-jinze-2025"
+        assert row["section"] in {c["section"] for c in facts.COUNTERMEASURES}
+        for quote in row["evidence_zh"].split(" | "):
+            assert facts.normalise(quote) in text
+
+
+def test_barrier_parameter_filters_and_unknown_ids_list_the_valid_ones(kg):
+    rows = _rows(kg, {"barrier": "bar-legal-framework"})
+    assert {r["barrier_zh"] for r in rows} == {"法律法规建设壁垒"}
+    with pytest.raises(UsageError, match="bar-market-access"):
+        _rows(kg, {"barrier": "bar-nope"})
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+@pytest.mark.parametrize("name", ["barrier", "basis"])
+def test_injection_strings_match_nothing_and_change_nothing(kg, name, value):
+    before = len(kg)
+    try:
+        rows = _rows(kg, {name: value})
+    except UsageError:
+        rows = []
+    assert rows == []
+    assert len(kg) == before
+
+
+def test_unknown_parameter_is_a_usage_error(kg):
+    with pytest.raises(UsageError, match="barrier, basis"):
+        _rows(kg, {"colour": "red"})
+
+
+@pytest.mark.parametrize(
+    "update",
+    ["DROP ALL", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "PREFIX x: <urn:x> DELETE WHERE { ?s ?p ?o }", "LOAD <http://example.org/x>", "CLEAR DEFAULT"],
+)
+def test_sparql_update_is_refused(kg, update):
+    before = len(kg)
+    with pytest.raises(UsageError, match="read-only"):
+        queries.run_sparql(update, kg)
+    assert len(kg) == before
+
+
+def test_queries_see_inferred_triples(kg):
+    """Barriers are asserted only as Domestic/InternationalBarrier; dskg:Barrier comes from reasoning."""
+    result = queries.run_sparql("PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT (COUNT(?b) AS ?n) WHERE { ?b a dskg:Barrier }", kg)
+    assert queries.rows(result) == [{"n": len(facts.BARRIERS)}]
+    plain = dskg.build(reason=False)
+    result = queries.run_sparql("PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT (COUNT(?b) AS ?n) WHERE { ?b a dskg:Barrier }", plain)
+    assert queries.rows(result) == [{"n": 0}]
