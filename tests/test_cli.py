@@ -1,0 +1,115 @@
+"""The CLI: each command works, documents itself, and turns bad input into a message and an exit code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import dskg
+from dskg.cli import app
+
+import paper_facts as facts
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_version():
+    result = invoke("--version")
+    assert result.exit_code == 0 and dskg.__version__ in result.stdout
+
+
+@pytest.mark.parametrize("command", [c.name or c.callback.__name__ for c in app.registered_commands])
+def test_every_command_has_help_with_an_example(command):
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout
+
+
+def test_main_job_prints_every_barrier_with_its_countermeasures_and_basis():
+    result = invoke("query", "countermeasures-by-barrier", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {r["barrier_zh"] for r in rows} == {b["label_zh"] for b in facts.BARRIERS}
+    assert {r["basis"] for r in rows} <= {"explicit", "interpretive", "none"}
+    headings = {c["section"]: c["label_zh"] for c in facts.COUNTERMEASURES}
+    explicit = {(r["countermeasure_zh"], r["barrier_zh"]) for r in rows if r["basis"] == "explicit"}
+    assert explicit == {(headings[s], b) for s, b in facts.EXPLICIT_LINKS}
+
+
+def test_json_output_is_w3c_sparql_results():
+    result = invoke("query", "countermeasures-by-barrier", "--format", "json", "-p", "basis=explicit")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert "barrier_id" in doc["head"]["vars"]
+    [binding] = doc["results"]["bindings"]
+    assert binding["barrier_zh"] == {"type": "literal", "value": "法律法规建设壁垒", "xml:lang": "zh"}
+
+
+def test_tsv_output_uses_sparql_tsv_conventions():
+    result = invoke("query", "countermeasures-by-barrier", "--format", "tsv", "-p", "basis=explicit")
+    header, row = result.stdout.splitlines()
+    assert header.startswith("?barrier_id\t")
+    assert '"法律法规建设壁垒"@zh' in row
+
+
+def test_table_shows_the_chosen_language():
+    zh = invoke("query", "countermeasures-by-barrier", "--lang", "zh")
+    en = invoke("query", "countermeasures-by-barrier", "--lang", "en")
+    assert "法律法规建设壁垒" in zh.stdout and "Barrier of legal" not in zh.stdout
+    assert "Barrier of legal" in en.stdout and "barrier_zh" not in en.stdout
+
+
+def test_query_list_names_the_queries():
+    result = invoke("query", "--list")
+    assert result.exit_code == 0 and "countermeasures-by-barrier" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (("query", "nope"), "countermeasures-by-barrier"),
+        (("query", "countermeasures-by-barrier", "-p", "barrier=bar-nope"), "bar-legal-framework"),
+        (("query", "countermeasures-by-barrier", "-p", "barrier"), "key=value"),
+        (("query", "countermeasures-by-barrier", "--format", "xlsx"), "csv"),
+        (("export", "-f", "n4"), "turtle"),
+        (("export", "-o", "/nonexistent-folder/g.ttl"), "does not exist"),
+        (("build", "--data", "/nonexistent-folder"), "not a folder"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_message_and_no_traceback(args, needle):
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert needle in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_invalid_data_exits_1_listing_file_line_and_fix(data_copy):
+    path = data_copy / "barriers.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("level: international", "level: global", 1), encoding="utf-8")
+    result = invoke("build", "--data", str(data_copy))
+    assert result.exit_code == 1
+    assert "barriers.yaml:" in result.stderr and "level" in result.stderr and "Fix:" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_build_and_stats_report_counts():
+    result = invoke("build")
+    assert result.exit_code == 0 and "asserted" in result.stdout
+    result = invoke("stats")
+    assert result.exit_code == 0
+    assert "Barrier" in result.stdout and "interpretive" in result.stdout
+
+
+def test_export_writes_a_file(tmp_path):
+    target = tmp_path / "g.ttl"
+    result = invoke("export", "-o", str(target))
+    assert result.exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("@prefix")

@@ -1,0 +1,62 @@
+"""The ontology: closed vocabulary, every term labelled and defined in zh and en, every term the data uses declared."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
+from rdflib.namespace import DCTERMS
+
+from dskg import resources
+from dskg.vocab import DSKG, ONTOLOGY
+
+NS = str(DSKG._NS)
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return Graph().parse(resources.ontology_file(), format="turtle")
+
+
+def _own_terms(g: Graph) -> set[URIRef]:
+    return {s for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(NS)}
+
+
+def test_defined_namespace_matches_the_ontology(ontology):
+    in_python = {str(DSKG[name]) for name in DSKG.__annotations__}
+    assert in_python == {str(t) for t in _own_terms(ontology)}
+    with pytest.raises(AttributeError):
+        DSKG.adresses  # a typo fails at once
+
+
+def test_header_has_version_license_and_creator(ontology):
+    assert (ONTOLOGY, RDF.type, OWL.Ontology) in ontology
+    assert ontology.value(ONTOLOGY, OWL.versionIRI) is not None
+    assert ontology.value(ONTOLOGY, DCTERMS.license) is not None
+    assert ontology.value(ONTOLOGY, DCTERMS.creator) is not None
+
+
+def test_every_own_term_is_labelled_and_defined_in_zh_and_en(ontology):
+    missing = []
+    for term in sorted(_own_terms(ontology)):
+        for prop in (RDFS.label, SKOS.definition):
+            langs = {o.language for o in ontology.objects(term, prop)}
+            if not {"zh", "en"} <= langs:
+                missing.append(f"{term.n3(ontology.namespace_manager)} {prop.n3(ontology.namespace_manager)} {sorted(filter(None, langs))}")
+    assert missing == []
+
+
+def test_every_class_and_property_the_data_uses_is_declared(kg, ontology):
+    declared_props = set()
+    for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty):
+        declared_props |= set(ontology.subjects(RDF.type, kind))
+    declared_classes = set(ontology.subjects(RDF.type, OWL.Class))
+    builtin = {RDF.type, RDFS.label, RDFS.comment}
+    used_props = {p for _, p, _ in kg.data} - builtin
+    used_classes = set(kg.data.objects(None, RDF.type))
+    assert sorted(used_props - declared_props) == []
+    assert sorted(used_classes - declared_classes) == []
+
+
+def test_inverse_pairs_point_both_ways_after_reasoning(kg):
+    for s, o in kg.data.subject_objects(DSKG.addresses):
+        assert (o, DSKG.isAddressedBy, s) in kg.inferred or (o, DSKG.isAddressedBy, s) in kg.data
