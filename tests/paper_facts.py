@@ -23,7 +23,10 @@ This module defines no test functions; it only holds data and helpers (stdlib on
 import os
 import re
 
-PAPER_PATH = "/work/shared/seed/paper-ssem-2025-143042.txt"
+_SEED_PATH = "/work/shared/seed/paper-ssem-2025-143042.txt"
+_SHIPPED_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "source", "paper-ssem-2025-143042.txt")
+# The independent seed copy where this machine has it; the copy shipped with the data otherwise.
+PAPER_PATH = _SEED_PATH if os.path.exists(_SEED_PATH) else _SHIPPED_PATH
 
 # --------------------------------------------------------------------------------------------
 # Normalisation helpers
