@@ -10,9 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 import dskg
-from dskg.cli import app
-
 import paper_facts as facts
+from dskg.cli import app
 
 runner = CliRunner()
 

@@ -25,7 +25,7 @@ def test_defined_namespace_matches_the_ontology(ontology):
     in_python = {str(DSKG[name]) for name in DSKG.__annotations__}
     assert in_python == {str(t) for t in _own_terms(ontology)}
     with pytest.raises(AttributeError):
-        DSKG.adresses  # a typo fails at once
+        _ = DSKG.adresses  # a typo fails at once
 
 
 def test_header_has_version_license_and_creator(ontology):

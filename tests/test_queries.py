@@ -7,10 +7,9 @@ import re
 import pytest
 
 import dskg
+import paper_facts as facts
 from dskg import queries
 from dskg.errors import UsageError
-
-import paper_facts as facts
 
 INJECTIONS = ['x" } ; DROP ALL ; #', "bar-legal-framework> } DELETE WHERE { ?s ?p ?o } #", "' OR 1=1 --", "<http://evil>"]
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from . import __version__, publish, queries, results
 from . import graph as graph_mod
-from . import publish, queries, results
 from .errors import DskgError, UsageError
 
 app = typer.Typer(
@@ -27,7 +26,7 @@ if not out.is_terminal:  # piped or captured: do not squeeze tables into 80 colu
 err = Console(stderr=True)
 
 DataOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--data", help="Folder of curated YAML to build from (default: the data shipped with dskg).", show_default=False),
 ]
 EngineOption = Annotated[str, typer.Option("--engine", help="OWL-RL engine: owlrl or reasonable.")]
@@ -108,7 +107,7 @@ def stats(data: DataOption = None, engine: EngineOption = "owlrl") -> None:
 
 @app.command()
 def export(
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
     fmt: Annotated[str, typer.Option("-f", "--format", help="turtle, nt, jsonld, xml or trig (TriG keeps the named graphs).")] = "turtle",
     inferred: Annotated[bool, typer.Option("--inferred", help="Include the OWL-RL inferred triples.")] = False,
     no_ontology: Annotated[bool, typer.Option("--no-ontology", help="Leave out the ontology's triples.")] = False,
@@ -158,8 +157,8 @@ def _print_result(result, fmt: str, lang: str | None) -> None:
 
 @app.command()
 def query(
-    name: Annotated[Optional[str], typer.Argument(help="Name of a canned query (see --list).")] = None,
-    param: Annotated[list[str], typer.Option("-p", "--param", help="Parameter as key=value; repeatable.")] = [],
+    name: Annotated[str | None, typer.Argument(help="Name of a canned query (see --list).")] = None,
+    param: Annotated[list[str] | None, typer.Option("-p", "--param", help="Parameter as key=value; repeatable.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, md, json, csv or tsv.")] = "table",
     lang: Annotated[str, typer.Option("--lang", help="Label language for tables: zh or en.")] = "en",
     list_: Annotated[bool, typer.Option("--list", help="List the canned queries and their parameters.")] = False,
@@ -186,10 +185,9 @@ def query(
             return
         if name is None:
             raise UsageError("give a query name, e.g. dskg query countermeasures-by-barrier (see dskg query --list)")
-        canned = queries.get_query(name)
-        params = _parse_params(param)
-        kg = _build(data, engine)
-        result = queries.run_sparql(canned.text, kg, queries.bindings_for(canned, params, kg))
+        queries.get_query(name)  # an unknown name fails before the graph is built
+        params = _parse_params(param or [])
+        result = queries.run_query(name, _build(data, engine), params)
     except DskgError as exc:
         _fail(exc)
     _print_result(result, fmt, lang)

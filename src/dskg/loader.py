@@ -18,19 +18,13 @@ from rdflib.namespace import DCTERMS, FOAF, PROV
 from . import sourcetext
 from .errors import ProblemList
 from .sources import (
-    Actor,
-    Advantage,
-    Barrier,
     Case,
     Claim,
-    Countermeasure,
     Document,
-    DSTRIArea,
     Entity,
     Link,
     Record,
     Records,
-    Sector,
     Statistic,
     Theme,
     Work,
@@ -268,7 +262,6 @@ class _Builder:
 
     # -- kinds --------------------------------------------------------------------------------
     def build(self) -> Graph:
-        g = self.graph
         self.add(PROJECT, RDF.type, PROV.Agent)
         self.add(PROJECT, RDF.type, FOAF.Project)
         self.text(PROJECT, RDFS.label, "dskg project", "en")
@@ -313,7 +306,7 @@ class _Builder:
             self.add(ID["sectors"], RDF.type, SKOS.ConceptScheme)
             self.text(ID["sectors"], RDFS.label, "Service sectors", "en")
             self.text(ID["sectors"], RDFS.label, "服务领域", "zh")
-        return g
+        return self.graph
 
     def concept(self, node: URIRef, rec: Entity, scheme: URIRef) -> None:
         self.add(node, SKOS.inScheme, scheme)
@@ -415,6 +408,8 @@ class _Builder:
         self.add(node, DSKG.authorsText, Literal(rec.authors_text))
         for name in [*rec.authors, *rec.authors_alt]:
             self.add(node, DSKG.authorName, Literal(name))
+        if rec.authors_en and len(rec.authors_en) != len(rec.authors):
+            self.problems.add(rec.file, rec.line_of("authors_en"), rec.id, "authors_en", f"{len(rec.authors_en)} names for {len(rec.authors)} authors", "give one romanised name per entry of `authors`, in the same order")
         for name_zh, name_en in zip(rec.authors, rec.authors_en):
             person = ID[f"author/{'-'.join(name_en.lower().split())}"]
             self.add(node, DCTERMS.creator, person)

@@ -24,6 +24,7 @@ from . import resources
 from .errors import UnreadableInputError, UsageError
 from .graph import KnowledgeGraph
 
+
 class Param(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
