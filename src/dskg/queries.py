@@ -1,8 +1,14 @@
 """The canned query catalogue and running SPARQL (canned or ad hoc) read-only on a graph.
 
 A query file is plain SPARQL that starts with a `#+` YAML header (title, description, params,
-tags). Parameters are bound as SPARQL variables (rdflib initBindings / Oxigraph substitutions),
-never pasted into the query text.
+tags). Parameter NAME binds ?NAME (or the `var:` it names) through a VALUES block opening the WHERE
+clause: values are RDF terms serialized by rdflib (escaped), never pasted into the query as text.
+
+Why a VALUES block rather than rdflib's initBindings: over Oxigraph, initBindings become
+"substitutions", which only accept projected variables and put the constant into OPTIONAL
+patterns too (rows change meaning); against a remote store rdflib appends VALUES after the
+query, which joins after GROUP BY. One VALUES block at the start of WHERE means the same thing
+on every store, so each query returns the same rows wherever it runs.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any
 from typing import Literal as Literal_
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from rdflib import XSD, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.query import Result
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -29,7 +35,7 @@ class Param(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     type: Literal_["id", "string", "integer", "year"] = "string"
-    var: str | None = None  # the projected variable it binds (default: name)
+    var: str | None = None  # the variable it binds, where ?NAME is a result column
     kind: str | None = None
     choices: list[str] | None = None
     default: Any = None
@@ -114,7 +120,7 @@ def _bind(query: CannedQuery, param: Param, value: Any, kg: KnowledgeGraph | Non
         raise UsageError(f"{where}: {value!r} is not one of {', '.join(param.choices)}.")
     if param.type == "id":
         if kg is not None and param.kind is not None and kg.records is not None:
-            valid = sorted(r.id for r in kg.records.by_kind.get(param.kind, []))
+            valid = sorted(_ids_of_kind(kg, param.kind))
             if str(value) not in valid:
                 raise UsageError(f"{where}: unknown id {value!r}. Valid ids: {', '.join(valid)}.")
         return Literal(str(value))
@@ -126,8 +132,18 @@ def _bind(query: CannedQuery, param: Param, value: Any, kg: KnowledgeGraph | Non
     if param.type == "year":
         if not re.fullmatch(r"\d{4}", str(value)):
             raise UsageError(f"{where}: {value!r} is not a year like 2024.")
-        return Literal(str(value), datatype=XSD.gYear)
+        return Literal(int(value))
     return Literal(str(value))
+
+
+def _ids_of_kind(kg: KnowledgeGraph, kind: str) -> set[str]:
+    """Ids a parameter of `kind` may take ('any': every record, claims included)."""
+    records = kg.records
+    if kind == "any":
+        ids = {r.id for r in records.all()}
+        ids |= {c.id for w in records.works for c in w.claims}
+        return ids
+    return {r.id for r in records.by_kind.get(kind, [])}
 
 
 def bindings_for(query: CannedQuery, params: dict[str, Any], kg: KnowledgeGraph | None = None) -> dict[str, Any]:
@@ -148,11 +164,34 @@ def bindings_for(query: CannedQuery, params: dict[str, Any], kg: KnowledgeGraph 
     return bindings
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_values(sparql: str, bindings: dict[str, Any]) -> str:
+    """The query with `VALUES (?a ?b) { (term term) }` opening its top-level WHERE group.
+
+    Terms are written by rdflib's `n3()`, which escapes quotes, backslashes and newlines, so a
+    value can never end the literal and add SPARQL of its own.
+    """
+    if not bindings:
+        return sparql
+    # blank out comment lines (same length, so offsets still match) before looking for WHERE
+    code = "\n".join(" " * len(line) if line.lstrip().startswith("#") else line for line in sparql.split("\n"))
+    match = _WHERE.search(code)
+    if match is None:
+        raise UsageError("a query with parameters needs a `WHERE {` clause to bind them in.")
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(term.n3() for term in bindings.values())
+    block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
+    return sparql[: match.end()] + block + sparql[match.end() :]
+
+
 def run_sparql(sparql: str, kg: KnowledgeGraph, bindings: dict[str, Any] | None = None) -> Result:
-    """Run a read-only SPARQL query over asserted + inferred triples."""
+    """Run a read-only SPARQL query over asserted + inferred triples, `bindings` bound by VALUES."""
     ensure_read_only(sparql)
+    sparql = with_values(sparql, bindings or {})
     try:
-        result = kg.dataset.query(sparql, initBindings=bindings or {})
+        result = kg.dataset.query(sparql)
         if result.type == "SELECT":
             result.bindings = list(result.bindings)  # Oxigraph streams; callers read rows twice
         return result
