@@ -66,9 +66,20 @@ def test_table_shows_the_chosen_language():
     assert "Barrier of legal" in en.stdout and "barrier_zh" not in en.stdout
 
 
-def test_query_list_names_the_queries():
+CATALOGUE = [
+    "barriers", "advantages", "countermeasures", "countermeasures-by-barrier", "uncovered-barriers", "literature",
+    "literature-by-theme", "evidence-for", "statistics", "trade-balance", "cases", "documents", "timeline", "dstri-areas",
+]
+
+
+def test_query_list_shows_the_whole_catalogue_in_the_chosen_language():
     result = invoke("query", "--list")
-    assert result.exit_code == 0 and "countermeasures-by-barrier" in result.stdout
+    assert result.exit_code == 0
+    for name in CATALOGUE:
+        assert name in result.stdout
+    assert "Uncovered barriers" in result.stdout
+    zh = invoke("query", "--list", "--lang", "zh")
+    assert "缺少对策的壁垒" in zh.stdout and "Uncovered barriers" not in zh.stdout
 
 
 @pytest.mark.parametrize(
@@ -112,3 +123,33 @@ def test_export_writes_a_file(tmp_path):
     result = invoke("export", "-o", str(target))
     assert result.exit_code == 0
     assert target.read_text(encoding="utf-8").startswith("@prefix")
+
+
+def test_sparql_runs_an_ad_hoc_select_over_inferred_triples():
+    result = invoke("sparql", "PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT (COUNT(?b) AS ?n) WHERE { ?b a dskg:Barrier }", "--format", "csv")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == ["n", str(len(facts.BARRIERS))]
+
+
+def test_sparql_ask_as_w3c_json():
+    result = invoke("sparql", "ASK { ?a a <https://w3id.org/dskg/ontology#Advantage> }", "--format", "json")
+    assert json.loads(result.stdout) == {"head": {}, "boolean": True}
+
+
+def test_sparql_from_a_file(tmp_path):
+    path = tmp_path / "q.rq"
+    path.write_text("PREFIX dskg: <https://w3id.org/dskg/ontology#>\nSELECT ?a WHERE { ?a a dskg:Advantage }\n", encoding="utf-8")
+    result = invoke("sparql", "--file", str(path), "--format", "csv")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1 + len(facts.ADVANTAGES)
+
+
+@pytest.mark.parametrize("update", ["DROP ALL", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "CLEAR DEFAULT", "LOAD <http://example.org/>"])
+def test_sparql_refuses_updates(update):
+    result = invoke("sparql", update)
+    assert result.exit_code == 2 and "read-only" in result.stderr
+
+
+@pytest.mark.parametrize("args", [("sparql", "SELECT ?x WHERE { ?x"), ("sparql", "--file", "/nonexistent.rq"), ("sparql",)])
+def test_sparql_bad_input_exits_2(args):
+    result = invoke(*args)
+    assert result.exit_code == 2 and "Traceback" not in result.output

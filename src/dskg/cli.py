@@ -193,5 +193,32 @@ def query(
     _print_result(result, fmt, lang)
 
 
+@app.command()
+def sparql(
+    query_text: Annotated[str | None, typer.Argument(metavar="QUERY", help="A SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from this file instead.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, md, json, csv or tsv (CONSTRUCT/DESCRIBE print Turtle).")] = "table",
+    lang: Annotated[str, typer.Option("--lang", help="Label language for tables: zh or en.")] = "en",
+    data: DataOption = None,
+    engine: EngineOption = "owlrl",
+) -> None:
+    """Run your own read-only SPARQL query on the graph (asserted + inferred triples).
+
+    Example: dskg sparql 'PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT ?b WHERE { ?b a dskg:Barrier }'
+    """
+    try:
+        if fmt not in results.FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(results.FORMATS)}")
+        if (query_text is None) == (file is None):
+            raise UsageError("give a query or --file FILE (one of the two)")
+        if file is not None:
+            query_text = queries.read_query_text(file)
+        queries.ensure_read_only(query_text)
+        result = queries.run_sparql(query_text, _build(data, engine))
+    except DskgError as exc:
+        _fail(exc)
+    _print_result(result, fmt, lang)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

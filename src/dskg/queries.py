@@ -69,12 +69,17 @@ class CannedQuery:
         return self.header.title.get(lang) or self.header.title.get("en", self.name)
 
 
+def read_query_text(path: Path) -> str:
+    """The text of a query file; UnreadableInputError when it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableInputError(f"{path}: cannot read the query file ({exc}). Fix: check the path and that it is UTF-8 text.") from None
+
+
 def parse_query_file(path: Path) -> CannedQuery:
     """Read a query file and its `#+` header. Raises UnreadableInputError on a malformed header."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnreadableInputError(f"{path}: cannot read the query file ({exc}).") from None
+    text = read_query_text(path)
     header_lines = []
     for line in text.splitlines():
         if line.startswith("#+"):

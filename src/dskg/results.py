@@ -81,6 +81,8 @@ def render(result: Result, fmt: str, lang: str | None = None) -> str:
     """Render a SELECT result in one of FORMATS except 'table' (see the CLI for tables)."""
     if result.type != "SELECT":
         if result.type == "ASK":
+            if fmt == "json":
+                return json.dumps({"head": {}, "boolean": bool(result.askAnswer)}) + "\n"
             return ("true" if result.askAnswer else "false") + "\n"
         return result.graph.serialize(format="turtle")
     return {"json": to_json, "csv": to_csv, "tsv": to_tsv}.get(fmt, lambda r: to_markdown(r, lang))(result)
