@@ -245,6 +245,12 @@ THEME_STATEMENTS = {
     "barriers": "(3) 壁垒对数字服务贸易起到阻碍作用",
 }
 
+# The DSTRI policy areas that section 2 names (verbatim, in the order printed) when it cites [14]:
+#   "Ferencz, J 发布了全球数字服务贸易限制性指数(DSTRI)来衡量数字贸易壁垒，涉及数字基础设施和联通性、
+#    电子交易、支付系统、知识产权等多方面的内容(Ferencz, J. [14], 2019)"
+# The "等" means the list is not exhaustive; the paper names no further area.
+DSTRI_AREAS_NAMED_ZH = ["数字基础设施和联通性", "电子交易", "支付系统", "知识产权"]
+
 # --------------------------------------------------------------------------------------------
 # Statistics: every number-with-unit figure about the world
 # --------------------------------------------------------------------------------------------
