@@ -84,6 +84,17 @@ DOCUMENT_CLASS = {
     "policy-document": DSKG.PolicyDocument,
     "statistical-release": DSKG.StatisticalRelease,
 }
+WORK_CLASS = {
+    "article": FABIO.JournalArticle,
+    "journal-article": FABIO.JournalArticle,
+    "book": FABIO.Book,
+    "chapter": FABIO.BookChapter,
+    "report": FABIO.ReportDocument,
+    "thesis": FABIO.Thesis,
+    "conference-paper": FABIO.ConferencePaper,
+    "webpage": FABIO.WebPage,
+    "dataset": FABIO.DataFile,
+}
 CASE_CLASS = {"company": DSKG.Company, "product": DSKG.Product, "event": DSKG.Event}
 VERBATIM_LABEL_KINDS = ("advantages", "barriers", "countermeasures", "cases", "documents", "actors", "sectors", "areas")
 
@@ -391,8 +402,8 @@ class _Builder:
     def work(self, rec: Work) -> None:
         node = iri(rec.id)
         self.add(node, RDF.type, DSKG.Work)
-        if rec.type == "journal-article":
-            self.add(node, RDF.type, FABIO.JournalArticle)
+        if rec.type in WORK_CLASS:
+            self.add(node, RDF.type, WORK_CLASS[rec.type])
         ref = f" [{rec.ref_number}]" if rec.ref_number is not None else ""
         if rec.title_zh or rec.title_en or rec.title:
             self.text(node, RDFS.label, rec.title_zh, "zh")
@@ -423,7 +434,15 @@ class _Builder:
         if rec.ref_number is not None:
             self.add(node, DSKG.refNumber, Literal(rec.ref_number))
         if rec.language:
-            self.add(node, DCTERMS.language if rec.is_source else DSKG.citationLanguage, Literal(rec.language))
+            self.add(node, DSKG.citationLanguage, Literal(rec.language))
+        if rec.work_language:
+            self.add(node, DCTERMS.language, Literal(rec.work_language))
+        if rec.venue:
+            self.add(node, DSKG.venue, Literal(rec.venue))
+        if rec.url:
+            self.add(node, FOAF.page, URIRef(rec.url))
+        if rec.pages:
+            self.add(node, DSKG.pages, Literal(rec.pages))
         self.text(node, DSKG.journalTitle, rec.journal_zh, "zh")
         self.text(node, DSKG.journalTitle, rec.journal_en, "en")
         if rec.publisher:
@@ -485,12 +504,18 @@ class _Builder:
         self.add(node, RDF.type, DSKG.Claim)
         self.text(node, DSKG.claimText, claim.text_zh, "zh")
         self.text(node, DSKG.claimText, claim.text_en, "en")
+        if not (claim.text_zh or claim.text_en):
+            self.problems.add(claim.file, claim.line, claim.id, "text", "a claim needs its text", "add `text_zh:` or `text_en:` (in an entry: `text: {en: ...}`)")
+        if claim.quote:
+            self.add(node, DSKG.quote, Literal(claim.quote))
+        if claim.page:
+            self.add(node, DSKG.page, Literal(claim.page))
         self.add(iri(rec.id), DSKG.makesClaim, node)
         for other in claim.also_made_by:
             if self.index.check(claim, claim.id, "also_made_by", other, ("works",)):
                 self.add(iri(other), DSKG.makesClaim, node)
         self.check_source_and_section(claim, claim.id, rec.source, claim.section)
-        self.check_verbatim(claim, claim.id, "text_zh", rec.source, [claim.text_zh])
+        self.check_verbatim(claim, claim.id, "text_zh", rec.source, [claim.text_zh or ""])
         self.provenance(node, rec.source, claim.section, [])
         self.links("claims", claim, claim.id, rec.source, claim.links)
 

@@ -194,9 +194,11 @@ class Citation(Record):
 
 class Claim(Record):
     id: Slug
-    text_zh: NonEmpty
+    text_zh: str | None = None
     text_en: str | None = None
     section: str | None = None
+    quote: str | None = None  # verbatim from the claiming work (checked where its text ships)
+    page: str | None = None
     also_made_by: list[Slug] = []
     links: list[Link] = []
     note: str | None = None
@@ -217,7 +219,7 @@ class SectionRecord(Record):
 
 class Work(Record):
     id: Slug
-    type: Literal["journal-article", "book", "report", "thesis", "conference-paper", "work"] = "work"
+    type: Literal["article", "journal-article", "book", "chapter", "report", "thesis", "conference-paper", "webpage", "dataset", "work"] = "work"
     title_zh: str | None = None
     title_en: str | None = None
     title: str | None = None
@@ -228,11 +230,14 @@ class Work(Record):
     et_al: bool = False
     year: int
     ref_number: int | None = None
-    language: str | None = None
+    language: str | None = None  # script of the in-text citation (zh: Chinese names, en: Latin names)
+    work_language: str | None = None  # the language the work is written in
     theme: Slug | list[Slug] | None = None
     cited_via: Slug | None = None
     journal_zh: str | None = None
     journal_en: str | None = None
+    venue: str | None = None
+    url: str | None = None
     publisher: str | None = None
     volume: str | None = None
     issue: str | None = None

@@ -93,6 +93,9 @@ class DSKG(DefinedNamespace):
     magnitude: URIRef
     makesClaim: URIRef
     measure: URIRef
+    normalisedText: URIRef
+    page: URIRef
+    pages: URIRef
     pagesSeen: URIRef
     partOf: URIRef
     period: URIRef
@@ -106,6 +109,7 @@ class DSKG(DefinedNamespace):
     sectionOf: URIRef
     sector: URIRef
     sourceText: URIRef
+    stance: URIRef
     statedIn: URIRef
     statisticSource: URIRef
     textFile: URIRef
@@ -114,7 +118,7 @@ class DSKG(DefinedNamespace):
     unit: URIRef
     value: URIRef
     valueText: URIRef
-
+    venue: URIRef
 
 ONTOLOGY = URIRef("https://w3id.org/dskg/ontology")
 ID = Namespace("https://w3id.org/dskg/id/")
