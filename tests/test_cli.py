@@ -91,7 +91,8 @@ def test_query_list_shows_the_whole_catalogue_in_the_chosen_language():
         (("query", "countermeasures-by-barrier", "--format", "xlsx"), "csv"),
         (("export", "-f", "n4"), "turtle"),
         (("export", "-o", "/nonexistent-folder/g.ttl"), "does not exist"),
-        (("build", "--data", "/nonexistent-folder"), "not a folder"),
+        (("build", "--base", "/nonexistent-folder"), "not a folder"),
+        (("build", "--data", "/nonexistent-folder"), "dskg init"),
     ],
 )
 def test_usage_errors_exit_2_with_a_message_and_no_traceback(args, needle):
@@ -104,7 +105,7 @@ def test_usage_errors_exit_2_with_a_message_and_no_traceback(args, needle):
 def test_invalid_data_exits_1_listing_file_line_and_fix(data_copy):
     path = data_copy / "barriers.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("level: international", "level: global", 1), encoding="utf-8")
-    result = invoke("build", "--data", str(data_copy))
+    result = invoke("build", "--base", str(data_copy))
     assert result.exit_code == 1
     assert "barriers.yaml:" in result.stderr and "level" in result.stderr and "Fix:" in result.stderr
     assert "Traceback" not in result.output

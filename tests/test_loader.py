@@ -25,7 +25,7 @@ def _line_of(path: Path, needle: str) -> int:
 
 def _problems(data: Path) -> list:
     with pytest.raises(InvalidDataError) as info:
-        dskg.build(data, reason=False)
+        dskg.build(base=data, reason=False)
     return info.value.problems
 
 
@@ -99,19 +99,19 @@ def test_yaml_syntax_error_names_the_line(data_copy):
 
 def test_missing_folder_is_unreadable_input(tmp_path):
     with pytest.raises(UnreadableInputError):
-        dskg.build(tmp_path / "nope", reason=False)
+        dskg.build(base=tmp_path / "nope", reason=False)
 
 
 def test_iris_derive_from_ids_not_load_order(data_copy):
     """Reordering records changes nothing: IRIs come from the data."""
-    first = dskg.build(data_copy, reason=False)
+    first = dskg.build(base=data_copy, reason=False)
     path = data_copy / "barriers.yaml"
     text = path.read_text(encoding="utf-8")
     head, _, rest = text.partition("  - id: bar-tech-innovation")
     records = ("  - id: bar-tech-innovation" + rest).split("\n  - id: ")
     reordered = head + "\n  - id: ".join(reversed([records[0][len("  - id: "):]] + records[1:]))
     path.write_text(head + "  - id: " + reordered[len(head):], encoding="utf-8")
-    second = dskg.build(data_copy, reason=False)
+    second = dskg.build(base=data_copy, reason=False)
     assert set(first.data) == set(second.data)
 
 
@@ -144,7 +144,7 @@ countermeasures:
 """,
         encoding="utf-8",
     )
-    kg = dskg.build(data_copy, reason=False)
+    kg = dskg.build(base=data_copy, reason=False)
     rows = dskg.queries.rows(
         dskg.queries.run_sparql(
             """PREFIX dskg: <https://w3id.org/dskg/ontology#>

@@ -27,7 +27,11 @@ err = Console(stderr=True)
 
 DataOption = Annotated[
     Path | None,
-    typer.Option("--data", help="Folder of curated YAML to build from (default: the data shipped with dskg).", show_default=False),
+    typer.Option("--data", envvar="DSKG_DATA", help="Your data folder (from `dskg init`), layered on the shipped graph.", show_default=False),
+]
+BaseOption = Annotated[
+    Path | None,
+    typer.Option("--base", help="Curated base folder to build from instead of the shipped data (for curators).", show_default=False),
 ]
 EngineOption = Annotated[str, typer.Option("--engine", help="OWL-RL engine: owlrl or reasonable.")]
 
@@ -37,9 +41,9 @@ def _fail(exc: DskgError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
-def _build(data: Path | None, engine: str = "owlrl", reason: bool = True) -> graph_mod.KnowledgeGraph:
+def _build(data: Path | None, engine: str = "owlrl", reason: bool = True, base: Path | None = None) -> graph_mod.KnowledgeGraph:
     with err.status("building the graph...", spinner="dots"):
-        return graph_mod.build(data, reason=reason, engine=engine)
+        return graph_mod.build(data, base=base, reason=reason, engine=engine)
 
 
 def _version(value: bool) -> None:
@@ -59,15 +63,15 @@ def main(
 
 
 @app.command()
-def build(data: DataOption = None, engine: EngineOption = "owlrl") -> None:
+def build(data: DataOption = None, base: BaseOption = None, engine: EngineOption = "owlrl") -> None:
     """Build the graph from the curated data, check it and reason over it; print what it holds.
 
     Exit 0 when the data holds together, 1 with every problem (file:line, field, fix) when not.
 
-    Example: dskg build --data ./data
+    Example: dskg build --base ./data
     """
     try:
-        kg = _build(data, engine)
+        kg = _build(data, engine, base=base)
         st = queries.stats(kg)
     except DskgError as exc:
         _fail(exc)

@@ -77,23 +77,42 @@ def assemble(ontology: Graph, data: Graph, inferred: Graph | None = None, record
     return KnowledgeGraph(ds, records)
 
 
-def build(data_dir: Path | str | None = None, *, reason: bool = True, engine: str = "owlrl") -> KnowledgeGraph:
-    """Build the knowledge graph from a folder of curated YAML (the shipped data by default).
+def build(
+    data: Path | str | None = None,
+    *,
+    base: Path | str | None = None,
+    entries: list[Path] | None = None,
+    reason: bool = True,
+    engine: str = "owlrl",
+) -> KnowledgeGraph:
+    """Build the knowledge graph: the curated base, with a user's data folder layered on top.
 
     Args:
-        data_dir: folder of `*.yaml` files; the data shipped with dskg when None.
+        data: a user data folder (made by `dskg init`); its `entries/` files are added.
+        base: the curated base folder of `*.yaml`; the data shipped with dskg when None.
+        entries: further entry files (YAML, Turtle, BibTeX) to add, e.g. ones being validated.
         reason: materialise OWL-RL entailments into the inferred graph (queries rely on them).
         engine: 'owlrl' (reference) or 'reasonable' (faster, for large graphs).
 
     Raises:
         InvalidDataError: the data does not hold together; lists every problem with file:line.
         InconsistencyError: reasoning found a contradiction with the ontology.
+        UnreadableInputError: a folder or file cannot be read.
     """
+    from .entries import entry_files, read_entries
+    from .errors import ProblemList
     from .reasoning import infer
 
-    folder = Path(data_dir) if data_dir is not None else resources.data_dir()
-    records = read_folder(folder)
+    records = read_folder(Path(base) if base is not None else resources.data_dir())
+    paths = [*entry_files(Path(data)), *(entries or [])] if data is not None else list(entries or [])
+    if data is not None and not Path(data).is_dir():
+        raise UnreadableInputError(f"{data}: no such data folder. Fix: create one with `dskg init {data}`.")
+    added = read_entries(paths, display_root=Path(data) if data is not None else None)
+    for kind, items in added.records.by_kind.items():
+        records.by_kind[kind].extend(items)
     ontology = load_ontology()
-    data = records_to_graph(records, ontology)
-    inferred = infer(ontology, data, engine=engine) if reason else None
-    return assemble(ontology, data, inferred, records)
+    graph = records_to_graph(records, ontology, ProblemList(list(added.problems)))
+    for _, turtle in added.graphs:
+        graph += turtle
+    inferred = infer(ontology, graph, engine=engine) if reason else None
+    return assemble(ontology, graph, inferred, records)

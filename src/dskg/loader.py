@@ -262,6 +262,8 @@ class _Builder:
             self.add(node, DSKG.linkTarget, target)
             self.add(node, DSKG.basis, DSKG[link.basis])
             self.text(node, DSKG.rationale, link.rationale_en, "en")
+            if getattr(link, "stance", None):
+                self.add(node, DSKG.stance, CITO[link.stance])
             if link.basis == "editorial":
                 self.add(node, PROV.wasAttributedTo, PROJECT)
                 if source and link.section:
@@ -520,12 +522,13 @@ class _Builder:
         self.links("claims", claim, claim.id, rec.source, claim.links)
 
 
-def records_to_graph(records: Records, ontology: Graph) -> Graph:
+def records_to_graph(records: Records, ontology: Graph, problems: ProblemList | None = None) -> Graph:
     """The data graph of `records`. Raises InvalidDataError listing every problem found.
 
-    `ontology` is consulted for the CiTO citation intents it declares.
+    `ontology` is consulted for the CiTO citation intents it declares; `problems` may already
+    hold problems found earlier (e.g. in entry files), so one error lists them all.
     """
-    problems = ProblemList()
+    problems = problems if problems is not None else ProblemList()
     graph = _Builder(records, ontology, problems).build()
     problems.raise_if_any()
     return graph

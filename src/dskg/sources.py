@@ -65,6 +65,7 @@ class Link(Record):
     quotes: list[NonEmpty] = Field(min_length=1)
     rationale_en: str | None = None
     note: str | None = None
+    stance: Literal["supports", "disputes", "extends", "qualifies", "discusses", "confirms", "refutes"] | None = None
 
 
 class Entity(Record):

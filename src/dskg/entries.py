@@ -1,0 +1,350 @@
+"""Literature entries users add: YAML entry files, Turtle using the ontology, and BibTeX.
+
+An entry describes one work (title, authors, year, language, venue, DOI ...) with the claims it
+makes about existing records, and may add new barriers, countermeasures or advantages. Entries
+become the same typed records as the curated data (a Work with Claims), so one loader and one
+set of checks serve both. Every problem names the file, the line, the field and the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, ValidationError, field_validator
+from rdflib import Graph
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from .errors import Problem
+from .sources import (
+    Advantage,
+    Barrier,
+    Basis,
+    Claim,
+    Countermeasure,
+    Link,
+    Record,
+    Records,
+    Slug,
+    Work,
+    _attach_origin,
+    _line_at,
+    _yaml,
+)
+
+ENTRY_TYPES = ("article", "book", "chapter", "report", "thesis", "conference-paper", "webpage", "dataset")
+STANCES = ("supports", "disputes", "extends", "qualifies", "discusses", "confirms", "refutes")
+MAX_BYTES = 2_000_000
+"""Entry files larger than this are refused: an entry is a few kilobytes; megabytes mean a wrong file."""
+
+LanguageMap = dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")], Annotated[str, StringConstraints(min_length=1)]]
+
+
+def _language_map(name: str):
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(f"{name} needs its language: write `{name}: {{en: \"{value[:30]}\"}}` (or zh: ...)")
+        if isinstance(value, dict) and not value:
+            raise ValueError(f"{name} needs at least one language, e.g. `{name}: {{en: ...}}`")
+        return value
+
+    return check
+
+
+class EntryClaim(Record):
+    id: Slug | None = None
+    about: list[Slug] = Field(min_length=1)
+    stance: Literal[STANCES] = "discusses"  # type: ignore[valid-type]
+    basis: Basis = "explicit"
+    text: LanguageMap
+    quote: str | None = None
+    page: str | None = None
+    note: str | None = None
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text_has_language(cls, value: Any) -> Any:
+        return _language_map("text")(value)
+
+    @field_validator("about", mode="before")
+    @classmethod
+    def _about_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class Entry(Record):
+    id: Slug
+    type: Literal[ENTRY_TYPES]  # type: ignore[valid-type]
+    title: LanguageMap
+    authors: list[Annotated[str, StringConstraints(min_length=1)]] = Field(min_length=1)
+    year: int
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")]
+    venue: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    claims: list[EntryClaim] = []
+    barriers: list[Barrier] = []
+    countermeasures: list[Countermeasure] = []
+    advantages: list[Advantage] = []
+    note: str | None = None
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _title_has_language(cls, value: Any) -> Any:
+        return _language_map("title")(value)
+
+    @field_validator("volume", "issue", "pages", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _year(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip().isdigit():
+            raise ValueError(f"year must be a number like 2021, not {value!r}")
+        return value
+
+
+@dataclass
+class EntrySet:
+    """What a set of entry files holds: entries as records, Turtle graphs, and every problem."""
+
+    records: Records = field(default_factory=Records)
+    graphs: list[tuple[str, Graph]] = field(default_factory=list)
+    entries: list[tuple[Path, Entry, Any]] = field(default_factory=list)  # (file, entry, its YAML node)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _suggest(name: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else f"allowed fields: {', '.join(allowed)}"
+
+
+def _entry_fields(loc: tuple) -> list[str]:
+    """Allowed field names at an error location (to suggest the closest to a typo)."""
+    model: type[Record] = Entry
+    for part in loc[:-1]:
+        if isinstance(part, str) and part in model.model_fields:
+            annotation = model.model_fields[part].annotation
+            inner = getattr(annotation, "__args__", (None,))[0]
+            if isinstance(inner, type) and issubclass(inner, Record):
+                model = inner
+    return list(model.model_fields)
+
+
+def _problems(error: ValidationError, node: Any, file: str, entity: str) -> list[Problem]:
+    out = []
+    for err in error.errors():
+        loc = tuple(p for p in err["loc"] if isinstance(p, int) or (isinstance(p, str) and p.isidentifier() and p not in ("str", "int", "list", "dict")))
+        line = _line_at(node, loc)
+        name = ".".join(str(p) for p in loc)
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            out.append(Problem(file, line, entity, name, f"unknown field `{loc[-1]}`", _suggest(str(loc[-1]), _entry_fields(loc))))
+        elif kind == "missing":
+            examples = {"title": "title: {en: ...}", "authors": 'authors: ["Family, Given"]', "year": "year: 2021", "language": "language: en", "type": "type: article", "about": "about: [bar-market-access]", "text": "text: {en: ...}"}
+            fix = f"add it, e.g. `{examples.get(str(loc[-1]), str(loc[-1]) + ': ...')}`"
+            out.append(Problem(file, line, entity, name, f"missing field `{loc[-1]}`", fix))
+        elif kind == "literal_error":
+            out.append(Problem(file, line, entity, name, f"{err['msg']} (got {err.get('input')!r})", "use one of the allowed values"))
+        elif kind == "string_pattern_mismatch" and loc and loc[-1] == "doi":
+            out.append(Problem(file, line, entity, name, f"malformed DOI {err.get('input')!r}", "write the DOI alone, like `doi: 10.1111/twec.12424` (no https://doi.org/)"))
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            out.append(Problem(file, line, entity, name, msg, ""))
+    return out
+
+
+def _entry_to_records(entry: Entry, records: Records) -> None:
+    """Add the records an entry stands for: its work, claims with their is-about links, new entities."""
+    claims = []
+    for number, claim in enumerate(entry.claims, start=1):
+        quotes = [claim.quote] if claim.quote else []
+        links = [
+            _linked(Link.model_construct(property="is-about", target=target, basis=claim.basis, quotes=quotes, section=None, rationale_en=None, note=None, stance=claim.stance), claim)
+            for target in claim.about
+        ]
+        record = Claim.model_construct(
+            id=claim.id or f"claim-{entry.id}-{number}",
+            text_zh=claim.text.get("zh"),
+            text_en=claim.text.get("en") or next((t for lang, t in claim.text.items() if lang != "zh"), None),
+            section=None,
+            quote=claim.quote,
+            page=claim.page,
+            also_made_by=[],
+            links=links,
+            note=claim.note,
+        )
+        claims.append(_linked(record, claim))
+    fields = {name: f.get_default(call_default_factory=True) for name, f in Work.model_fields.items() if not f.is_required()}
+    fields.update(
+        id=entry.id,
+        type=entry.type,
+        title_zh=entry.title.get("zh"),
+        title_en=entry.title.get("en") or next((t for lang, t in entry.title.items() if lang != "zh"), None),
+        authors_text="; ".join(entry.authors),
+        authors=list(entry.authors),
+        year=entry.year,
+        work_language=entry.language,
+        venue=entry.venue,
+        volume=entry.volume,
+        issue=entry.issue,
+        pages=entry.pages,
+        doi=entry.doi,
+        url=entry.url,
+        claims=claims,
+        source=entry.id,
+        note=entry.note,
+    )
+    records.by_kind["works"].append(_linked(Work.model_construct(**fields), entry))
+    for kind in ("barriers", "countermeasures", "advantages"):
+        for item in getattr(entry, kind):
+            if item.source is None:
+                item = _linked(item.model_copy(update={"source": entry.id}), item)
+            records.by_kind[kind].append(item)
+
+
+def _linked(new: Record, origin: Record) -> Record:
+    """Give a record built from an entry the file and lines of the entry part it comes from."""
+    new._file, new._line, new._field_lines = origin.file, origin.line, dict(origin._field_lines)
+    return new
+
+
+def _read_yaml(path: Path, display: str, out: EntrySet) -> None:
+    try:
+        node = _yaml().load(path.read_text(encoding="utf-8"))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        out.problems.append(Problem(display, mark.line + 1 if mark else 0, "", "", f"YAML syntax error: {exc.problem or exc}", "correct the YAML syntax at that line"))
+        return
+    if node is None:
+        out.problems.append(Problem(display, 1, "", "", "the file is empty", "write an entry: a mapping with id, type, title, authors, year, language"))
+        return
+    items = node if isinstance(node, CommentedSeq) else [node]
+    for index, item in enumerate(items):
+        where = (index,) if isinstance(node, CommentedSeq) else ()
+        if not isinstance(item, CommentedMap):
+            line = _line_at(node, where) if where else 1
+            out.problems.append(Problem(display, line, "", "", "an entry must be a mapping (id: ..., title: ...), not a list or a value", "write one entry as a mapping, or several as a list of mappings"))
+            continue
+        entity = str(item.get("id", f"entry {index + 1}"))
+        try:
+            entry = Entry.model_validate(item)
+        except ValidationError as exc:
+            out.problems.extend(_problems(exc, item, display, entity))
+            continue
+        _attach_origin(entry, item, display)
+        out.entries.append((path, entry, item))
+        _entry_to_records(entry, out.records)
+
+
+_TURTLE_LINE = re.compile(r"line (\d+)", re.IGNORECASE)
+
+
+def _read_turtle(path: Path, display: str, out: EntrySet) -> None:
+    try:
+        graph = Graph().parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises several parser error types
+        match = _TURTLE_LINE.search(str(exc))
+        out.problems.append(Problem(display, int(match.group(1)) if match else 0, "", "", f"Turtle syntax error: {str(exc).splitlines()[0][:300]}", "correct the Turtle at that line (rapper -c FILE shows it too)"))
+        return
+    out.graphs.append((display, graph))
+
+
+def _bib_value(text: str) -> str:
+    return re.sub(r"[{}]", "", text).strip()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "entry"
+
+
+BIB_TYPES = {"article": "article", "book": "book", "inbook": "chapter", "incollection": "chapter", "techreport": "report", "report": "report",
+             "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis", "inproceedings": "conference-paper",
+             "conference": "conference-paper", "online": "webpage", "misc": "webpage", "dataset": "dataset"}
+
+
+def _read_bibtex(path: Path, display: str, out: EntrySet) -> None:
+    import bibtexparser
+
+    library = bibtexparser.parse_string(path.read_text(encoding="utf-8"))
+    for block in library.failed_blocks:
+        reason = str(getattr(block, "error", "")).splitlines()[-1:] or ["syntax error"]
+        out.problems.append(Problem(display, block.start_line + 1, "", "", f"BibTeX syntax error: {reason[0].strip()}", "close every brace and quote of that entry"))
+    for bib in library.entries:
+        fields = {k.lower(): _bib_value(v.value) for k, v in bib.fields_dict.items()}
+        title = fields.get("title", "")
+        language = fields.get("language") or ("zh" if re.search(r"[\u4e00-\u9fff]", title) else "en")
+        language = {"chinese": "zh", "english": "en"}.get(language.lower(), language.lower())
+        data: dict[str, Any] = {
+            "id": _slug(bib.key),
+            "type": BIB_TYPES.get(bib.entry_type.lower(), "article"),
+            "title": {language: title} if title else {},
+            "authors": [a.strip() for a in re.split(r"\s+and\s+", fields.get("author", "")) if a.strip()],
+            "year": fields.get("year"),
+            "language": language,
+        }
+        venue = fields.get("journal") or fields.get("booktitle") or fields.get("publisher") or fields.get("institution") or fields.get("school")
+        for key, value in (("venue", venue), ("volume", fields.get("volume")), ("issue", fields.get("number")),
+                           ("pages", fields.get("pages", "").replace("--", "-") or None), ("doi", fields.get("doi")), ("url", fields.get("url"))):
+            if value:
+                data[key] = value
+        line = bib.start_line + 1
+        try:
+            entry = Entry.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                name = ".".join(str(p) for p in err["loc"] if isinstance(p, (str, int)))
+                out.problems.append(Problem(display, line, data["id"], name, err["msg"].removeprefix("Value error, "), "complete the BibTeX entry"))
+            continue
+        entry._file, entry._line = display, line
+        out.entries.append((path, entry, data))
+        _entry_to_records(entry, out.records)
+        out.warnings.append(Problem(display, line, entry.id, "claims", "imported from BibTeX: the entry has no claims yet", "add claims (about, stance, text) to say what the work argues"))
+
+
+READERS = {".yaml": _read_yaml, ".yml": _read_yaml, ".ttl": _read_turtle, ".bib": _read_bibtex}
+
+
+def read_entries(paths: list[Path], display_root: Path | None = None) -> EntrySet:
+    """Read entry files (YAML, Turtle, BibTeX) into records; problems are collected, not raised.
+
+    Raises UnreadableInputError for a file that cannot be read at all (missing, not UTF-8,
+    unknown kind, too large).
+    """
+    from .errors import UnreadableInputError
+
+    out = EntrySet()
+    for path in paths:
+        path = Path(path)
+        display = str(path.relative_to(display_root)) if display_root and path.is_relative_to(display_root) else str(path)
+        reader = READERS.get(path.suffix.lower())
+        if reader is None:
+            raise UnreadableInputError(f"{display}: not an entry file. Fix: use .yaml, .ttl or .bib.")
+        try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise UnreadableInputError(f"{display}: {size / 1e6:.1f} MB is too large for an entry file (limit {MAX_BYTES / 1e6:.0f} MB). Fix: split it, one work per entry.")
+            path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise UnreadableInputError(f"{display}: not UTF-8 text (byte {exc.start}). Fix: save the file as UTF-8.") from None
+        except OSError as exc:
+            raise UnreadableInputError(f"{display}: cannot read the file ({exc.strerror}). Fix: check the path.") from None
+        reader(path, display, out)
+    return out
+
+
+def entry_files(folder: Path) -> list[Path]:
+    """The entry files of a user data folder (`entries/` inside it), sorted."""
+    entries = Path(folder) / "entries"
+    return sorted(p for p in entries.glob("*") if p.suffix.lower() in READERS) if entries.is_dir() else []
+
