@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, publish, queries, results
+from . import __version__, intake, publish, queries, results, validation
 from . import graph as graph_mod
 from .errors import DskgError, UsageError
 
@@ -222,6 +222,106 @@ def sparql(
     except DskgError as exc:
         _fail(exc)
     _print_result(result, fmt, lang)
+
+
+def _print_report(report, fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(report.to_json())
+    elif fmt == "turtle":
+        sys.stdout.write(report.to_turtle())
+    elif fmt == "table":
+        table = Table(show_lines=False)
+        for col in ("severity", "where", "entity", "path", "value", "message"):
+            table.add_column(col, overflow="fold")
+        for f in report.findings:
+            table.add_row(f.severity, f"{f.file}:{f.line}" if f.file else "", f"{f.entity} ({f.label})" if f.label else f.entity, f.path, f.value, f.message)
+        out.print(table)
+        out.print(report.summary())
+    else:
+        sys.stdout.write(report.to_text())
+
+
+ReportFormat = Annotated[str, typer.Option("--format", help="text (one line per finding), table, json or turtle (the raw SHACL report).")]
+FailOn = Annotated[str, typer.Option("--fail-on", help="Exit 1 on a finding at least this severe: violation or warning.")]
+
+
+def _check_report_options(fmt: str, fail_on: str) -> None:
+    if fmt not in ("text", "table", "json", "turtle"):
+        raise UsageError(f"unknown format {fmt!r}; use text, table, json or turtle")
+    if fail_on not in ("violation", "warning"):
+        raise UsageError(f"--fail-on takes violation or warning, not {fail_on!r}")
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="[PATH]...", help="Entry files (.yaml, .ttl, .bib) to validate in the context of the graph.")] = None,
+    fmt: ReportFormat = "text",
+    fail_on: FailOn = "violation",
+    data: DataOption = None,
+    base: BaseOption = None,
+    engine: EngineOption = "owlrl",
+) -> None:
+    """Validate the whole graph, or new literature entries in its context, and list every finding.
+
+    Exit 0 when nothing reaches --fail-on, 1 when something does, 2 for unreadable input.
+
+    Example: dskg validate my-entry.yaml --data ./my-data
+    """
+    try:
+        _check_report_options(fmt, fail_on)
+        with err.status("validating...", spinner="dots"):
+            report = validation.validate(data, base=base, entries=list(paths or []) or None, engine=engine)
+    except DskgError as exc:
+        _fail(exc)
+    _print_report(report, fmt)
+    raise typer.Exit(1 if report.fails(fail_on) else 0)
+
+
+@app.command()
+def init(folder: Annotated[Path, typer.Argument(help="Folder to create for your own entries.")]) -> None:
+    """Start your own data folder, which --data (or DSKG_DATA) layers on the shipped graph.
+
+    Example: dskg init ./my-data
+    """
+    try:
+        intake.init_data_dir(folder)
+    except DskgError as exc:
+        _fail(exc)
+    err.print(f"data folder ready: {folder} (add entries with: dskg add FILE --data {folder})")
+
+
+@app.command()
+def add(
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Entry files (.yaml, .ttl, .bib) to add.")],
+    data: Annotated[Path | None, typer.Option("--data", envvar="DSKG_DATA", help="Your data folder (from `dskg init`).", show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and show what would be written; write nothing.")] = False,
+    fmt: ReportFormat = "text",
+    base: BaseOption = None,
+    engine: EngineOption = "owlrl",
+) -> None:
+    """Validate literature entries and add them to your data folder; nothing is written on a Violation.
+
+    Example: dskg add nordas-rouzet-2017.yaml --data ./my-data
+    """
+    try:
+        _check_report_options(fmt, "violation")
+        if data is None:
+            raise UsageError("say which data folder to add to: --data DIR (or DSKG_DATA); create one with `dskg init DIR`")
+        with err.status("validating...", spinner="dots"):
+            result = intake.add_entries(list(paths), data, dry_run=dry_run, engine=engine, base=base)
+    except DskgError as exc:
+        _fail(exc)
+    if result.report.findings:
+        _print_report(result.report, fmt)
+    for name in result.unchanged:
+        err.print(f"already added, nothing changed: {name}")
+    if result.report.fails("violation"):
+        err.print("nothing written: fix the Violations above and run again")
+        raise typer.Exit(1)
+    for path in result.written:
+        err.print(f"added {path}")
+    if dry_run:
+        err.print("dry run: nothing written")
 
 
 if __name__ == "__main__":  # pragma: no cover

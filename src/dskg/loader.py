@@ -8,6 +8,7 @@ shipped text. Every problem is reported with file, line, entity, field and fix.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -157,7 +158,10 @@ class _Index:
             return False
         kinds = tuple(kinds)
         if rid not in self.kind:
-            self.problems.add(owner.file, owner.line_of(field), owner_id, field, f"unknown id {rid!r}", f"use the id of an existing record of kind {' or '.join(kinds)}, or add that record")
+            candidates = [i for i, k in self.kind.items() if k in kinds]
+            close = difflib.get_close_matches(rid, candidates, n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(close)}?" if close else f"use the id of an existing {' or '.join(k[:-1] for k in kinds)}"
+            self.problems.add(owner.file, owner.line_of(field), owner_id, field, f"unknown id {rid!r}", f"{hint} (ids are listed by `dskg query`), or add that record")
             return False
         if self.kind[rid] not in kinds:
             self.problems.add(owner.file, owner.line_of(field), owner_id, field, f"{rid!r} is a {self.kind[rid][:-1]}, not a {' or '.join(k[:-1] for k in kinds)}", "point this field at a record of the right kind")
@@ -177,6 +181,7 @@ class _Builder:
         for prefix, ns in PREFIXES.items():
             self.graph.bind(prefix, ns)
         self.works = {w.id: w for w in records.works}
+        self.dois: dict[str, Work] = {}
 
     # -- checks -------------------------------------------------------------------------------
     def source_text(self, source: str | None) -> Path | None:
@@ -449,6 +454,10 @@ class _Builder:
         self.text(node, DSKG.journalTitle, rec.journal_en, "en")
         if rec.publisher:
             self.add(node, DSKG.publisherName, Literal(rec.publisher))
+        if rec.doi:
+            first = self.dois.setdefault(rec.doi.lower(), rec)
+            if first is not rec:
+                self.problems.add(rec.file, rec.line_of("doi"), rec.id, "doi", f"DOI {rec.doi} is already in the graph as {first.id} ({first.file}:{first.line_of('doi')})", "this work is already there: drop the entry, or correct the DOI")
         for prop, value in ((BIBO.volume, rec.volume), (BIBO.issue, rec.issue), (BIBO.doi, rec.doi), (DSKG.textFile, rec.text_file)):
             if value:
                 self.add(node, prop, Literal(value))
@@ -472,10 +481,13 @@ class _Builder:
                 self.add(node, DSKG.hasTheme, iri(theme))
         if self.index.check(rec, rec.id, "cited_via", rec.cited_via, ("works",)):
             self.add(node, DSKG.citedVia, iri(rec.cited_via))
-        if rec.citations or rec.claims:
-            if rec.source is None or rec.source == rec.id:
-                self.problems.add(rec.file, rec.line, rec.id, "source", "citations and claims need the citing work", "add `source: <citing work id>`")
-                return
+        if rec.citations and (rec.source is None or rec.source == rec.id):
+            self.problems.add(rec.file, rec.line, rec.id, "source", "citations need the citing work", "add `source: <citing work id>`")
+            return
+        if rec.claims and rec.source is None:
+            self.problems.add(rec.file, rec.line, rec.id, "source", "claims need the work that reports them", "add `source: <work id>` (the work itself for its own claims)")
+            return
+        if rec.source is not None and rec.source != rec.id:
             self.index.check(rec, rec.id, "source", rec.source, ("works",))
         for number, citation in enumerate(rec.citations, start=1):
             self.citation(rec, number, citation)

@@ -1,0 +1,229 @@
+"""Validation: the loader's checks and the SHACL shapes, as one typed report of every finding.
+
+Each finding names the record (id and label, never a bare blank node), the path, the value, an
+instruction to the curator and, for records read from YAML, the file and line. New entries are
+validated through their own subgraph (plus what it references), so the cost follows the entry,
+not the graph (perf-baseline.md: ~5 ms at any graph size, against 0.4 s+ for `focus_nodes=`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+
+from . import resources, sourcetext
+from .errors import InconsistencyError, InvalidDataError, Problem
+from .graph import KnowledgeGraph, build
+from .sources import Records
+from .vocab import DSKG, ID
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SEVERITIES = ("Violation", "Warning", "Info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a curator should look at."""
+
+    severity: str
+    entity: str
+    label: str
+    path: str
+    value: str
+    message: str
+    file: str = ""
+    line: int = 0
+    shape: str = ""
+
+    def sort_key(self) -> tuple:
+        return (SEVERITIES.index(self.severity), self.file, self.line, self.entity, self.path, self.message)
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}: " if self.file else ""
+        label = f" ({self.label})" if self.label else ""
+        path = f" {self.path}" if self.path else ""
+        value = f" = {self.value}" if self.value else ""
+        return f"{where}{self.severity}: {self.entity}{label}{path}{value}: {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    """Every finding, sorted (Violations first), with the raw SHACL results graph."""
+
+    findings: list[Finding] = field(default_factory=list)
+    results_graph: Graph = field(default_factory=Graph)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def fails(self, fail_on: str = "violation") -> bool:
+        """True when a finding is at least as severe as `fail_on` ('violation' or 'warning')."""
+        worst = {"violation": ("Violation",), "warning": ("Violation", "Warning")}[fail_on]
+        return any(f.severity in worst for f in self.findings)
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{self.count(s)} {s.lower()}{'s' if self.count(s) != 1 else ''}" for s in SEVERITIES)
+        return f"{len(self.findings)} findings: {counts}"
+
+    def to_text(self) -> str:
+        return "".join(f"{f}\n" for f in self.findings) + self.summary() + "\n"
+
+    def to_json(self) -> str:
+        doc = {"conforms": not self.fails(), "summary": {s: self.count(s) for s in SEVERITIES}, "findings": [asdict(f) for f in self.findings]}
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+    def to_turtle(self) -> str:
+        return self.results_graph.serialize(format="turtle")
+
+
+def load_shapes() -> Graph:
+    """All shape files of shapes/ as one graph."""
+    shapes = Graph()
+    for path in sorted(resources.shapes_dir().glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    return shapes
+
+
+def _problem_finding(problem: Problem, severity: str = "Violation") -> Finding:
+    return Finding(severity, problem.entity, "", problem.field, "", f"{problem.message}. Fix: {problem.fix}" if problem.fix else problem.message, problem.file, problem.line, "dskg:loader")
+
+
+def _record_index(records: Records | None) -> dict[str, object]:
+    index: dict[str, object] = {}
+    if records is None:
+        return index
+    for rec in records.all():
+        index[rec.id] = rec
+        for claim in getattr(rec, "claims", []):
+            index[claim.id] = claim
+    return index
+
+
+def _owner_id(node) -> str:
+    """The record id a node belongs to: links to their subject, sections and citations to their work."""
+    if not isinstance(node, URIRef) or not str(node).startswith(str(ID)):
+        return str(node)
+    local = str(node)[len(str(ID)):]
+    parts = local.split("/")
+    if parts[0] == "link" and len(parts) >= 5:
+        return parts[2]
+    if parts[0] == "citation" and len(parts) >= 3:
+        return parts[2]
+    return parts[0]
+
+
+def _label(graph: Graph, node) -> str:
+    labels = {lit.language: str(lit) for lit in graph.objects(node, RDFS.label) if isinstance(lit, Literal)}
+    return labels.get("en") or labels.get("zh") or next(iter(labels.values()), "")
+
+
+def _short(graph: Graph, term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        if str(term).startswith(str(ID)):
+            return str(term)[len(str(ID)):]
+        return term.n3(graph.namespace_manager)
+    return str(term)
+
+
+def _validation_graph(kg: KnowledgeGraph) -> Graph:
+    """Ontology + data + inferred, with each shipped text added so quote checks run in SPARQL."""
+    g = Graph()
+    for name in ("ontology", "data", "inferred"):
+        g += kg.graph(name)
+    for work, text_file in kg.data.subject_objects(DSKG.textFile):
+        path = resources.data_dir() / str(text_file) if kg.records is None or kg.records.data_dir is None else kg.records.data_dir / str(text_file)
+        if path.is_file():
+            g.add((work, DSKG.normalisedText, Literal(sourcetext.normalised_text(path))))
+    return g
+
+
+def _subgraph(full: Graph, nodes: set) -> Graph:
+    """The triples about `nodes`, plus the type, label and text of what they reference and DOIs of all works."""
+    sub = Graph()
+    referenced = set()
+    for node in nodes:
+        for s, p, o in full.triples((node, None, None)):
+            sub.add((s, p, o))
+            if isinstance(o, URIRef):
+                referenced.add(o)
+        for s, p, o in full.triples((None, None, node)):
+            sub.add((s, p, o))
+    for ref in referenced - nodes:
+        for p in (RDF.type, RDFS.label, DSKG.normalisedText):
+            for o in full.objects(ref, p):
+                sub.add((ref, p, o))
+    for s, o in full.subject_objects(URIRef("http://purl.org/ontology/bibo/doi")):
+        sub.add((s, URIRef("http://purl.org/ontology/bibo/doi"), o))
+    return sub
+
+
+def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None) -> ValidationReport:
+    """SHACL over the graph, or over the subgraph of the records in `focus_ids`."""
+    import pyshacl
+
+    full = _validation_graph(kg)
+    data = full
+    if focus_ids is not None:
+        nodes = {s for s in full.subjects() if isinstance(s, URIRef) and _owner_id(s) in focus_ids}
+        data = _subgraph(full, nodes)
+    _, results, _ = pyshacl.validate(data, shacl_graph=load_shapes(), inference="none", advanced=True, allow_warnings=True, abort_on_first=False)
+    index = _record_index(kg.records)
+    findings = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        if isinstance(focus, BNode):
+            continue  # ontology axioms (lists, restrictions) are not curated records
+        entity = _owner_id(focus)
+        record = index.get(entity)
+        severity = _short(results, results.value(result, SH.resultSeverity)).removeprefix("sh:")
+        findings.append(
+            Finding(
+                severity=severity if severity in SEVERITIES else "Violation",
+                entity=entity,
+                label=_label(full, ID[entity]) if str(focus).startswith(str(ID)) else _label(full, focus),
+                path=_short(results, results.value(result, SH.resultPath)),
+                value=_short(results, results.value(result, SH.value))[:120],
+                message=str(results.value(result, SH.resultMessage) or ""),
+                file=getattr(record, "file", "") or "",
+                line=getattr(record, "line", 0) or 0,
+                shape=_short(results, results.value(result, SH.sourceShape)),
+            )
+        )
+    return ValidationReport(sorted(set(findings), key=Finding.sort_key), results)
+
+
+def validate(
+    data: Path | str | None = None,
+    *,
+    base: Path | str | None = None,
+    entries: list[Path] | None = None,
+    engine: str = "owlrl",
+) -> ValidationReport:
+    """Validate the graph (base + user data), or only `entries` in the context of that graph.
+
+    Returns every finding; raises only UnreadableInputError (a file that cannot be read at all).
+    """
+    from .entries import read_entries
+
+    added = read_entries(list(entries)) if entries else None
+    warnings = [_problem_finding(p, "Warning") for p in added.warnings] if added else []
+    try:
+        kg = build(data, base=base, entries=entries, engine=engine)
+    except InvalidDataError as exc:
+        return ValidationReport(sorted([*(_problem_finding(p) for p in exc.problems), *warnings], key=Finding.sort_key))
+    except InconsistencyError as exc:
+        findings = [Finding("Violation", "", "", "", "", message, shape="owl:disjointWith") for message in exc.messages]
+        return ValidationReport(sorted([*findings, *warnings], key=Finding.sort_key))
+    focus = None
+    if added is not None:
+        focus = {rec.id for rec in added.records.all()}
+        for _, graph in added.graphs:
+            focus |= {_owner_id(s) for s in graph.subjects()}
+    report = run_shapes(kg, focus)
+    report.findings = sorted([*report.findings, *warnings], key=Finding.sort_key)
+    return report
