@@ -56,7 +56,7 @@ LINKS: dict[str, tuple[URIRef, URIRef, tuple[str, ...], tuple[str, ...]]] = {
     "builds-on": (DSKG.buildsOn, DSKG.BuildingOn, ("countermeasures",), ("advantages",)),
     "illustrates": (DSKG.illustrates, DSKG.Illustration, ("cases", "documents", "statistics"), ("advantages", "barriers", "countermeasures")),
     "evidences": (DSKG.evidences, DSKG.Evidencing, ("statistics", "cases", "documents"), ("advantages", "barriers", "countermeasures")),
-    "is-about": (DSKG.isAbout, DSKG.Aboutness, ("claims",), ("advantages", "barriers", "countermeasures", "sectors", "themes")),
+    "is-about": (DSKG.isAbout, DSKG.Aboutness, ("claims",), ("advantages", "barriers", "countermeasures", "sectors", "themes", "areas")),
     "falls-under": (DSKG.fallsUnder, DSKG.AreaMapping, ("barriers",), ("areas",)),
 }
 
