@@ -37,7 +37,8 @@ def test_unknown_target_names_file_line_field_and_valid_kind(data_copy):
     assert problem.line == _line_of(path, "bar-legal-framwork")
     assert problem.entity == "cm-legal-support"
     assert problem.field == "target"
-    assert "bar-legal-framwork" in problem.message and "barrier" in problem.fix
+    assert "bar-legal-framwork" in problem.message and "barrier" in problem.message
+    assert "did you mean bar-legal-framework" in problem.fix
 
 
 def test_link_to_wrong_kind_is_refused(data_copy):

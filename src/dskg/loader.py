@@ -161,7 +161,8 @@ class _Index:
             candidates = [i for i, k in self.kind.items() if k in kinds]
             close = difflib.get_close_matches(rid, candidates, n=3, cutoff=0.5)
             hint = f"did you mean {', '.join(close)}?" if close else f"use the id of an existing {' or '.join(k[:-1] for k in kinds)}"
-            self.problems.add(owner.file, owner.line_of(field), owner_id, field, f"unknown id {rid!r}", f"{hint} (ids are listed by `dskg query`), or add that record")
+            wanted = " or ".join(k[:-1] for k in kinds)
+            self.problems.add(owner.file, owner.line_of(field), owner_id, field, f"unknown id {rid!r} (expected a {wanted})", f"{hint} (ids are listed by `dskg query`), or add that record")
             return False
         if self.kind[rid] not in kinds:
             self.problems.add(owner.file, owner.line_of(field), owner_id, field, f"{rid!r} is a {self.kind[rid][:-1]}, not a {' or '.join(k[:-1] for k in kinds)}", "point this field at a record of the right kind")
@@ -224,7 +225,12 @@ class _Builder:
             if section:
                 self.add(node, DSKG.inSection, section_iri(source, section))
         for quote in quotes:
-            self.text(node, DSKG.quote, quote, "zh")
+            self.text(node, DSKG.quote, quote, self.quote_language(source))
+
+    def quote_language(self, source: str | None) -> str:
+        """Quotes are in the language of the work they are taken from (zh for the paper)."""
+        work = self.works.get(source or "")
+        return (work.work_language if work is not None and work.work_language else None) or "zh"
 
     def entity(self, kind: str, rec: Entity, cls: URIRef) -> URIRef:
         node = iri(rec.id)
@@ -274,7 +280,7 @@ class _Builder:
                 if source and link.section:
                     self.add(node, DSKG.inSection, section_iri(source, link.section))
                 for quote in link.quotes:
-                    self.text(node, DSKG.quote, quote, "zh")
+                    self.text(node, DSKG.quote, quote, self.quote_language(source))
             else:
                 self.provenance(node, source, link.section, link.quotes)
 
@@ -521,7 +527,7 @@ class _Builder:
         if not (claim.text_zh or claim.text_en):
             self.problems.add(claim.file, claim.line, claim.id, "text", "a claim needs its text", "add `text_zh:` or `text_en:` (in an entry: `text: {en: ...}`)")
         if claim.quote:
-            self.add(node, DSKG.quote, Literal(claim.quote))
+            self.text(node, DSKG.quote, claim.quote, rec.work_language or "und")
         if claim.page:
             self.add(node, DSKG.page, Literal(claim.page))
         self.add(iri(rec.id), DSKG.makesClaim, node)

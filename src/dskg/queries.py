@@ -143,12 +143,9 @@ def _bind(query: CannedQuery, param: Param, value: Any, kg: KnowledgeGraph | Non
 
 def _ids_of_kind(kg: KnowledgeGraph, kind: str) -> set[str]:
     """Ids a parameter of `kind` may take ('any': every record, claims included)."""
-    records = kg.records
     if kind == "any":
-        ids = {r.id for r in records.all()}
-        ids |= {c.id for w in records.works for c in w.claims}
-        return ids
-    return {r.id for r in records.by_kind.get(kind, [])}
+        return kg.records.ids()
+    return {r.id for r in kg.records.by_kind.get(kind, [])}
 
 
 def bindings_for(query: CannedQuery, params: dict[str, Any], kg: KnowledgeGraph | None = None) -> dict[str, Any]:

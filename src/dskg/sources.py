@@ -303,6 +303,12 @@ class Records:
         for items in self.by_kind.values():
             yield from items
 
+    def ids(self) -> set[str]:
+        """Every record id, the claims nested in works included."""
+        ids = {r.id for r in self.all()}
+        ids |= {c.id for w in self.works for c in w.claims}
+        return ids
+
 
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")

@@ -3,7 +3,7 @@
 Each finding names the record (id and label, never a bare blank node), the path, the value, an
 instruction to the curator and, for records read from YAML, the file and line. New entries are
 validated through their own subgraph (plus what it references), so the cost follows the entry,
-not the graph (perf-baseline.md: ~5 ms at any graph size, against 0.4 s+ for `focus_nodes=`).
+not the graph (perf-baseline.md measured this pattern flat in graph size, unlike `focus_nodes=`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from .sources import Records
 from .vocab import DSKG, ID
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+BIBO_DOI = URIRef("http://purl.org/ontology/bibo/doi")
 SEVERITIES = ("Violation", "Warning", "Info")
 
 
@@ -121,7 +122,7 @@ def _label(graph: Graph, node) -> str:
 
 
 def _short(graph: Graph, term) -> str:
-    if term is None:
+    if term is None or isinstance(term, BNode):
         return ""
     if isinstance(term, URIRef):
         if str(term).startswith(str(ID)):
@@ -142,23 +143,24 @@ def _validation_graph(kg: KnowledgeGraph) -> Graph:
     return g
 
 
-def _subgraph(full: Graph, nodes: set) -> Graph:
-    """The triples about `nodes`, plus the type, label and text of what they reference and DOIs of all works."""
+def _subgraph(full: Graph, ontology: Graph, nodes: set) -> Graph:
+    """What SHACL needs to judge `nodes`: their triples and those pointing at them, the records
+    they reference in full, the ontology, and every work's DOI (for the uniqueness rule)."""
     sub = Graph()
+    sub += ontology
     referenced = set()
     for node in nodes:
         for s, p, o in full.triples((node, None, None)):
             sub.add((s, p, o))
-            if isinstance(o, URIRef):
+            if isinstance(o, URIRef) and str(o).startswith(str(ID)):
                 referenced.add(o)
         for s, p, o in full.triples((None, None, node)):
             sub.add((s, p, o))
     for ref in referenced - nodes:
-        for p in (RDF.type, RDFS.label, DSKG.normalisedText):
-            for o in full.objects(ref, p):
-                sub.add((ref, p, o))
-    for s, o in full.subject_objects(URIRef("http://purl.org/ontology/bibo/doi")):
-        sub.add((s, URIRef("http://purl.org/ontology/bibo/doi"), o))
+        for s, p, o in full.triples((ref, None, None)):
+            sub.add((s, p, o))
+    for s, o in full.subject_objects(BIBO_DOI):
+        sub.add((s, BIBO_DOI, o))
     return sub
 
 
@@ -170,7 +172,7 @@ def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None) -> Validat
     data = full
     if focus_ids is not None:
         nodes = {s for s in full.subjects() if isinstance(s, URIRef) and _owner_id(s) in focus_ids}
-        data = _subgraph(full, nodes)
+        data = _subgraph(full, kg.ontology, nodes)
     _, results, _ = pyshacl.validate(data, shacl_graph=load_shapes(), inference="none", advanced=True, allow_warnings=True, abort_on_first=False)
     index = _record_index(kg.records)
     findings = []
@@ -179,6 +181,8 @@ def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None) -> Validat
         if isinstance(focus, BNode):
             continue  # ontology axioms (lists, restrictions) are not curated records
         entity = _owner_id(focus)
+        if focus_ids is not None and entity not in focus_ids:
+            continue  # records pulled in for context are judged when they are validated themselves
         record = index.get(entity)
         severity = _short(results, results.value(result, SH.resultSeverity)).removeprefix("sh:")
         findings.append(
@@ -221,7 +225,7 @@ def validate(
         return ValidationReport(sorted([*findings, *warnings], key=Finding.sort_key))
     focus = None
     if added is not None:
-        focus = {rec.id for rec in added.records.all()}
+        focus = added.records.ids()
         for _, graph in added.graphs:
             focus |= {_owner_id(s) for s in graph.subjects()}
     report = run_shapes(kg, focus)

@@ -1,0 +1,75 @@
+"""`dskg validate`: every finding, typed, rendered as text, table, JSON or the raw SHACL report."""
+
+from __future__ import annotations
+
+import json
+
+from rdflib import RDF, Graph, Namespace
+from typer.testing import CliRunner
+
+from dskg.cli import app
+from dskg.validation import validate
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+runner = CliRunner()
+
+
+def test_shipped_graph_has_no_violation_and_exits_0():
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.stdout[-2000:]
+    assert "0 violations" in result.stdout.splitlines()[-1]
+
+
+def test_fail_on_warning_turns_warnings_into_exit_1():
+    report = validate()
+    assert report.count("Violation") == 0
+    assert report.count("Warning") > 0  # e.g. figures the paper gives no period for
+    assert runner.invoke(app, ["validate", "--fail-on", "warning"]).exit_code == 1
+
+
+def test_every_finding_names_a_record_with_its_label_file_and_line():
+    report = validate()
+    for finding in report.findings:
+        assert finding.entity and not finding.entity.startswith("http")
+        assert finding.file.startswith("data/") and finding.line > 0
+        assert finding.message
+
+
+def test_text_rendering_is_one_grep_friendly_line_per_finding_plus_a_summary():
+    report = validate()
+    lines = report.to_text().splitlines()
+    assert len(lines) == len(report.findings) + 1
+    assert all(line.split(":")[0].startswith("data/") for line in lines[:-1])
+    assert lines[-1].startswith(f"{len(report.findings)} findings")
+
+
+def test_json_and_turtle_renderings():
+    result = runner.invoke(app, ["validate", "--format", "json"])
+    doc = json.loads(result.stdout)
+    assert doc["conforms"] is True and doc["summary"]["Violation"] == 0
+    assert {"severity", "entity", "label", "path", "value", "message", "file", "line"} <= set(doc["findings"][0])
+    result = runner.invoke(app, ["validate", "--format", "turtle"])
+    g = Graph().parse(data=result.stdout, format="turtle")
+    assert len(list(g.subjects(RDF.type, SH.ValidationReport))) == 1
+    table = runner.invoke(app, ["validate", "--format", "table"])
+    assert table.exit_code == 0 and "severity" in table.stdout
+
+
+def test_implausible_year_is_a_violation_from_the_shapes(tmp_path):
+    entry = tmp_path / "old.yaml"
+    entry.write_text(
+        "id: old-2024\ntype: article\ntitle: {en: Old}\nauthors: [\"Doe, J.\"]\nyear: 1850\nlanguage: en\n"
+        "claims:\n  - about: [bar-market-access]\n    text: {en: x}\n",
+        encoding="utf-8",
+    )
+    report = validate(entries=[entry])
+    assert report.fails()
+    [finding] = [f for f in report.findings if f.severity == "Violation"]
+    assert finding.entity == "old-2024" and finding.file == str(entry) and finding.line == 1
+    result = runner.invoke(app, ["validate", str(entry)])
+    assert result.exit_code == 1 and "1850" in result.stdout
+
+
+def test_bad_options_are_usage_errors():
+    assert runner.invoke(app, ["validate", "--format", "xml"]).exit_code == 2
+    assert runner.invoke(app, ["validate", "--fail-on", "info"]).exit_code == 2
