@@ -204,3 +204,14 @@ def test_bibtex_import_keeps_chinese_and_warns_there_are_no_claims(tmp_path, fol
     kg = dskg.build(folder, reason=False)
     [row] = [r for r in rows(dskg.run_query("literature", kg)) if r["id"] == "wang2023demo"] or [None]
     assert row is None or row["title"] == "数字服务贸易壁垒测试"
+
+
+def test_a_turtle_entry_using_the_ontology_is_added_and_queried(folder):
+    turtle = Path(__file__).parent / "entries" / "smith-2023-example.ttl"
+    result = _add(turtle, folder)
+    assert result.exit_code == 0, result.output
+    assert _stored(folder) == ["smith-2023-example.ttl"]
+    kg = dskg.build(folder)
+    evidence = rows(dskg.run_query("evidence-for", kg, {"entity": "bar-market-access"}))
+    assert ("claim", "claim-smith-2023-1", "smith-2023") in {(r["kind"], r["id"], r["source"]) for r in evidence}
+    assert "already added" in _add(turtle, folder).stderr

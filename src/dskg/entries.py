@@ -255,7 +255,8 @@ def _read_turtle(path: Path, display: str, out: EntrySet) -> None:
         graph = Graph().parse(path, format="turtle")
     except Exception as exc:  # rdflib raises several parser error types
         match = _TURTLE_LINE.search(str(exc))
-        out.problems.append(Problem(display, int(match.group(1)) if match else 0, "", "", f"Turtle syntax error: {str(exc).splitlines()[0][:300]}", "correct the Turtle at that line (rapper -c FILE shows it too)"))
+        detail = " ".join(str(exc).split())[:300]
+        out.problems.append(Problem(display, int(match.group(1)) if match else 0, "", "", f"Turtle syntax error: {detail}", "correct the Turtle at that line (rapper -c FILE shows it too)"))
         return
     out.graphs.append((display, graph))
 

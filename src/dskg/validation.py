@@ -47,7 +47,8 @@ class Finding:
         label = f" ({self.label})" if self.label else ""
         path = f" {self.path}" if self.path else ""
         value = f" = {self.value}" if self.value else ""
-        return f"{where}{self.severity}: {self.entity}{label}{path}{value}: {self.message}"
+        who = f" {self.entity}{label}{path}{value}:" if self.entity or self.path else ""
+        return f"{where}{self.severity}:{who} {self.message}"
 
 
 @dataclass
