@@ -215,3 +215,11 @@ def test_a_turtle_entry_using_the_ontology_is_added_and_queried(folder):
     evidence = rows(dskg.run_query("evidence-for", kg, {"entity": "bar-market-access"}))
     assert ("claim", "claim-smith-2023-1", "smith-2023") in {(r["kind"], r["id"], r["source"]) for r in evidence}
     assert "already added" in _add(turtle, folder).stderr
+
+
+def test_dskg_data_environment_variable_layers_the_folder(tmp_path, folder):
+    assert _add(_entry(tmp_path, GOOD), folder).exit_code == 0
+    result = runner.invoke(app, ["query", "literature", "-p", "year=2024", "--format", "csv"], env={"DSKG_DATA": str(folder)})
+    assert result.exit_code == 0 and "doe-2024" in result.stdout
+    plain = runner.invoke(app, ["query", "literature", "-p", "year=2024", "--format", "csv"], env={"DSKG_DATA": ""})
+    assert "doe-2024" not in plain.stdout
