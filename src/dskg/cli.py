@@ -10,8 +10,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, intake, publish, queries, results, validation
+from . import __version__, intake, publish, queries, results, server, validation
+from . import endpoint as remote
 from . import graph as graph_mod
+from .endpoint import DEFAULT_GRAPH
 from .errors import DskgError, UsageError
 
 app = typer.Typer(
@@ -34,6 +36,12 @@ BaseOption = Annotated[
     typer.Option("--base", help="Curated base folder to build from instead of the shipped data (for curators).", show_default=False),
 ]
 EngineOption = Annotated[str, typer.Option("--engine", help="OWL-RL engine: owlrl or reasonable.")]
+EndpointOption = Annotated[
+    str | None,
+    typer.Option("--endpoint", envvar="DSKG_ENDPOINT", help="Query a remote SPARQL endpoint (its query URL) instead of the embedded graph.", show_default=False),
+]
+GraphOption = Annotated[str, typer.Option("--graph", help="Named graph on the server (the one `dskg push` writes).")]
+TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")]
 
 
 def _fail(exc: DskgError) -> None:
@@ -168,8 +176,11 @@ def query(
     list_: Annotated[bool, typer.Option("--list", help="List the canned queries and their parameters.")] = False,
     data: DataOption = None,
     engine: EngineOption = "owlrl",
+    endpoint: EndpointOption = None,
+    graph: GraphOption = DEFAULT_GRAPH,
+    timeout: TimeoutOption = 30.0,
 ) -> None:
-    """Run a canned query on the graph (asserted + inferred triples).
+    """Run a canned query on the graph (asserted + inferred triples), or on a remote endpoint.
 
     Example: dskg query countermeasures-by-barrier -p basis=explicit --format csv
     """
@@ -189,9 +200,13 @@ def query(
             return
         if name is None:
             raise UsageError("give a query name, e.g. dskg query countermeasures-by-barrier (see dskg query --list)")
-        queries.get_query(name)  # an unknown name fails before the graph is built
+        canned = queries.get_query(name)  # an unknown name fails before the graph is built
         params = _parse_params(param or [])
-        result = queries.run_query(name, _build(data, engine), params)
+        if endpoint:
+            bindings = queries.bindings_for(canned, params)
+            result = remote.remote_query(canned.text, remote.Endpoint.from_url(endpoint, timeout=timeout), bindings, graph=graph or None)
+        else:
+            result = queries.run_query(name, _build(data, engine), params)
     except DskgError as exc:
         _fail(exc)
     _print_result(result, fmt, lang)
@@ -205,8 +220,11 @@ def sparql(
     lang: Annotated[str, typer.Option("--lang", help="Label language for tables: zh or en.")] = "en",
     data: DataOption = None,
     engine: EngineOption = "owlrl",
+    endpoint: EndpointOption = None,
+    graph: GraphOption = DEFAULT_GRAPH,
+    timeout: TimeoutOption = 30.0,
 ) -> None:
-    """Run your own read-only SPARQL query on the graph (asserted + inferred triples).
+    """Run your own read-only SPARQL query on the graph (asserted + inferred triples), or remotely.
 
     Example: dskg sparql 'PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT ?b WHERE { ?b a dskg:Barrier }'
     """
@@ -218,7 +236,10 @@ def sparql(
         if file is not None:
             query_text = queries.read_query_text(file)
         queries.ensure_read_only(query_text)
-        result = queries.run_sparql(query_text, _build(data, engine))
+        if endpoint:
+            result = remote.remote_query(query_text, remote.Endpoint.from_url(endpoint, timeout=timeout), graph=graph or None)
+        else:
+            result = queries.run_sparql(query_text, _build(data, engine))
     except DskgError as exc:
         _fail(exc)
     _print_result(result, fmt, lang)
@@ -322,6 +343,55 @@ def add(
         err.print(f"added {path}")
     if dry_run:
         err.print("dry run: nothing written")
+
+
+@app.command()
+def push(
+    endpoint: Annotated[str, typer.Option("--endpoint", envvar="DSKG_ENDPOINT", help="The server's SPARQL query URL, e.g. http://127.0.0.1:7878/query.")],
+    graph: GraphOption = DEFAULT_GRAPH,
+    store: Annotated[str | None, typer.Option("--store", help="Graph Store Protocol URL, where it cannot be derived.")] = None,
+    update: Annotated[str | None, typer.Option("--update", help="SPARQL Update URL, where it cannot be derived.")] = None,
+    inferred: Annotated[bool, typer.Option("--inferred/--asserted-only", help="Include the inferred triples (queries rely on them).")] = True,
+    data: DataOption = None,
+    engine: EngineOption = "owlrl",
+    timeout: TimeoutOption = 120.0,
+) -> None:
+    """Upload the graph to a SPARQL server, replacing one named graph as a whole.
+
+    Credentials: DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD, or ~/.netrc.
+
+    Example: dskg push --endpoint http://127.0.0.1:7878/query
+    """
+    try:
+        target = remote.Endpoint.from_url(endpoint, store=store, update=update, timeout=timeout)
+        kg = _build(data, engine)
+        with err.status(f"uploading to {endpoint}...", spinner="dots"):
+            result = remote.push(kg, target, graph=graph, inferred=inferred)
+    except DskgError as exc:
+        _fail(exc)
+    err.print(f"pushed {result.triples} triples into <{result.graph}> ({result.method})")
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 7878,
+    data: DataOption = None,
+    engine: EngineOption = "owlrl",
+) -> None:
+    """Serve the graph read-only from a local Oxigraph server until Ctrl-C.
+
+    Example: dskg serve --port 7878
+    """
+    def ready(page: str, query_url: str) -> None:
+        err.print(f"query page: {page}\nSPARQL endpoint: {query_url}\n(read-only; Ctrl-C stops it)")
+
+    try:
+        if not 0 < port < 65536:
+            raise UsageError(f"--port must be 1-65535, not {port}")
+        code = server.serve(_build(data, engine), port, on_ready=ready)
+    except DskgError as exc:
+        _fail(exc)
+    raise typer.Exit(0 if code in (0, -15, 143) else code)
 
 
 if __name__ == "__main__":  # pragma: no cover
