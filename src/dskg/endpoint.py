@@ -12,7 +12,6 @@ import base64
 import io
 import netrc
 import os
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -79,46 +78,30 @@ def _credentials(url: str) -> tuple[str, str] | None:
     return (found[0], found[2] or "") if found else None
 
 
-def _request(url: str, *, method: str = "GET", data: bytes | None = None, headers: dict[str, str] | None = None, timeout: float, retries: int = 1) -> tuple[bytes, str]:
-    """One HTTP exchange; returns (body, content type). Reads are retried on transient faults."""
-    headers = dict(headers or {})
+def _send(url: str, *, method: str, data: bytes, headers: dict[str, str], timeout: float) -> bytes:
+    """One write request (never retried: a write must not be repeated blindly); returns the body."""
+    headers = dict(headers)
     creds = _credentials(url)
     if creds:
         headers["Authorization"] = "Basic " + base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode()
     where = urllib.parse.urlsplit(url)._replace(query="").geturl()
-    for attempt in range(retries):
-        try:
-            req = urllib.request.Request(url, data=data, headers=headers, method=method)
-            with urllib.request.urlopen(req, timeout=timeout) as response:
-                return response.read(), response.headers.get("Content-Type", "")
-        except urllib.error.HTTPError as exc:
-            if exc.code in (401, 403):
-                hint = "set DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD (or ~/.netrc)" if exc.code == 401 else "the account may not write there"
-                raise EndpointError(f"{where}: credentials refused (HTTP {exc.code}); {hint}") from None
-            body = exc.read()[:200].decode("utf-8", "replace").strip().replace("\n", " ")
-            if exc.code >= 500 and attempt + 1 < retries:
-                time.sleep(0.5 * (attempt + 1))
-                continue
-            raise EndpointError(f"{where}: the server answered HTTP {exc.code} {exc.reason}: {body}") from None
-        except TimeoutError:
-            if attempt + 1 < retries:
-                continue
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers, method=method), timeout=timeout) as response:
+            return response.read()
+    except urllib.error.HTTPError as exc:
+        if exc.code in (401, 403):
+            hint = "set DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD (or ~/.netrc)" if exc.code == 401 else "the account may not write there"
+            raise EndpointError(f"{where}: credentials refused (HTTP {exc.code}); {hint}") from None
+        body = " ".join(exc.read()[:200].decode("utf-8", "replace").split())
+        raise EndpointError(f"{where}: the server answered HTTP {exc.code} {exc.reason}: {body}") from None
+    except TimeoutError:
+        raise EndpointError(f"{where}: no answer within {timeout:g} s (raise --timeout if the server is slow)") from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):
             raise EndpointError(f"{where}: no answer within {timeout:g} s (raise --timeout if the server is slow)") from None
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                if attempt + 1 < retries:
-                    continue
-                raise EndpointError(f"{where}: no answer within {timeout:g} s (raise --timeout if the server is slow)") from None
-            if attempt + 1 < retries:
-                time.sleep(0.5 * (attempt + 1))
-                continue
-            raise EndpointError(f"{where}: cannot reach the endpoint ({getattr(reason, 'strerror', None) or reason})") from None
-        except (ConnectionError, OSError) as exc:
-            if attempt + 1 < retries:
-                continue
-            raise EndpointError(f"{where}: the connection failed ({exc})") from None
-    raise EndpointError(f"{where}: no answer")  # pragma: no cover - the loop always returns or raises
+        raise EndpointError(f"{where}: cannot reach the endpoint ({getattr(exc.reason, 'strerror', None) or exc.reason})") from None
+    except OSError as exc:
+        raise EndpointError(f"{where}: the connection failed ({exc})") from None
 
 
 @dataclass
@@ -140,7 +123,7 @@ def push(kg: KnowledgeGraph, endpoint: Endpoint, *, graph: str = DEFAULT_GRAPH, 
     if endpoint.store:
         url = f"{endpoint.store}?{urllib.parse.urlencode({'graph': graph})}"
         try:
-            _request(url, method="PUT", data=body, headers={"Content-Type": "application/n-triples"}, timeout=endpoint.timeout)
+            _send(url, method="PUT", data=body, headers={"Content-Type": "application/n-triples"}, timeout=endpoint.timeout)
             return PushResult(graph, count, "graph-store")
         except EndpointError as exc:
             if not endpoint.update or not any(code in str(exc) for code in ("HTTP 404", "HTTP 405", "HTTP 501")):
@@ -148,7 +131,7 @@ def push(kg: KnowledgeGraph, endpoint: Endpoint, *, graph: str = DEFAULT_GRAPH, 
     if not endpoint.update:
         raise EndpointError(f"{endpoint.query}: no Graph Store or update URL known for this server. Fix: give --store URL or --update URL")
     update = f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body.decode('utf-8')}}} }}"
-    _request(endpoint.update, method="POST", data=update.encode("utf-8"), headers={"Content-Type": "application/sparql-update"}, timeout=endpoint.timeout)
+    _send(endpoint.update, method="POST", data=update.encode("utf-8"), headers={"Content-Type": "application/sparql-update"}, timeout=endpoint.timeout)
     return PushResult(graph, count, "update")
 
 
@@ -219,7 +202,7 @@ def remote_query(sparql: str, endpoint: Endpoint, bindings: dict[str, Any] | Non
             if attempt + 1 == READ_RETRIES:
                 raise EndpointError(f"{where}: no answer within {endpoint.timeout:g} s (raise --timeout if the server is slow)") from None
         except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+            if isinstance(exc.reason, TimeoutError):
                 if attempt + 1 == READ_RETRIES:
                     raise EndpointError(f"{where}: no answer within {endpoint.timeout:g} s (raise --timeout if the server is slow)") from None
             elif attempt + 1 == READ_RETRIES:
