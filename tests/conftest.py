@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 import dskg
 from dskg import resources
+
+# Persistent builds of the test run go to a private folder, not the user's ~/.cache/dskg.
+os.environ["DSKG_CACHE"] = tempfile.mkdtemp(prefix="dskg-test-cache-")
 
 
 @pytest.fixture(scope="session")

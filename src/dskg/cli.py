@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, intake, publish, queries, results, server, validation
+from . import __version__, cache, intake, publish, queries, results, server, validation
 from . import endpoint as remote
 from . import graph as graph_mod
 from .endpoint import DEFAULT_GRAPH
@@ -51,7 +51,7 @@ def _fail(exc: DskgError) -> None:
 
 def _build(data: Path | None, engine: str = "owlrl", reason: bool = True, base: Path | None = None) -> graph_mod.KnowledgeGraph:
     with err.status("building the graph...", spinner="dots"):
-        return graph_mod.build(data, base=base, reason=reason, engine=engine)
+        return cache.cached_build(data, base=base, reason=reason, engine=engine)
 
 
 def _version(value: bool) -> None:

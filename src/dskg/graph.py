@@ -39,7 +39,8 @@ class KnowledgeGraph:
         """One named graph ('ontology', 'data' or 'inferred'), live on the store."""
         if name not in NAMED_GRAPHS:
             raise ValueError(f"unknown graph {name!r}; expected one of {NAMED_GRAPHS}")
-        return self.dataset.graph(GRAPH[name])
+        # a Graph view on the store (Dataset.graph() would try to create it, which a read-only store refuses)
+        return Graph(store=self.dataset.store, identifier=GRAPH[name], namespace_manager=self.dataset.namespace_manager)
 
     @property
     def ontology(self) -> Graph:
@@ -77,6 +78,12 @@ def assemble(ontology: Graph, data: Graph, inferred: Graph | None = None, record
     return KnowledgeGraph(ds, records)
 
 
+def require_data_dir(data: Path | str | None) -> None:
+    """A user data folder, when given, must exist."""
+    if data is not None and not Path(data).is_dir():
+        raise UnreadableInputError(f"{data}: no such data folder. Fix: create one with `dskg init {data}`.")
+
+
 def build(
     data: Path | str | None = None,
     *,
@@ -103,10 +110,9 @@ def build(
     from .errors import ProblemList
     from .reasoning import infer
 
+    require_data_dir(data)
     records = read_folder(Path(base) if base is not None else resources.data_dir())
     paths = [*entry_files(Path(data)), *(entries or [])] if data is not None else list(entries or [])
-    if data is not None and not Path(data).is_dir():
-        raise UnreadableInputError(f"{data}: no such data folder. Fix: create one with `dskg init {data}`.")
     added = read_entries(paths, display_root=Path(data) if data is not None else None)
     for kind, items in added.records.by_kind.items():
         records.by_kind[kind].extend(items)

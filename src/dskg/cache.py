@@ -1,0 +1,123 @@
+"""Build once, query many times: a persistent on-disk build keyed by what it was built from.
+
+The key hashes the dskg version, the reasoning engine, the ontology and every input file (the
+curated base, the user's entries, extra entry files). A build is written to a temporary folder
+and renamed into place only when complete, so an interrupted build is never used and two
+commands building at once both end with a whole store. Cached stores are opened read-only, so
+any number of commands can read one at the same time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+from . import resources
+from .graph import NAMED_GRAPHS, KnowledgeGraph, build, require_data_dir
+from .vocab import GRAPH
+
+COMPLETE = "complete"
+STALE_SECONDS = 3600
+
+
+def cache_root() -> Path:
+    """DSKG_CACHE, else $XDG_CACHE_HOME/dskg, else ~/.cache/dskg."""
+    if os.environ.get("DSKG_CACHE"):
+        return Path(os.environ["DSKG_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dskg"
+
+
+def _files(folder: Path | None) -> list[Path]:
+    if folder is None or not Path(folder).is_dir():
+        return []
+    return sorted(p for p in Path(folder).rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def fingerprint(data: Path | None, base: Path | None, entries: list[Path] | None, engine: str, reason: bool) -> str:
+    """A hash of everything a build depends on."""
+    from . import __version__
+
+    digest = hashlib.sha256(f"{__version__}|{engine}|{reason}".encode())
+    base_dir = Path(base) if base is not None else resources.data_dir()
+    groups = [("ontology", [resources.ontology_file()]), ("base", _files(base_dir)), ("data", _files(Path(data) / "entries") if data else []), ("entries", [Path(p) for p in entries or []])]
+    for name, paths in groups:
+        for path in paths:
+            digest.update(f"\0{name}\0{path.name}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _open(folder: Path) -> KnowledgeGraph:
+    import pyoxigraph as ox
+    from oxrdflib.store import OxigraphStore
+    from rdflib import Dataset
+
+    from .loader import PREFIXES
+
+    store = ox.Store.read_only(str(folder / "store"))
+    ds = Dataset(store=OxigraphStore(store=store), default_union=True)
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns)
+    with open(folder / "records.pickle", "rb") as fh:
+        records = pickle.load(fh)
+    return KnowledgeGraph(ds, records)
+
+
+def _write(kg: KnowledgeGraph, folder: Path) -> None:
+    import pyoxigraph as ox
+
+    store = ox.Store(str(folder / "store"))
+    for name in NAMED_GRAPHS:
+        triples = kg.graph(name).serialize(format="nt", encoding="utf-8")
+        store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH[name])))
+    store.flush()
+    del store
+    with open(folder / "records.pickle", "wb") as fh:
+        pickle.dump(kg.records, fh)
+    (folder / COMPLETE).write_text("ok\n")
+
+
+def _clean_stale(root: Path) -> None:
+    now = time.time()
+    for tmp in root.glob(".tmp-*"):
+        try:
+            if now - tmp.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(tmp, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def cached_build(
+    data: Path | str | None = None,
+    *,
+    base: Path | str | None = None,
+    entries: list[Path] | None = None,
+    reason: bool = True,
+    engine: str = "owlrl",
+) -> KnowledgeGraph:
+    """Like `graph.build`, but reuse the on-disk build of the same inputs when there is one."""
+    require_data_dir(data)
+    root = cache_root()
+    key = fingerprint(Path(data) if data else None, Path(base) if base else None, entries, engine, reason)
+    folder = root / key
+    if (folder / COMPLETE).is_file():
+        return _open(folder)
+    kg = build(data, base=base, entries=entries, reason=reason, engine=engine)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        _clean_stale(root)
+        tmp = root / f".tmp-{key}-{uuid.uuid4().hex}"
+        tmp.mkdir()
+        _write(kg, tmp)
+        try:
+            os.rename(tmp, folder)
+        except OSError:  # another command finished the same build first: use theirs
+            shutil.rmtree(tmp, ignore_errors=True)
+    except OSError:
+        return kg  # no writable cache: the build itself is still good
+    return kg

@@ -1,0 +1,48 @@
+"""Build once, query many times: the on-disk build is reused, rebuilt on change, never half-used."""
+
+from __future__ import annotations
+
+import pytest
+
+from dskg import cache
+from dskg.queries import rows, run_query
+
+
+@pytest.fixture()
+def root(tmp_path, monkeypatch):
+    monkeypatch.setenv("DSKG_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_second_build_of_the_same_inputs_is_read_from_disk_and_answers_the_same(root, kg):
+    first = cache.cached_build()
+    [folder] = [p for p in root.iterdir() if not p.name.startswith(".")]
+    assert (folder / cache.COMPLETE).is_file()
+    second = cache.cached_build()
+    assert set(second.data) == set(kg.data) and set(second.inferred) == set(kg.inferred)
+    def normalised(result):  # GROUP_CONCAT has no defined order
+        return [{k: " | ".join(sorted(v.split(" | "))) if isinstance(v, str) else v for k, v in row.items()} for row in rows(result)]
+
+    for name in ("countermeasures-by-barrier", "literature", "statistics"):
+        assert normalised(run_query(name, second)) == normalised(run_query(name, kg))
+    assert second.records.ids() == first.records.ids()
+
+
+def test_a_change_to_the_data_makes_a_new_build(root, data_copy):
+    cache.cached_build(base=data_copy, reason=False)
+    path = data_copy / "advantages.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Platform advantage", "Platform strength"), encoding="utf-8")
+    kg = cache.cached_build(base=data_copy, reason=False)
+    assert len([p for p in root.iterdir() if not p.name.startswith(".")]) == 2
+    labels = {str(o) for o in kg.data.objects()}
+    assert "Platform strength of digital services trade" in labels
+
+
+def test_an_interrupted_build_is_never_used(root, kg):
+    key = cache.fingerprint(None, None, None, "owlrl", True)
+    broken = root / key
+    (broken / "store").mkdir(parents=True)  # as if the process died before marking it complete
+    rebuilt = cache.cached_build()
+    assert len(rebuilt) == len(kg)
+    leftovers = list(root.glob(".tmp-*"))
+    assert all(not (p / cache.COMPLETE).exists() or p.exists() for p in leftovers)
