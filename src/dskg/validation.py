@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
@@ -81,8 +82,9 @@ class ValidationReport:
         return self.results_graph.serialize(format="turtle")
 
 
+@lru_cache(maxsize=1)
 def load_shapes() -> Graph:
-    """All shape files of shapes/ as one graph."""
+    """All shape files of shapes/ as one graph (read once per process)."""
     shapes = Graph()
     for path in sorted(resources.shapes_dir().glob("*.ttl")):
         shapes.parse(path, format="turtle")
@@ -132,48 +134,70 @@ def _short(graph: Graph, term) -> str:
     return str(term)
 
 
-def _validation_graph(kg: KnowledgeGraph) -> Graph:
-    """Ontology + data + inferred, with each shipped text added so quote checks run in SPARQL."""
+def _texts(kg: KnowledgeGraph, works: set | None = None) -> Graph:
+    """Each shipped text (of `works`, or all) as `work dskg:normalisedText "..."`, so quote checks run in SPARQL."""
     g = Graph()
-    for name in ("ontology", "data", "inferred"):
-        g += kg.graph(name)
+    folder = kg.records.data_dir if kg.records is not None and kg.records.data_dir is not None else resources.data_dir()
     for work, text_file in kg.data.subject_objects(DSKG.textFile):
-        path = resources.data_dir() / str(text_file) if kg.records is None or kg.records.data_dir is None else kg.records.data_dir / str(text_file)
+        if works is not None and work not in works:
+            continue
+        path = folder / str(text_file)
         if path.is_file():
             g.add((work, DSKG.normalisedText, Literal(sourcetext.normalised_text(path))))
     return g
 
 
-def _subgraph(full: Graph, ontology: Graph, nodes: set) -> Graph:
+def _validation_graph(kg: KnowledgeGraph) -> Graph:
+    """Ontology + data + inferred + shipped texts: what the shapes judge the whole graph on."""
+    g = _texts(kg)
+    for name in ("ontology", "data", "inferred"):
+        g += kg.graph(name)
+    return g
+
+
+def _subgraph(kg: KnowledgeGraph, nodes: set) -> Graph:
     """What SHACL needs to judge `nodes`: their triples and those pointing at them, the records
-    they reference in full, the ontology, and every work's DOI (for the uniqueness rule)."""
+    they reference in full, the ontology, the shipped texts and every work's DOI (for the
+    uniqueness rule). Read from the store by pattern, so the cost follows the entry."""
+    graphs = [kg.data, kg.inferred]
     sub = Graph()
-    sub += ontology
+    sub += kg.ontology
     referenced = set()
     for node in nodes:
-        for s, p, o in full.triples((node, None, None)):
-            sub.add((s, p, o))
-            if isinstance(o, URIRef) and str(o).startswith(str(ID)):
-                referenced.add(o)
-        for s, p, o in full.triples((None, None, node)):
-            sub.add((s, p, o))
+        for g in graphs:
+            for s, p, o in g.triples((node, None, None)):
+                sub.add((s, p, o))
+                if isinstance(o, URIRef) and str(o).startswith(str(ID)):
+                    referenced.add(o)
+            for triple in g.triples((None, None, node)):
+                sub.add(triple)
     for ref in referenced - nodes:
-        for s, p, o in full.triples((ref, None, None)):
-            sub.add((s, p, o))
-    for s, o in full.subject_objects(BIBO_DOI):
+        for g in graphs:
+            for triple in g.triples((ref, None, None)):
+                sub.add(triple)
+    for s, o in kg.data.subject_objects(BIBO_DOI):
         sub.add((s, BIBO_DOI, o))
+    sub += _texts(kg, works=nodes | referenced)
     return sub
+
+
+def _nodes_of(kg: KnowledgeGraph, focus_ids: set[str]) -> set:
+    """The IRIs that belong to the focused records: the records, their links, citations and sections."""
+    nodes = {ID[i] for i in focus_ids}
+    for node in list(nodes):
+        nodes |= set(kg.data.objects(node, DSKG.hasQualifiedLink))
+        nodes |= set(kg.data.objects(node, DSKG.hasSection))
+    for citation in kg.data.subjects(URIRef("http://purl.org/spar/cito/hasCitedEntity"), None):
+        if _owner_id(citation) in focus_ids:
+            nodes.add(citation)
+    return nodes
 
 
 def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None) -> ValidationReport:
     """SHACL over the graph, or over the subgraph of the records in `focus_ids`."""
     import pyshacl
 
-    full = _validation_graph(kg)
-    data = full
-    if focus_ids is not None:
-        nodes = {s for s in full.subjects() if isinstance(s, URIRef) and _owner_id(s) in focus_ids}
-        data = _subgraph(full, kg.ontology, nodes)
+    data = _validation_graph(kg) if focus_ids is None else _subgraph(kg, _nodes_of(kg, focus_ids))
     _, results, _ = pyshacl.validate(data, shacl_graph=load_shapes(), inference="none", advanced=True, allow_warnings=True, abort_on_first=False)
     index = _record_index(kg.records)
     findings = []
@@ -190,7 +214,7 @@ def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None) -> Validat
             Finding(
                 severity=severity if severity in SEVERITIES else "Violation",
                 entity=entity,
-                label=_label(full, ID[entity]) if str(focus).startswith(str(ID)) else _label(full, focus),
+                label=_label(data, ID[entity]) if str(focus).startswith(str(ID)) else _label(data, focus),
                 path=_short(results, results.value(result, SH.resultPath)),
                 value=_short(results, results.value(result, SH.value))[:120],
                 message=str(results.value(result, SH.resultMessage) or ""),
