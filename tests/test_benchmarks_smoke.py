@@ -48,3 +48,20 @@ def test_generate_tiny_corpus(tmp_path: Path) -> None:
     report = validate(first)
     violations = [f for f in report.findings if f.severity == "Violation"]
     assert not violations, "\n".join(str(f) for f in violations)
+
+
+def test_run_benchmark_at_a_tiny_size(tmp_path: Path) -> None:
+    """benchmarks/run.py runs end to end and prints its table and JSON (numbers are not judged here)."""
+    data = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(SCRIPT), "--triples", "5000", "-o", str(data)], cwd=REPO, check=True, capture_output=True)
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--data", str(data), "--runs", "1", "--cap", "30", "--json", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "build / raw load ratio" in result.stdout and "countermeasures-by-barrier" in result.stdout
+    import json
+
+    doc = json.loads(out.read_text())
+    assert doc["triples"] > 4000 and set(doc["queries"]) == set(doc["native"])
