@@ -23,6 +23,7 @@ from .vocab import DSKG, ID
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 BIBO_DOI = URIRef("http://purl.org/ontology/bibo/doi")
+CONTEXT_PREDICATES = (RDF.type, RDFS.label, DSKG.claimText, DSKG.statedIn, DSKG.level, DSKG.textFile)
 SEVERITIES = ("Violation", "Warning", "Info")
 
 
@@ -156,9 +157,10 @@ def _validation_graph(kg: KnowledgeGraph) -> Graph:
 
 
 def _subgraph(kg: KnowledgeGraph, nodes: set) -> Graph:
-    """What SHACL needs to judge `nodes`: their triples and those pointing at them, the records
-    they reference in full, the ontology, the shipped texts and every work's DOI (for the
-    uniqueness rule). Read from the store by pattern, so the cost follows the entry."""
+    """What SHACL needs to judge `nodes`: their triples and those pointing at them, what shows that
+    the records they reference exist (type, label, text, source), the ontology, the shipped texts
+    and the works sharing its DOI (for the uniqueness rule). Read from the store by pattern, so the cost
+    follows the entry, not the graph."""
     graphs = [kg.data, kg.inferred]
     sub = Graph()
     sub += kg.ontology
@@ -171,12 +173,17 @@ def _subgraph(kg: KnowledgeGraph, nodes: set) -> Graph:
                     referenced.add(o)
             for triple in g.triples((None, None, node)):
                 sub.add(triple)
-    for ref in referenced - nodes:
+    for ref in referenced - nodes:  # enough of each referenced record to show it exists, not its links
         for g in graphs:
-            for triple in g.triples((ref, None, None)):
-                sub.add(triple)
-    for s, o in kg.data.subject_objects(BIBO_DOI):
-        sub.add((s, BIBO_DOI, o))
+            for p in CONTEXT_PREDICATES:
+                for o in g.objects(ref, p):
+                    sub.add((ref, p, o))
+    for work in [n for n in nodes if (n, BIBO_DOI, None) in kg.data]:  # works sharing the entry's DOI
+        for doi in kg.data.objects(work, BIBO_DOI):
+            for variant in {str(doi), str(doi).lower(), str(doi).upper()}:
+                for other in kg.data.subjects(BIBO_DOI, Literal(variant)):
+                    for stored in kg.data.objects(other, BIBO_DOI):
+                        sub.add((other, BIBO_DOI, stored))
     sub += _texts(kg, works=nodes | referenced)
     return sub
 
