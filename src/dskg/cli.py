@@ -152,6 +152,13 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
+def _check_output_options(fmt: str, lang: str) -> None:
+    if fmt not in results.FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(results.FORMATS)}")
+    if lang not in ("zh", "en"):
+        raise UsageError(f"unknown language {lang!r}; use zh or en")
+
+
 def _print_result(result, fmt: str, lang: str | None) -> None:
     if fmt == "table" and result.type == "SELECT":
         names = results.columns_for([str(v) for v in result.vars], lang)
@@ -185,10 +192,7 @@ def query(
     Example: dskg query countermeasures-by-barrier -p basis=explicit --format csv
     """
     try:
-        if fmt not in results.FORMATS:
-            raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(results.FORMATS)}")
-        if lang not in ("zh", "en"):
-            raise UsageError(f"unknown language {lang!r}; use zh or en")
+        _check_output_options(fmt, lang)
         if list_:
             table = Table()
             for col in ("name", "title", "parameters"):
@@ -229,8 +233,7 @@ def sparql(
     Example: dskg sparql 'PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT ?b WHERE { ?b a dskg:Barrier }'
     """
     try:
-        if fmt not in results.FORMATS:
-            raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(results.FORMATS)}")
+        _check_output_options(fmt, lang)
         if (query_text is None) == (file is None):
             raise UsageError("give a query or --file FILE (one of the two)")
         if file is not None:

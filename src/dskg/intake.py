@@ -89,7 +89,8 @@ def _planned_files(paths: list[Path], folder: Path) -> tuple[dict[Path, bytes], 
             to_validate.append(path)
             continue
         fresh = False
-        for _, entry, node in read_entries([path]).entries:
+        read = read_entries([path]).entries
+        for _, entry, node in read:
             target = entries_dir / f"{entry.id}.yaml"
             if target.is_file():
                 stored = read_entries([target]).entries
@@ -98,7 +99,7 @@ def _planned_files(paths: list[Path], folder: Path) -> tuple[dict[Path, bytes], 
                     continue
             planned[target] = _yaml_bytes(node)
             fresh = True
-        if fresh or not read_entries([path]).entries:
+        if fresh or not read:
             to_validate.append(path)
     return planned, unchanged, to_validate
 

@@ -303,11 +303,14 @@ class Records:
         for items in self.by_kind.values():
             yield from items
 
+    def by_id(self) -> dict[str, Record]:
+        """Every record by id, the claims nested in works included."""
+        index = {r.id: r for r in self.all()}
+        index.update((c.id, c) for w in self.works for c in w.claims)
+        return index
+
     def ids(self) -> set[str]:
-        """Every record id, the claims nested in works included."""
-        ids = {r.id for r in self.all()}
-        ids |= {c.id for w in self.works for c in w.claims}
-        return ids
+        return set(self.by_id())
 
 
 def _yaml() -> YAML:

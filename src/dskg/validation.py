@@ -18,7 +18,6 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from . import resources, sourcetext
 from .errors import InconsistencyError, InvalidDataError, Problem
 from .graph import KnowledgeGraph, build
-from .sources import Records
 from .vocab import DSKG, ID
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -94,17 +93,6 @@ def load_shapes() -> Graph:
 
 def _problem_finding(problem: Problem, severity: str = "Violation") -> Finding:
     return Finding(severity, problem.entity, "", problem.field, "", f"{problem.message}. Fix: {problem.fix}" if problem.fix else problem.message, problem.file, problem.line, "dskg:loader")
-
-
-def _record_index(records: Records | None) -> dict[str, object]:
-    index: dict[str, object] = {}
-    if records is None:
-        return index
-    for rec in records.all():
-        index[rec.id] = rec
-        for claim in getattr(rec, "claims", []):
-            index[claim.id] = claim
-    return index
 
 
 def _owner_id(node) -> str:
@@ -206,7 +194,7 @@ def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None) -> Validat
 
     data = _validation_graph(kg) if focus_ids is None else _subgraph(kg, _nodes_of(kg, focus_ids))
     _, results, _ = pyshacl.validate(data, shacl_graph=load_shapes(), inference="none", advanced=True, allow_warnings=True, abort_on_first=False)
-    index = _record_index(kg.records)
+    index = kg.records.by_id() if kg.records is not None else {}
     findings = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
