@@ -397,5 +397,64 @@ def serve(
     raise typer.Exit(0 if code in (0, -15, 143) else code)
 
 
+
+@app.command()
+def report(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the site into (replaced whole if it holds an earlier report).")],
+    lang: Annotated[str, typer.Option("--lang", help="Language of the pages: zh or en (the other language stands beside every label).")] = "en",
+    data: DataOption = None,
+    engine: EngineOption = "owlrl",
+) -> None:
+    """Write the graph as a static HTML site that opens offline: matrix, argument map, pages, statistics, literature.
+
+    Needs Graphviz's `dot` for the argument map (Debian: apt-get install graphviz).
+
+    Example: dskg report -o site --lang zh
+    """
+    from . import report as report_mod
+
+    try:
+        if lang not in ("zh", "en"):
+            raise UsageError(f"unknown language {lang!r}; use zh or en")
+        from .diagram import dot_program
+
+        dot_program()  # say Graphviz is missing before building anything
+        result = report_mod.write_report(_build(data, engine), output, lang=lang)
+    except DskgError as exc:
+        _fail(exc)
+    err.print(f"wrote {len(result.pages)} pages into {result.folder}; open {result.folder / 'index.html'}")
+
+
+@app.command()
+def diagram(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="svg (needs Graphviz's dot), dot or mermaid.")] = "svg",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Label language: zh or en (the other language beneath).")] = "en",
+    data: DataOption = None,
+    engine: EngineOption = "owlrl",
+) -> None:
+    """Draw the argument map (advantages -> countermeasures -> barriers) for slides, papers or Markdown.
+
+    Example: dskg diagram --format mermaid -o map.mmd
+    """
+    from . import diagram as diagram_mod
+
+    try:
+        if fmt not in diagram_mod.FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(diagram_mod.FORMATS)}")
+        if lang not in ("zh", "en"):
+            raise UsageError(f"unknown language {lang!r}; use zh or en")
+        if fmt == "svg":
+            diagram_mod.dot_program()  # say Graphviz is missing before building anything
+        text = diagram_mod.render(_build(data, engine), fmt, lang)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            publish.write_atomic(output, text.encode("utf-8"))
+            err.print(f"wrote {output}")
+    except DskgError as exc:
+        _fail(exc)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,0 +1,201 @@
+"""The argument map: advantages -> countermeasures -> barriers, as Graphviz DOT, SVG or Mermaid.
+
+Edges are styled by basis (explicit: solid and thick; interpretive: dashed), never by colour
+alone; node size grows with the number of works whose claims are about the node. SVG is drawn
+by Graphviz's `dot` program (Debian package `graphviz`); DOT and Mermaid need nothing else.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+from html import escape
+
+from .errors import DskgError, UsageError
+from .graph import KnowledgeGraph
+from .reportdata import Entity, SiteData, collect
+
+FORMATS = ("svg", "dot", "mermaid")
+FONT = "Noto Sans CJK SC, Noto Sans, DejaVu Sans, sans-serif"
+# Okabe-Ito colours (colour-blind safe); line style carries the same meaning.
+KIND_STYLE = {
+    "advantage": {"fillcolor": "#E3F2E1", "color": "#009E73"},
+    "countermeasure": {"fillcolor": "#E1EEF8", "color": "#0072B2"},
+    "barrier": {"fillcolor": "#FBE9DF", "color": "#D55E00"},
+}
+BASIS_STYLE = {
+    "explicit": {"style": "solid", "penwidth": "3", "color": "#000000"},
+    "interpretive": {"style": "dashed", "penwidth": "1.6", "color": "#555555"},
+}
+LEGEND = {
+    "en": {"advantage": "Advantages", "countermeasure": "Countermeasures", "barrier": "Barriers",
+           "explicit": "explicit (the paper says so)", "interpretive": "interpretive (a reasonable reading)",
+           "builds": "builds on", "works": "works", "size": "node size: works whose claims are about it"},
+    "zh": {"advantage": "优势", "countermeasure": "对策", "barrier": "壁垒",
+           "explicit": "明确（原文直言）", "interpretive": "解释性（合理解读）",
+           "builds": "立足于", "works": "篇文献", "size": "节点大小：观点涉及该节点的文献数"},
+}
+
+
+class MissingToolError(DskgError):
+    """A program dskg calls (Graphviz's `dot`) is not installed."""
+
+    exit_code = 2
+
+
+def _wrap(text: str, lang: str) -> list[str]:
+    if lang == "zh":
+        return textwrap.wrap(text, 11) or [text]
+    return textwrap.wrap(text, 30) or [text]
+
+
+def _label(entity: Entity, lang: str) -> str:
+    """An HTML-like Graphviz label: the chosen language first, the other smaller beneath."""
+    other = "en" if lang == "zh" else "zh"
+    main = entity.label.get(lang) or entity.label.get(other) or entity.id
+    second = entity.label.get(other) if entity.label.get(lang) else None
+    lines = [f'<FONT POINT-SIZE="{_font_size(entity)}"><B>{"<BR/>".join(escape(x) for x in _wrap(main, lang))}</B></FONT>']
+    if second:
+        lines.append(f'<FONT POINT-SIZE="10" COLOR="#333333">{"<BR/>".join(escape(x) for x in _wrap(second, other))}</FONT>')
+    if entity.works:
+        lines.append(f'<FONT POINT-SIZE="10">{len(entity.works)} {LEGEND[lang]["works"]}</FONT>')
+    return "<" + "<BR/>".join(lines) + ">"
+
+
+def _font_size(entity: Entity) -> int:
+    return 13 + 2 * min(len(entity.works), 5)
+
+
+def _node_id(entity_id: str) -> str:
+    return entity_id.replace("-", "_")
+
+
+def to_dot(data: SiteData, lang: str = "en", href: str | None = None, legend_box: bool = True) -> str:
+    """The argument map as Graphviz DOT; `href` (e.g. "entity/{id}.html") makes nodes links."""
+    _check_lang(lang)
+    legend = LEGEND[lang]
+    out = [
+        "digraph argument_map {",
+        '  graph [rankdir=LR, ranksep=1.1, nodesep=0.25, fontname="%s", bgcolor="white", pad=0.2];' % FONT,
+        '  node [shape=box, style="rounded,filled", fontname="%s", margin="0.15,0.08"];' % FONT,
+        '  edge [fontname="%s", fontsize=10, arrowsize=0.8];' % FONT,
+    ]
+    for kind in ("advantage", "countermeasure", "barrier"):
+        out.append(f"  subgraph cluster_{kind} {{")
+        out.append(f'    label=<<B>{escape(legend[kind])}</B>>; fontsize=16; style="dashed"; color="#BBBBBB";')
+        entities = sorted(data.of_kind(kind), key=lambda e: (e.level or "", e.section or "", e.id))
+        for e in entities:
+            attrs = dict(KIND_STYLE[kind])
+            width = 2.2 + 0.35 * min(len(e.works), 5)
+            attrs.update(label=_label(e, lang), width=f"{width:.2f}", penwidth=str(1 + min(len(e.works), 5)))
+            if href:
+                attrs["URL"] = '"' + href.format(id=e.id) + '"'
+                attrs["tooltip"] = '"' + (e.label.get(lang) or e.id).replace('"', "'") + '"'
+            out.append(f"    {_node_id(e.id)} [{_attrs(attrs)}];")
+        out.append("  }")
+    for link in data.links:
+        style = dict(BASIS_STYLE.get(link.basis, BASIS_STYLE["interpretive"]))
+        if link.kind == "builds-on":  # drawn from the advantage to the countermeasure that builds on it
+            src, dst = link.target, link.subject
+            style["arrowhead"] = "empty"
+        else:
+            src, dst = link.subject, link.target
+        if src in data.entities and dst in data.entities:
+            out.append(f"  {_node_id(src)} -> {_node_id(dst)} [{_attrs(style)}];")
+    if legend_box:
+        out.append("  subgraph cluster_legend {")
+        out.append('    label=""; style="solid"; color="#999999";')
+        for basis in ("explicit", "interpretive"):
+            out.append(f'    legend_{basis} [shape=plaintext, style="", fontsize=10, label="{legend[basis]}"];')
+            out.append(f'    legend_{basis}_end [shape=point, style="", width=0.03];')
+            out.append(f"    legend_{basis} -> legend_{basis}_end [{_attrs(BASIS_STYLE[basis])}];")
+        out.append(f'    legend_size [shape=plaintext, style="", fontsize=10, label="{legend["size"]}; ▷ {legend["builds"]}"];')
+        out.append("  }")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _attrs(attrs: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" if v.startswith(("<", '"')) else f'{k}="{v}"' for k, v in attrs.items())
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+
+def to_mermaid(data: SiteData, lang: str = "en") -> str:
+    """The argument map as a Mermaid flowchart, for Markdown documents."""
+    _check_lang(lang)
+    legend = LEGEND[lang]
+    other = "en" if lang == "zh" else "zh"
+    out = ["flowchart LR"]
+    for kind in ("advantage", "countermeasure", "barrier"):
+        out.append(f'  subgraph {kind}s["{legend[kind]}"]')
+        for e in sorted(data.of_kind(kind), key=lambda e: (e.level or "", e.section or "", e.id)):
+            main = e.label.get(lang) or e.label.get(other) or e.id
+            second = e.label.get(other) if e.label.get(lang) else None
+            text = _mermaid_text(main) + (f"<br/><small>{_mermaid_text(second)}</small>" if second else "")
+            out.append(f'    {_node_id(e.id)}["{text}"]')
+        out.append("  end")
+    for link in data.links:
+        arrow = "==>" if link.basis == "explicit" else "-.->"
+        label = legend["explicit"].split(" ")[0].split("（")[0] if link.basis == "explicit" else legend["interpretive"].split(" ")[0].split("（")[0]
+        src, dst = (link.target, link.subject) if link.kind == "builds-on" else (link.subject, link.target)
+        if src in data.entities and dst in data.entities:
+            out.append(f"  {_node_id(src)} {arrow}|{label}| {_node_id(dst)}")
+    for kind, style in KIND_STYLE.items():
+        out.append(f"  classDef {kind} fill:{style['fillcolor']},stroke:{style['color']}")
+        ids = ",".join(_node_id(e.id) for e in data.of_kind(kind))
+        if ids:
+            out.append(f"  class {ids} {kind}")
+    return "\n".join(out) + "\n"
+
+
+def dot_program() -> str:
+    """Path of Graphviz's `dot`; MissingToolError naming the fix when it is not installed."""
+    found = shutil.which("dot")
+    if found is None:
+        raise MissingToolError(
+            "Graphviz's `dot` program is not installed, and drawing the argument map as SVG needs it. "
+            "Fix: install Graphviz (Debian/Ubuntu: `sudo apt-get install graphviz`; macOS: `brew install graphviz`), "
+            "or use --format dot or --format mermaid, which need no Graphviz."
+        )
+    return found
+
+
+def to_svg(dot_source: str) -> str:
+    """SVG drawn by Graphviz from DOT source."""
+    program = dot_program()
+    try:
+        done = subprocess.run([program, "-Tsvg"], input=dot_source.encode("utf-8"), capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise MissingToolError(f"Graphviz's `dot` could not run ({exc}). Fix: check the Graphviz installation (`dot -V`).") from None
+    if done.returncode != 0:
+        raise MissingToolError(f"Graphviz's `dot` failed: {done.stderr.decode('utf-8', 'replace').strip()}. Fix: check the Graphviz installation (`dot -V`).")
+    svg = done.stdout.decode("utf-8")
+    return svg[svg.index("<svg"):] if "<svg" in svg else svg
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in ("zh", "en"):
+        raise UsageError(f"unknown language {lang!r}; use zh or en")
+
+
+def render(kg: KnowledgeGraph, format: str = "svg", lang: str = "en") -> str:
+    """The argument map of `kg` as SVG, DOT or Mermaid text.
+
+    Raises:
+        UsageError: an unknown format or language.
+        MissingToolError: SVG was asked for and Graphviz's `dot` is not installed.
+    """
+    if format not in FORMATS:
+        raise UsageError(f"unknown format {format!r}; use one of: {', '.join(FORMATS)}")
+    _check_lang(lang)
+    if format == "svg":
+        dot_program()  # fail before reading the graph
+    data = collect(kg)
+    if format == "mermaid":
+        return to_mermaid(data, lang)
+    source = to_dot(data, lang)
+    return source if format == "dot" else to_svg(source)

@@ -1,0 +1,255 @@
+"""The HTML report: a static, self-contained, offline site of the graph, written atomically.
+
+One `write_report(kg, folder)` call reads the graph once (`reportdata.collect`), draws the
+argument map with Graphviz, and renders Jinja templates (shipped in `report_templates/`) into a
+temporary folder beside the target, which then replaces the target whole. The site loads nothing
+from the network and runs no JavaScript: hovers are CSS, charts are SVG drawn here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from ruamel.yaml import YAML
+
+from . import diagram
+from .errors import UnreadableInputError, UsageError
+from .graph import KnowledgeGraph
+from .reportdata import SiteData, Text, Work, collect
+
+MARKER = ".dskg-report"
+"""File that marks a folder as a dskg report, so a later run may replace it."""
+LANGS = ("zh", "en")
+ENTITY_KINDS = ("advantage", "barrier", "countermeasure")
+# GB/T 7714-2015 document type codes for FaBiO types
+GBT_TYPE = {"JournalArticle": "J", "Book": "M", "BookChapter": "M", "Report": "R", "Thesis": "D",
+            "ConferencePaper": "C", "WebPage": "EB/OL", "Dataset": "DS"}
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What `write_report` wrote: the folder and its pages (relative paths)."""
+
+    folder: Path
+    pages: list[str]
+
+
+def _strings() -> dict[str, dict[str, str]]:
+    text = (resources.files("dskg") / "report_templates" / "strings.yaml").read_text(encoding="utf-8")
+    return YAML(typ="safe").load(text)
+
+
+def _number(value) -> str:
+    """A decimal as written, without a trailing .0 or exponent."""
+    if value is None:
+        return ""
+    d = Decimal(str(value))
+    text = format(d.normalize(), "f") if d == d.to_integral() else format(d, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class Page:
+    """Helpers the templates call, bound to the site's data, language and the page's depth."""
+
+    def __init__(self, data: SiteData, lang: str, strings: dict, root: str):
+        self.data, self.lang, self.strings, self.root = data, lang, strings, root
+        self.other = "en" if lang == "zh" else "zh"
+
+    def t(self, key: str) -> str:
+        return self.strings[key][self.lang]
+
+    def bi(self, text: Text | None, fallback: str = "") -> Markup:
+        """The text in the page's language, the other language beside it (each with its lang)."""
+        text = text or Text()
+        main, second = text.get(self.lang), text.other(self.lang)
+        if not main:
+            main, second, main_lang = second, None, self.other
+        else:
+            main_lang = self.lang
+        if not main:
+            return Markup(f'<span class="id">{escape(fallback)}</span>')
+        html = f'<span lang="{main_lang}">{escape(main)}</span>'
+        if second:
+            html += f' <span class="other" lang="{self.other}">{escape(second)}</span>'
+        return Markup(html)
+
+    def pair(self, zh: str | None, en: str | None) -> Markup:
+        return self.bi(Text(zh, en))
+
+    def name(self, rid: str) -> Markup:
+        return self.bi(self.data.labels.get(rid), rid)
+
+    def href(self, rid: str) -> str | None:
+        if rid in self.data.entities:
+            return f"{self.root}entity/{rid}.html"
+        if rid in self.data.works:
+            return f"{self.root}literature.html#{rid}"
+        return None
+
+    def link(self, rid: str) -> Markup:
+        target = self.href(rid)
+        return Markup(f'<a href="{target}">{self.name(rid)}</a>') if target else self.name(rid)
+
+    def zh(self, text: str | None) -> Markup:
+        return Markup(f'<span lang="zh">{escape(text)}</span>') if text else Markup("")
+
+    def citation(self, work: Work) -> Markup:
+        return gbt7714(work, self)
+
+
+def gbt7714(work: Work, page: Page) -> Markup:
+    """A reference in GB/T 7714-2015 style: 作者. 题名[J]. 刊名, 年, 卷(期): 页码. DOI.
+
+    What the graph does not know (most cited works' titles and venues) is marked as unknown.
+    """
+    lang = "zh" if work.language == "zh" else "en"
+    parts = [f'<span lang="{lang}">{escape(work.authors)}</span>. ' if work.authors else ""]
+    title = work.title.zh if lang == "zh" and work.title.zh else (work.title.en or work.title.zh)
+    code = next((GBT_TYPE[t] for t in work.types if t in GBT_TYPE), None)
+    if title:
+        parts.append(f'<cite lang="{"zh" if title == work.title.zh else "en"}">{escape(title)}</cite>')
+        parts.append(f"[{code}]. " if code else ". ")
+    else:
+        parts.append(f'<span class="unknown">[{escape(page.t("title_unknown"))}]</span>. ')
+    venue = work.venue.get(lang) or work.venue.other(lang)
+    tail = []
+    if venue:
+        tail.append(f'<span lang="{"zh" if venue == work.venue.zh else "en"}">{escape(venue)}</span>')
+    year = str(work.year) if work.year else ""
+    if work.volume:
+        year += f", {escape(work.volume)}" + (f"({escape(work.issue)})" if work.issue else "")
+    if year:
+        tail.append(year)
+    text = ", ".join(tail)
+    if work.pages:
+        text += f": {escape(work.pages)}"
+    parts.append(text + ("." if text else ""))
+    if work.doi:
+        parts.append(f" DOI: {escape(work.doi)}.")
+    elif work.url:
+        parts.append(f" {escape(work.url)}.")
+    return Markup("".join(parts))
+
+
+def trade_chart(rows: list[dict], page: Page) -> Markup:
+    """Grouped horizontal bars of imports vs exports per sector, as inline SVG with direct labels."""
+    if not rows:
+        return Markup("")
+    bar_h, gap, left, width, label_w = 26, 34, 10, 760, 300
+    top = 40
+    height = top + len(rows) * (2 * bar_h + gap) + 20
+    peak = max(max(float(r["imports"]), float(r["exports"])) for r in rows) or 1.0
+    scale = (width - label_w - 120) / peak
+    unit = rows[0]["unit"]
+    title = escape(page.t("chart_title"))
+    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
+           f'<title id="chart-title">{title}</title>',
+           '<desc id="chart-desc">' + escape("; ".join(
+               f'{r["sector_en"] or r["sector_zh"]} {r["period"]}: imports {_number(r["imports"])}, exports {_number(r["exports"])} ({unit})' for r in rows)) + "</desc>",
+           '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+           '<rect width="6" height="6" fill="#E69F00"/><line x1="0" y1="0" x2="0" y2="6" stroke="#8a5a00" stroke-width="2"/></pattern></defs>',
+           f'<text x="{left}" y="20" class="chart-unit">{escape(page.t("unit"))}: {escape(unit)}</text>']
+    y = top
+    for r in rows:
+        sector = r["sector_zh"] if page.lang == "zh" else r["sector_en"]
+        other = r["sector_en"] if page.lang == "zh" else r["sector_zh"]
+        out.append(f'<text x="{left}" y="{y + bar_h}" class="chart-sector" lang="{page.lang}">{escape(sector or "")} '
+                   f'<tspan class="other" lang="{page.other}">{escape(other or "")}</tspan> <tspan>({escape(str(r["period"]))})</tspan></text>')
+        for i, (flow, fill) in enumerate((("imports", "url(#hatch)"), ("exports", "#0072B2"))):
+            by = y + i * bar_h + 4
+            w = max(float(r[flow]) * scale, 1)
+            out.append(f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h - 8}" fill="{fill}" stroke="#333" stroke-width="0.5"/>')
+            out.append(f'<text x="{label_w + w + 6:.1f}" y="{by + bar_h - 13}" class="chart-value">{escape(page.t(flow))} {_number(r[flow])}</text>')
+        out.append(f'<text x="{label_w}" y="{y + 2 * bar_h + 12}" class="chart-balance">{escape(page.t("balance"))} {_number(r["balance"])}</text>')
+        y += 2 * bar_h + gap
+    out.append("</svg>")
+    return Markup("\n".join(out))
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("dskg", "report_templates"), autoescape=select_autoescape(["html", "j2"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["number"] = _number
+    return env
+
+
+def render_site(data: SiteData, lang: str = "en", map_svg: str = "") -> dict[str, str]:
+    """Every file of the site as relative path -> text (HTML, CSS, SVG)."""
+    if lang not in LANGS:
+        raise UsageError(f"unknown language {lang!r}; use zh or en")
+    env, strings = _environment(), _strings()
+    files: dict[str, str] = {"style.css": (resources.files("dskg") / "report_templates" / "style.css").read_text(encoding="utf-8")}
+    if map_svg:
+        files["map.svg"] = '<?xml version="1.0" encoding="UTF-8"?>\n' + map_svg
+
+    def render(template: str, path: str, **context) -> None:
+        root = "../" * path.count("/")
+        page = Page(data, lang, strings, root)
+        files[path] = env.get_template(template).render(p=page, d=data, lang=lang, root=root, path=path, **context)
+
+    render("index.html", "index.html", map_svg=Markup(map_svg))
+    for entity in data.entities.values():
+        render("entity.html", f"entity/{entity.id}.html", e=entity)
+    render("statistics.html", "statistics.html", chart=trade_chart(data.trade_balance, Page(data, lang, strings, "")))
+    render("literature.html", "literature.html")
+    render("ontology.html", "ontology.html")
+    return files
+
+
+def _replace_folder(folder: Path, files: dict[str, str]) -> None:
+    """Write `files` into a temporary folder beside `folder`, then swap it into place."""
+    parent = folder.parent if str(folder.parent) else Path(".")
+    if not parent.is_dir():
+        raise UnreadableInputError(f"{folder}: the folder {parent} does not exist. Fix: create it or choose another output folder.")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder. Fix: choose a folder for the report, e.g. -o site.")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / MARKER).is_file():
+        raise UsageError(f"{folder} is not empty and holds no dskg report, so it will not be replaced. Fix: choose a new or empty folder.")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=parent))
+    try:
+        for rel, text in files.items():
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        (tmp / MARKER).write_text("written by dskg report; the next `dskg report` may replace this folder\n")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700
+        old = None
+        if folder.exists():
+            old = parent / f".{folder.name}.old-{os.getpid()}"
+            os.rename(folder, old)
+        os.rename(tmp, folder)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_report(kg: KnowledgeGraph, folder: Path | str, lang: str = "en") -> ReportResult:
+    """Write the HTML report of `kg` into `folder` (replacing a previous report there).
+
+    Raises:
+        UsageError: an unknown language, or a folder that exists and holds something else.
+        MissingToolError: Graphviz's `dot` is not installed (the argument map needs it).
+        UnreadableInputError: the folder's parent does not exist.
+    """
+    if lang not in LANGS:
+        raise UsageError(f"unknown language {lang!r}; use zh or en")
+    diagram.dot_program()  # fail before reading the graph
+    data = collect(kg)
+    svg = diagram.to_svg(diagram.to_dot(data, lang, href="entity/{id}.html", legend_box=False))
+    files = render_site(data, lang, svg)
+    folder = Path(folder)
+    _replace_folder(folder, files)
+    return ReportResult(folder, sorted(p for p in files if p.endswith(".html")))

@@ -1,0 +1,370 @@
+"""What the report and the argument map show, read from the graph into plain values.
+
+Every label, quote and number here comes from the graph (asserted + inferred triples) through
+SPARQL: the canned queries where one answers the question, and the queries below for what only
+the report asks (an entity's definition and quotes, the qualified links with their rationale,
+the claims of each work, the completeness counts, the ontology's terms).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .graph import KnowledgeGraph
+from .queries import rows, run_query, run_sparql
+from .vocab import GRAPH
+
+PREFIXES = """
+PREFIX dskg: <https://w3id.org/dskg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX fabio: <http://purl.org/spar/fabio/>
+PREFIX bibo: <http://purl.org/ontology/bibo/>
+"""
+ID = "https://w3id.org/dskg/id/"
+KINDS = {"Advantage": "advantage", "Barrier": "barrier", "Countermeasure": "countermeasure"}
+
+
+@dataclass
+class Text:
+    """A text in both languages (either may be missing)."""
+
+    zh: str | None = None
+    en: str | None = None
+
+    def get(self, lang: str) -> str | None:
+        return self.zh if lang == "zh" else self.en
+
+    def other(self, lang: str) -> str | None:
+        return self.en if lang == "zh" else self.zh
+
+
+@dataclass
+class Entity:
+    """An advantage, barrier or countermeasure."""
+
+    id: str
+    kind: str
+    label: Text
+    alt: dict[str, list[str]] = field(default_factory=dict)
+    description: Text = field(default_factory=Text)
+    level: str | None = None
+    section: str | None = None
+    quotes: list[str] = field(default_factory=list)
+    works: list[str] = field(default_factory=list)  # ids of the works whose claims are about it
+
+
+@dataclass
+class Link:
+    """A qualified link: a countermeasure addresses a barrier, or builds on an advantage."""
+
+    kind: str  # "addresses" or "builds-on"
+    subject: str
+    target: str
+    basis: str
+    quotes: list[str]
+    rationale: Text
+    section: str | None
+    source: str | None
+    verified: bool  # its quotes were checked against the source work's shipped text
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.subject}--{self.kind}--{self.target}"
+
+
+@dataclass
+class Claim:
+    id: str
+    work: str
+    text: Text
+    about: list[str]
+    stance: str | None
+    section: str | None
+
+
+@dataclass
+class Work:
+    id: str
+    ref_number: int | None
+    authors: str
+    year: int | None
+    language: str | None
+    title: Text
+    types: list[str]
+    venue: Text
+    volume: str | None
+    issue: str | None
+    pages: str | None
+    doi: str | None
+    url: str | None
+    known_only_by_citation: bool
+    is_source: bool
+    claims: list[Claim] = field(default_factory=list)
+
+
+@dataclass
+class Term:
+    """A class or property of the ontology."""
+
+    id: str
+    kind: str  # class, object-property, datatype-property
+    label: Text
+    definition: Text
+    parents: list[str]
+    domain: list[str]
+    range: list[str]
+
+
+@dataclass
+class Completeness:
+    labelled: tuple[int, int]  # records with both zh and en labels, of all labelled records
+    missing_labels: list[tuple[str, str]]  # (id, the language missing)
+    verified_links: tuple[int, int]  # qualified links whose quotes were checked, of all with quotes
+    unverified_links: list[str]
+    uncovered: list[str]  # barrier ids no countermeasure addresses
+    no_explicit: list[str]  # barrier ids no countermeasure addresses explicitly
+    untitled_works: list[str]
+    works: int
+
+
+@dataclass
+class SiteData:
+    """Everything the report shows, read once from the graph."""
+
+    entities: dict[str, Entity]
+    links: list[Link]
+    works: dict[str, Work]
+    statistics: list[dict[str, Any]]
+    trade_balance: list[dict[str, Any]]
+    evidence: dict[str, list[dict[str, Any]]]
+    labels: dict[str, Text]  # every record's labels, for naming cases, documents, sectors...
+    completeness: Completeness
+    terms: list[Term]
+    ontology: dict[str, Text]
+
+    def of_kind(self, kind: str) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind == kind]
+
+    @property
+    def barriers(self) -> list[Entity]:
+        """Domestic first, then international; by section and id within a level."""
+        order = {"domestic": 0, "international": 1}
+        return sorted(self.of_kind("barrier"), key=lambda e: (order.get(e.level or "", 2), e.level or "", e.section or "", e.id))
+
+    def links_of(self, entity_id: str) -> list[Link]:
+        return [link for link in self.links if entity_id in (link.subject, link.target)]
+
+    def link(self, subject: str, kind: str, target: str) -> Link | None:
+        return next((x for x in self.links if (x.subject, x.kind, x.target) == (subject, kind, target)), None)
+
+
+def _id(value: Any) -> str | None:
+    return str(value)[len(ID):] if value is not None and str(value).startswith(ID) else (None if value is None else str(value))
+
+
+def _select(kg: KnowledgeGraph, query: str) -> list[dict[str, Any]]:
+    return rows(run_sparql(PREFIXES + query, kg))
+
+
+def _texts(kg: KnowledgeGraph, prop: str) -> dict[str, Text]:
+    """Subject id -> its `prop` in zh and en."""
+    out: dict[str, Text] = defaultdict(Text)
+    result = run_sparql(PREFIXES + f"SELECT ?s ?o WHERE {{ ?s {prop} ?o . FILTER(LANG(?o) IN ('zh', 'en')) }}", kg)
+    for s, o in result:
+        key = _id(s)
+        text = out[key]
+        if o.language == "zh" and text.zh is None:
+            text.zh = str(o)
+        elif o.language == "en" and text.en is None:
+            text.en = str(o)
+    return dict(out)
+
+
+def _entities(kg: KnowledgeGraph, labels: dict[str, Text]) -> dict[str, Entity]:
+    found = _select(kg, """
+        SELECT ?e ?class ?level ?section WHERE {
+          VALUES ?class { dskg:Advantage dskg:Barrier dskg:Countermeasure }
+          ?e a ?class .
+          OPTIONAL { ?e dskg:level ?level }
+          OPTIONAL { ?e dskg:inSection/dskg:sectionNumber ?section }
+        }""")
+    descriptions = _texts(kg, "dcterms:description")
+    entities: dict[str, Entity] = {}
+    for r in found:
+        eid = _id(r["e"])
+        entities[eid] = Entity(eid, KINDS[str(r["class"]).rsplit("#", 1)[-1]], labels.get(eid, Text()),
+                               description=descriptions.get(eid, Text()), level=r["level"], section=r["section"])
+    result = run_sparql(PREFIXES + """
+        SELECT ?e ?alt WHERE { VALUES ?class { dskg:Advantage dskg:Barrier dskg:Countermeasure } ?e a ?class ; skos:altLabel ?alt }
+        ORDER BY ?e ?alt""", kg)
+    for e, alt in result:
+        entities[_id(e)].alt.setdefault(alt.language or "", []).append(str(alt))
+    for r in _select(kg, """
+        SELECT ?e ?quote WHERE { VALUES ?class { dskg:Advantage dskg:Barrier dskg:Countermeasure } ?e a ?class ; dskg:quote ?quote }
+        ORDER BY ?e ?quote"""):
+        entities[_id(r["e"])].quotes.append(r["quote"])
+    for r in _select(kg, """
+        SELECT DISTINCT ?e ?work WHERE {
+          VALUES ?class { dskg:Advantage dskg:Barrier dskg:Countermeasure } ?e a ?class .
+          ?claim a dskg:Claim ; dskg:isAbout ?e ; dskg:claimOf ?work .
+        } ORDER BY ?e ?work"""):
+        entities[_id(r["e"])].works.append(_id(r["work"]))
+    return entities
+
+
+def _links(kg: KnowledgeGraph) -> list[Link]:
+    found = _select(kg, """
+        SELECT ?link ?class ?s ?t ?basis ?section ?source ?text WHERE {
+          VALUES ?class { dskg:Addressing dskg:BuildingOn }
+          ?link a ?class ; dskg:linkSubject ?s ; dskg:linkTarget ?t ; dskg:basis ?basis .
+          OPTIONAL { ?link dskg:inSection/dskg:sectionNumber ?section }
+          OPTIONAL { ?link dskg:statedIn ?source }
+          OPTIONAL { ?link (dskg:statedIn|dskg:inSection/dskg:sectionOf)/dskg:textFile ?text }
+        } ORDER BY ?s ?t""")
+    quotes: dict[str, list[str]] = defaultdict(list)
+    for r in _select(kg, "SELECT ?link ?q WHERE { VALUES ?class { dskg:Addressing dskg:BuildingOn } ?link a ?class ; dskg:quote ?q } ORDER BY ?link ?q"):
+        quotes[str(r["link"])].append(r["q"])
+    rationale = _texts(kg, "dskg:rationale")
+    links = []
+    for r in found:
+        key = str(r["link"])
+        kind = "addresses" if str(r["class"]).endswith("Addressing") else "builds-on"
+        links.append(Link(kind, _id(r["s"]), _id(r["t"]), str(r["basis"]).rsplit("#", 1)[-1], quotes[key],
+                          rationale.get(_id(key), Text()), r["section"], _id(r["source"]),
+                          bool(quotes[key]) and r["text"] is not None))
+    return links
+
+
+def _works(kg: KnowledgeGraph, labels: dict[str, Text]) -> dict[str, Work]:
+    listed = {r["id"]: r for r in rows(run_query("literature", kg))}
+    details = _select(kg, """
+        SELECT ?w ?authors ?year ?lang ?ref ?volume ?issue ?pages ?doi ?url ?known ?text
+               (GROUP_CONCAT(DISTINCT STRAFTER(STR(?type), "http://purl.org/spar/fabio/"); separator=" ") AS ?types) WHERE {
+          ?w a dskg:Work .
+          OPTIONAL { ?w dskg:authorsText ?authors }
+          OPTIONAL { ?w fabio:hasPublicationYear ?year }
+          OPTIONAL { ?w dskg:citationLanguage ?citation_lang }
+          OPTIONAL { ?w dcterms:language ?work_lang }
+          BIND(COALESCE(?citation_lang, ?work_lang) AS ?lang)
+          OPTIONAL { ?w dskg:refNumber ?ref }
+          OPTIONAL { ?w bibo:volume ?volume } OPTIONAL { ?w bibo:issue ?issue } OPTIONAL { ?w bibo:pages ?pages }
+          OPTIONAL { ?w bibo:doi ?doi } OPTIONAL { ?w bibo:uri|fabio:hasURL ?url }
+          OPTIONAL { ?w dskg:knownOnlyByCitation ?known } OPTIONAL { ?w dskg:textFile ?text }
+          OPTIONAL { ?w a ?type . FILTER(STRSTARTS(STR(?type), "http://purl.org/spar/fabio/") && ?type != fabio:Work) }
+        } GROUP BY ?w ?authors ?year ?lang ?ref ?volume ?issue ?pages ?doi ?url ?known ?text""")
+    titles = _texts(kg, "dcterms:title")
+    venues = _texts(kg, "dskg:journalTitle")
+    plain_venues = {_id(r["w"]): r["v"] for r in _select(kg, "SELECT ?w ?v WHERE { ?w a dskg:Work ; dskg:venue ?v }")}
+    works: dict[str, Work] = {}
+    for r in details:
+        wid = _id(r["w"])
+        is_source = r["text"] is not None
+        if wid not in listed and not is_source:
+            continue
+        venue = venues.get(wid, Text())
+        if wid in plain_venues and not (venue.zh or venue.en):
+            venue = Text(en=plain_venues[wid]) if r["lang"] != "zh" else Text(zh=plain_venues[wid])
+        year = r["year"]
+        works[wid] = Work(
+            wid, r["ref"], r["authors"] or "", int(str(year)[:4]) if year is not None else None, r["lang"],
+            titles.get(wid, Text()), (r["types"] or "").split(), venue, r["volume"], r["issue"], r["pages"],
+            r["doi"], r["url"], bool(r["known"]), is_source)
+    claims = _select(kg, """
+        SELECT ?c ?w ?stance ?section (GROUP_CONCAT(DISTINCT STR(?about); separator=" ") AS ?abouts) WHERE {
+          ?c a dskg:Claim ; dskg:claimOf ?w .
+          OPTIONAL { ?c dskg:isAbout ?about }
+          OPTIONAL { ?c dskg:stance ?stance }
+          OPTIONAL { ?c dskg:inSection/dskg:sectionNumber ?section }
+        } GROUP BY ?c ?w ?stance ?section ORDER BY ?c""")
+    texts = _texts(kg, "dskg:claimText")
+    for r in claims:
+        wid = _id(r["w"])
+        if wid in works:
+            about = [_id(a) for a in (r["abouts"] or "").split()]
+            stance = str(r["stance"]).rsplit("/", 1)[-1].rsplit("#", 1)[-1] if r["stance"] else None
+            works[wid].claims.append(Claim(_id(r["c"]), wid, texts.get(_id(r["c"]), Text()), about, stance, r["section"]))
+    return works
+
+
+def _completeness(kg: KnowledgeGraph, labels: dict[str, Text], entities: dict[str, Entity], links: list[Link], works: dict[str, Work]) -> Completeness:
+    labelled = _select(kg, f"""
+        SELECT DISTINCT ?s WHERE {{ GRAPH <{GRAPH.data}> {{ ?s rdfs:label ?l }} FILTER(STRSTARTS(STR(?s), "{ID}")) }}""")
+    ids = sorted(_id(r["s"]) for r in labelled)
+    missing = [(i, lang) for i in ids for lang in ("zh", "en") if not labels.get(i, Text()).get(lang)]
+    quoted = _select(kg, """
+        SELECT ?link (SAMPLE(?text) AS ?file) WHERE {
+          ?link a dskg:QualifiedLink ; dskg:quote ?q .
+          OPTIONAL { ?link (dskg:statedIn|dskg:inSection/dskg:sectionOf)/dskg:textFile ?text }
+        } GROUP BY ?link ORDER BY ?link""")
+    unverified = [_id(r["link"]) for r in quoted if r["file"] is None]
+    covered = {x.target for x in links if x.kind == "addresses"}
+    explicit = {x.target for x in links if x.kind == "addresses" and x.basis == "explicit"}
+    barriers = sorted(e.id for e in entities.values() if e.kind == "barrier")
+    cited = [w for w in works.values() if not w.is_source]
+    return Completeness(
+        labelled=(len(ids) - len({i for i, _ in missing}), len(ids)),
+        missing_labels=missing,
+        verified_links=(len(quoted) - len(unverified), len(quoted)),
+        unverified_links=unverified,
+        uncovered=[b for b in barriers if b not in covered],
+        no_explicit=[b for b in barriers if b not in explicit],
+        untitled_works=sorted(w.id for w in cited if not (w.title.zh or w.title.en)),
+        works=len(cited),
+    )
+
+
+def _terms(kg: KnowledgeGraph) -> tuple[list[Term], dict[str, Text]]:
+    g = f"<{GRAPH.ontology}>"
+    found = _select(kg, f"""
+        SELECT ?t ?type WHERE {{ GRAPH {g} {{
+          VALUES ?type {{ owl:Class owl:ObjectProperty owl:DatatypeProperty }}
+          ?t a ?type . FILTER(STRSTARTS(STR(?t), "https://w3id.org/dskg/ontology#")) }} }} ORDER BY ?type ?t""")
+    labels, definitions = _texts(kg, "rdfs:label"), _texts(kg, "skos:definition")
+
+    def related(prop: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for r in _select(kg, f"SELECT ?t ?o WHERE {{ GRAPH {g} {{ ?t {prop} ?o . FILTER(isIRI(?o)) }} }} ORDER BY ?t ?o"):
+            out[str(r["t"])].append(str(r["o"]))
+        return out
+
+    parents, domains, ranges = related("rdfs:subClassOf|rdfs:subPropertyOf"), related("rdfs:domain"), related("rdfs:range")
+    kinds = {"Class": "class", "ObjectProperty": "object-property", "DatatypeProperty": "datatype-property"}
+    terms = []
+    for r in found:
+        iri = str(r["t"])
+        terms.append(Term(iri, kinds[str(r["type"]).rsplit("#", 1)[-1]], labels.get(iri, Text()), definitions.get(iri, Text()),
+                          parents[iri], domains[iri], ranges[iri]))
+    about = {k: v for k, v in _texts(kg, "dcterms:title").items() if k == "https://w3id.org/dskg/ontology"}
+    description = _texts(kg, "dcterms:description").get("https://w3id.org/dskg/ontology", Text())
+    return terms, {"title": about.get("https://w3id.org/dskg/ontology", Text()), "description": description}
+
+
+def collect(kg: KnowledgeGraph) -> SiteData:
+    """Read everything the report shows from the graph."""
+    labels = _texts(kg, "rdfs:label")
+    for key, text in _texts(kg, "dcterms:title").items():  # documents and works named by title
+        merged = labels.setdefault(key, Text())
+        merged.zh, merged.en = merged.zh or text.zh, merged.en or text.en
+    entities = _entities(kg, labels)
+    links = _links(kg)
+    works = _works(kg, labels)
+    evidence = {eid: rows(run_query("evidence-for", kg, {"entity": eid})) for eid in entities}
+    terms, ontology = _terms(kg)
+    return SiteData(
+        entities=entities,
+        links=links,
+        works=works,
+        statistics=rows(run_query("statistics", kg)),
+        trade_balance=rows(run_query("trade-balance", kg)),
+        evidence=evidence,
+        labels=labels,
+        completeness=_completeness(kg, labels, entities, links, works),
+        terms=terms,
+        ontology=ontology,
+    )
