@@ -141,6 +141,25 @@ def test_a_report_folder_is_replaced_whole_and_other_folders_are_left_alone(kg, 
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
 
 
+def test_a_barrier_no_countermeasure_addresses_stands_out_as_a_gap(tmp_path_factory):
+    need("dot", "graphviz")
+    data = tmp_path_factory.mktemp("data")
+    (data / "entries").mkdir()
+    shutil.copy(Path(__file__).parent / "entries" / "ferracane-van-der-marel-2018.yaml", data / "entries")
+    kg = dskg.build(data)
+    folder = tmp_path_factory.mktemp("gap") / "site"
+    report.write_report(kg, folder, lang="zh")
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr class="barrier gap" data-barrier="bar-data-flow-restrictions">.*?</tr>', index, re.S)
+    assert row and "缺口：没有对策应对该壁垒" in row.group(0)
+    assert row.group(0).count('data-basis="none"') == len(graph_ids(kg, "Countermeasure"))
+    panel = index[index.index('class="completeness"'):]
+    assert 'href="entity/bar-data-flow-restrictions.html"' in panel.split("无对策明确应对的壁垒")[0]
+    literature = (folder / "literature.html").read_text(encoding="utf-8")
+    assert '<cite lang="en">Do Data Policy Restrictions Inhibit Trade in Services?</cite>[R]' in literature
+    assert (folder / "entity" / "bar-data-flow-restrictions.html").is_file()
+
+
 # -- the CLI -------------------------------------------------------------------------------------
 
 

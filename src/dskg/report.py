@@ -9,6 +9,7 @@ from the network and runs no JavaScript: hovers are CSS, charts are SVG drawn he
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -31,8 +32,8 @@ MARKER = ".dskg-report"
 LANGS = ("zh", "en")
 ENTITY_KINDS = ("advantage", "barrier", "countermeasure")
 # GB/T 7714-2015 document type codes for FaBiO types
-GBT_TYPE = {"JournalArticle": "J", "Book": "M", "BookChapter": "M", "Report": "R", "Thesis": "D",
-            "ConferencePaper": "C", "WebPage": "EB/OL", "Dataset": "DS"}
+GBT_TYPE = {"JournalArticle": "J", "Book": "M", "BookChapter": "M", "ReportDocument": "R", "Thesis": "D",
+            "ConferencePaper": "C", "WebPage": "EB/OL", "DataFile": "DS"}
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,9 @@ def gbt7714(work: Work, page: Page) -> Markup:
         tail.append(f'<span lang="{"zh" if venue == work.venue.zh else "en"}">{escape(venue)}</span>')
     year = str(work.year) if work.year else ""
     if work.volume:
-        year += f", {escape(work.volume)}" + (f"({escape(work.issue)})" if work.issue else "")
+        year += f", {escape(work.volume)}"
+    if work.issue:
+        year += f"({escape(work.issue)})"
     if year:
         tail.append(year)
     text = ", ".join(tail)
@@ -140,37 +143,55 @@ def gbt7714(work: Work, page: Page) -> Markup:
     return Markup("".join(parts))
 
 
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def magnitude(value) -> str:
+    """100000000 -> "10⁸" (a power of ten as such, anything else as written)."""
+    text = _number(value)
+    if re.fullmatch(r"10*", text) and len(text) > 2:
+        return "10" + str(len(text) - 1).translate(SUPERSCRIPT)
+    return text
+
+
+def unit_text(unit: str) -> str:
+    """The trade-balance query's "CNY x 100000000" as "CNY × 10⁸"."""
+    kind, sep, mag = unit.partition(" x ")
+    return f"{kind} × {magnitude(mag)}" if sep and mag.strip() not in ("1", "") else kind
+
+
 def trade_chart(rows: list[dict], page: Page) -> Markup:
-    """Grouped horizontal bars of imports vs exports per sector, as inline SVG with direct labels."""
+    """Horizontal bars of imports vs exports per sector, as inline SVG with the values written on them."""
     if not rows:
         return Markup("")
-    bar_h, gap, left, width, label_w = 26, 34, 10, 760, 300
-    top = 40
-    height = top + len(rows) * (2 * bar_h + gap) + 20
+    bar_h, left, width, right_room = 30, 12, 820, 190
+    group_h = 28 + 2 * bar_h + 34
+    top = 34
+    height = top + len(rows) * group_h
     peak = max(max(float(r["imports"]), float(r["exports"])) for r in rows) or 1.0
-    scale = (width - label_w - 120) / peak
-    unit = rows[0]["unit"]
+    scale = (width - left - right_room) / peak
+    unit = unit_text(rows[0]["unit"])
     title = escape(page.t("chart_title"))
     out = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
            f'<title id="chart-title">{title}</title>',
            '<desc id="chart-desc">' + escape("; ".join(
                f'{r["sector_en"] or r["sector_zh"]} {r["period"]}: imports {_number(r["imports"])}, exports {_number(r["exports"])} ({unit})' for r in rows)) + "</desc>",
-           '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-           '<rect width="6" height="6" fill="#E69F00"/><line x1="0" y1="0" x2="0" y2="6" stroke="#8a5a00" stroke-width="2"/></pattern></defs>',
-           f'<text x="{left}" y="20" class="chart-unit">{escape(page.t("unit"))}: {escape(unit)}</text>']
+           '<defs><pattern id="hatch" width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+           '<rect width="7" height="7" fill="#E69F00"/><line x1="0" y1="0" x2="0" y2="7" stroke="#8a5a00" stroke-width="2.5"/></pattern></defs>',
+           f'<text x="{left}" y="18" class="chart-unit">{escape(page.t("unit"))}: {escape(unit)}</text>']
     y = top
     for r in rows:
         sector = r["sector_zh"] if page.lang == "zh" else r["sector_en"]
         other = r["sector_en"] if page.lang == "zh" else r["sector_zh"]
-        out.append(f'<text x="{left}" y="{y + bar_h}" class="chart-sector" lang="{page.lang}">{escape(sector or "")} '
-                   f'<tspan class="other" lang="{page.other}">{escape(other or "")}</tspan> <tspan>({escape(str(r["period"]))})</tspan></text>')
+        out.append(f'<text x="{left}" y="{y + 18}" class="chart-sector"><tspan lang="{page.lang}">{escape(sector or "")}</tspan> '
+                   f'<tspan class="other" lang="{page.other}">{escape(other or "")}</tspan> <tspan class="other">{escape(str(r["period"]))}</tspan></text>')
         for i, (flow, fill) in enumerate((("imports", "url(#hatch)"), ("exports", "#0072B2"))):
-            by = y + i * bar_h + 4
+            by = y + 26 + i * bar_h
             w = max(float(r[flow]) * scale, 1)
-            out.append(f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h - 8}" fill="{fill}" stroke="#333" stroke-width="0.5"/>')
-            out.append(f'<text x="{label_w + w + 6:.1f}" y="{by + bar_h - 13}" class="chart-value">{escape(page.t(flow))} {_number(r[flow])}</text>')
-        out.append(f'<text x="{label_w}" y="{y + 2 * bar_h + 12}" class="chart-balance">{escape(page.t("balance"))} {_number(r["balance"])}</text>')
-        y += 2 * bar_h + gap
+            out.append(f'<rect x="{left}" y="{by}" width="{w:.1f}" height="{bar_h - 6}" fill="{fill}" stroke="#333" stroke-width="0.6"/>')
+            out.append(f'<text x="{left + w + 8:.1f}" y="{by + bar_h - 12}" class="chart-value">{escape(page.t(flow))} {_number(r[flow])}</text>')
+        out.append(f'<text x="{left}" y="{y + 26 + 2 * bar_h + 14}" class="chart-balance">{escape(page.t("balance"))} {_number(r["balance"])}</text>')
+        y += group_h
     out.append("</svg>")
     return Markup("\n".join(out))
 
@@ -179,6 +200,8 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("dskg", "report_templates"), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["number"] = _number
+    env.filters["magnitude"] = magnitude
+    env.filters["unit"] = unit_text
     return env
 
 
