@@ -19,6 +19,7 @@ from rdflib import Graph
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from . import fastyaml
 from .errors import Problem
 from .sources import (
     Advantage,
@@ -31,6 +32,7 @@ from .sources import (
     Records,
     Slug,
     Work,
+    _attach_lazy_origin,
     _attach_origin,
     _line_at,
     _yaml,
@@ -215,13 +217,40 @@ def _entry_to_records(entry: Entry, records: Records) -> None:
 
 def _linked(new: Record, origin: Record) -> Record:
     """Give a record built from an entry the file and lines of the entry part it comes from."""
-    new._file, new._line, new._field_lines = origin.file, origin.line, dict(origin._field_lines)
+    new._file, new._line, new._field_lines, new._origin = origin._file, origin._line, dict(origin._field_lines), origin._origin
     return new
 
 
-def _read_yaml(path: Path, display: str, out: EntrySet) -> None:
+def _read_plain(node: Any, path: Path, display: str, out: EntrySet) -> bool:
+    """Read entries parsed by fastyaml; False (adding nothing) when there is a problem to report."""
+    if node is None:
+        return False
+    items = node if isinstance(node, list) else [node]
+    read = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            return False
+        try:
+            entry = Entry.model_validate(item)
+        except ValidationError:
+            return False
+        _attach_lazy_origin(entry, display, path, (index,) if isinstance(node, list) else ())
+        read.append((entry, item))
+    for entry, item in read:
+        out.entries.append((path, entry, item))
+        _entry_to_records(entry, out.records)
+    return True
+
+
+def _read_yaml(path: Path, display: str, out: EntrySet, exact: bool = False) -> None:
+    text = path.read_text(encoding="utf-8")
     try:
-        node = _yaml().load(path.read_text(encoding="utf-8"))
+        if not exact and _read_plain(fastyaml.load(text), path, display, out):
+            return
+    except fastyaml.NotFast:
+        pass
+    try:
+        node = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         out.problems.append(Problem(display, mark.line + 1 if mark else 0, "", "", f"YAML syntax error: {exc.problem or exc}", "correct the YAML syntax at that line"))
@@ -250,7 +279,7 @@ def _read_yaml(path: Path, display: str, out: EntrySet) -> None:
 _TURTLE_LINE = re.compile(r"line (\d+)", re.IGNORECASE)
 
 
-def _read_turtle(path: Path, display: str, out: EntrySet) -> None:
+def _read_turtle(path: Path, display: str, out: EntrySet, exact: bool = False) -> None:
     try:
         graph = Graph().parse(path, format="turtle")
     except Exception as exc:  # rdflib raises several parser error types
@@ -274,7 +303,7 @@ BIB_TYPES = {"article": "article", "book": "book", "inbook": "chapter", "incolle
              "conference": "conference-paper", "online": "webpage", "misc": "webpage", "dataset": "dataset"}
 
 
-def _read_bibtex(path: Path, display: str, out: EntrySet) -> None:
+def _read_bibtex(path: Path, display: str, out: EntrySet, exact: bool = False) -> None:
     import bibtexparser
 
     library = bibtexparser.parse_string(path.read_text(encoding="utf-8"))
@@ -316,8 +345,10 @@ def _read_bibtex(path: Path, display: str, out: EntrySet) -> None:
 READERS = {".yaml": _read_yaml, ".yml": _read_yaml, ".ttl": _read_turtle, ".bib": _read_bibtex}
 
 
-def read_entries(paths: list[Path], display_root: Path | None = None) -> EntrySet:
+def read_entries(paths: list[Path], display_root: Path | None = None, *, exact: bool = False) -> EntrySet:
     """Read entry files (YAML, Turtle, BibTeX) into records; problems are collected, not raised.
+
+    `exact`: keep each YAML entry as its round-trip tree (comments, key order), e.g. to copy it.
 
     Raises UnreadableInputError for a file that cannot be read at all (missing, not UTF-8,
     unknown kind, too large).
@@ -340,7 +371,7 @@ def read_entries(paths: list[Path], display_root: Path | None = None) -> EntrySe
             raise UnreadableInputError(f"{display}: not UTF-8 text (byte {exc.start}). Fix: save the file as UTF-8.") from None
         except OSError as exc:
             raise UnreadableInputError(f"{display}: cannot read the file ({exc.strerror}). Fix: check the path.") from None
-        reader(path, display, out)
+        reader(path, display, out, exact)
     return out
 
 

@@ -89,11 +89,11 @@ def _planned_files(paths: list[Path], folder: Path) -> tuple[dict[Path, bytes], 
             to_validate.append(path)
             continue
         fresh = False
-        read = read_entries([path]).entries
+        read = read_entries([path], exact=True).entries
         for _, entry, node in read:
             target = entries_dir / f"{entry.id}.yaml"
             if target.is_file():
-                stored = read_entries([target]).entries
+                stored = read_entries([target], exact=True).entries
                 if stored and _plain(stored[0][2]) == _plain(node):
                     unchanged.append(entry.id)
                     continue

@@ -8,6 +8,7 @@ each remembers the file and line it came from so later stages can point at it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from . import fastyaml
 from .errors import Problem, ProblemList, UnreadableInputError
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -34,6 +36,8 @@ class Record(BaseModel):
     _file: str = PrivateAttr(default="")
     _line: int = PrivateAttr(default=0)
     _field_lines: dict[str, int] = PrivateAttr(default_factory=dict)
+    _origin: tuple[Path, tuple[Any, ...]] | None = PrivateAttr(default=None)
+    """(file, keys to the record in it) for a record read by fastyaml: its lines are found on demand."""
 
     @property
     def file(self) -> str:
@@ -41,11 +45,26 @@ class Record(BaseModel):
 
     @property
     def line(self) -> int:
+        self._locate()
         return self._line
 
     def line_of(self, name: str) -> int:
         """Line of a field's key, or of the record when the field is absent."""
+        self._locate()
         return self._field_lines.get(name, self._line)
+
+    def _locate(self) -> None:
+        if self._origin is None:
+            return
+        path, keys = self._origin
+        node = _round_trip_tree(path)
+        try:
+            for key in keys:
+                node = node[key]
+        except (KeyError, IndexError, TypeError):  # the file changed since: no line rather than a wrong one
+            self._origin = None
+            return
+        _attach_origin(self, node, self._file)
 
     @field_validator("section", mode="before", check_fields=False)
     @classmethod
@@ -319,6 +338,30 @@ def _yaml() -> YAML:
     return yaml
 
 
+@functools.lru_cache(maxsize=8)
+def _round_trip_tree_at(path: Path, mtime_ns: int, size: int) -> Any:
+    return _yaml().load(path.read_text(encoding="utf-8"))
+
+
+def _round_trip_tree(path: Path) -> Any:
+    """The ruamel tree (with lines) of a file, read once while the file is unchanged."""
+    stat = path.stat()
+    return _round_trip_tree_at(path, stat.st_mtime_ns, stat.st_size)
+
+
+def _attach_lazy_origin(model: Any, file: str, path: Path, keys: tuple[Any, ...]) -> None:
+    """Record on every nested model its file and where in it it was read; lines come on demand."""
+    if not isinstance(model, Record):
+        return
+    model._file = file
+    model._origin = (path, keys)
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                _attach_lazy_origin(item, file, path, (*keys, name, index))
+
+
 def _line_at(node: Any, loc: tuple[Any, ...]) -> int:
     """1-based line of the deepest node of `loc` that exists in the YAML tree."""
     line = getattr(getattr(node, "lc", None), "line", 0) + 1
@@ -342,6 +385,7 @@ def _attach_origin(model: Any, node: Any, file: str) -> None:
     if not isinstance(model, Record) or not isinstance(node, CommentedMap):
         return
     model._file = file
+    model._origin = None
     model._line = node.lc.line + 1
     model._field_lines = {k: node.lc.key(k)[0] + 1 for k in node}
     for name in type(model).model_fields:
@@ -386,6 +430,39 @@ def _problems_from(error: ValidationError, node: Any, file: str, kind: str, inde
     return out
 
 
+def _read_plain(node: Any, path: Path, file: str, records: Records) -> bool:
+    """Read a file parsed by fastyaml; False (adding nothing) when it has any problem to report."""
+    if node is None:
+        return True
+    if not isinstance(node, dict):
+        return False
+    read: list[tuple[str, Record]] = []
+    default_source = node.get("source")
+    for key, items in node.items():
+        if key == "source":
+            continue
+        try:
+            if key == "scheme":
+                scheme = Scheme.model_validate(items)
+                _attach_lazy_origin(scheme, file, path, (key,))
+                read.append(("scheme", scheme))
+                continue
+            if key not in KINDS or not isinstance(items, list):
+                return False
+            model = KINDS[key]
+            for index, item in enumerate(items):
+                if isinstance(item, dict) and default_source and "source" not in item and "source" in model.model_fields:
+                    item = {**item, "source": default_source}
+                record = model.model_validate(item)
+                _attach_lazy_origin(record, file, path, (key, index))
+                read.append((key, record))
+        except ValidationError:
+            return False
+    for kind, record in read:
+        (records.schemes if kind == "scheme" else records.by_kind[kind]).append(record)
+    return True
+
+
 def read_file(path: Path, records: Records, problems: ProblemList, display: str | None = None) -> None:
     """Read one YAML file into `records`, adding a Problem for every invalid item."""
     file = display or path.name
@@ -393,6 +470,11 @@ def read_file(path: Path, records: Records, problems: ProblemList, display: str 
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UnreadableInputError(f"{file}: cannot read the file ({exc}). Fix: check the path and that it is UTF-8 text.") from None
+    try:
+        if _read_plain(fastyaml.load(text), path, file, records):
+            return
+    except fastyaml.NotFast:
+        pass
     try:
         node = _yaml().load(text)
     except MarkedYAMLError as exc:
