@@ -257,12 +257,15 @@ def open_page(browser, url: str, width: int):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("path", ["index.html", "entity/bar-tech-innovation.html", "statistics.html", "literature.html"])
-def test_pages_load_offline_without_errors(browser, site, screenshots, path, width):
+@pytest.mark.parametrize("path", ["index.html", "entity/bar-tech-innovation.html", "statistics.html", "literature.html", "ontology.html"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_pages_load_offline_without_errors(browser, request, screenshots, lang, path, width):
+    site = request.getfixturevalue("site" if lang == "en" else "site_zh")
     page, seen = open_page(browser, (site / path).as_uri(), width)
     try:
         assert page.locator("h1").first.is_visible()
-        shot = screenshots / f"{path.replace('/', '_').removesuffix('.html')}-{width}.png"
+        assert page.evaluate("document.documentElement.lang") == lang
+        shot = screenshots / f"{lang}-{path.replace('/', '_').removesuffix('.html')}-{width}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert seen["errors"] == []
         assert seen["requests"] and all(u.startswith(("file://", "data:")) for u in seen["requests"]), seen["requests"]

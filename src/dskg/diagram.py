@@ -31,10 +31,10 @@ BASIS_STYLE = {
 LEGEND = {
     "en": {"advantage": "Advantages", "countermeasure": "Countermeasures", "barrier": "Barriers",
            "explicit": "explicit (the paper says so)", "interpretive": "interpretive (a reasonable reading)",
-           "builds": "builds on", "works": "works", "size": "node size: works whose claims are about it"},
+           "builds": "builds on", "works": "works", "work": "work", "size": "node size: works whose claims are about it"},
     "zh": {"advantage": "优势", "countermeasure": "对策", "barrier": "壁垒",
            "explicit": "明确（原文直言）", "interpretive": "解释性（合理解读）",
-           "builds": "立足于", "works": "篇文献", "size": "节点大小：观点涉及该节点的文献数"},
+           "builds": "立足于", "works": "篇文献", "work": "篇文献", "size": "节点大小：观点涉及该节点的文献数"},
 }
 
 
@@ -59,7 +59,9 @@ def _label(entity: Entity, lang: str) -> str:
     if second:
         lines.append(f'<FONT POINT-SIZE="10" COLOR="#333333">{"<BR/>".join(escape(x) for x in _wrap(second, other))}</FONT>')
     if entity.works:
-        lines.append(f'<FONT POINT-SIZE="10">{len(entity.works)} {LEGEND[lang]["works"]}</FONT>')
+        count = len(entity.works)
+        word = LEGEND[lang]["work" if count == 1 else "works"]
+        lines.append(f'<FONT POINT-SIZE="10">{count} {word}</FONT>')
     return "<" + "<BR/>".join(lines) + ">"
 
 

@@ -25,6 +25,7 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX fabio: <http://purl.org/spar/fabio/>
 PREFIX bibo: <http://purl.org/ontology/bibo/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 """
 ID = "https://w3id.org/dskg/id/"
 KINDS = {"Advantage": "advantage", "Barrier": "barrier", "Countermeasure": "countermeasure"}
@@ -253,8 +254,8 @@ def _works(kg: KnowledgeGraph, labels: dict[str, Text]) -> dict[str, Work]:
           OPTIONAL { ?w dcterms:language ?work_lang }
           BIND(COALESCE(?citation_lang, ?work_lang) AS ?lang)
           OPTIONAL { ?w dskg:refNumber ?ref }
-          OPTIONAL { ?w bibo:volume ?volume } OPTIONAL { ?w bibo:issue ?issue } OPTIONAL { ?w bibo:pages ?pages }
-          OPTIONAL { ?w bibo:doi ?doi } OPTIONAL { ?w bibo:uri|fabio:hasURL ?url }
+          OPTIONAL { ?w bibo:volume ?volume } OPTIONAL { ?w bibo:issue ?issue } OPTIONAL { ?w dskg:pages|bibo:pages ?pages }
+          OPTIONAL { ?w bibo:doi ?doi } OPTIONAL { ?w foaf:page ?url }
           OPTIONAL { ?w dskg:knownOnlyByCitation ?known } OPTIONAL { ?w dskg:textFile ?text }
           OPTIONAL { ?w a ?type . FILTER(STRSTARTS(STR(?type), "http://purl.org/spar/fabio/") && ?type != fabio:Work) }
         } GROUP BY ?w ?authors ?year ?lang ?ref ?volume ?issue ?pages ?doi ?url ?known ?text""")
