@@ -157,7 +157,9 @@ def test_a_barrier_no_countermeasure_addresses_stands_out_as_a_gap(tmp_path_fact
     assert 'href="entity/bar-data-flow-restrictions.html"' in panel.split("无对策明确应对的壁垒")[0]
     literature = (folder / "literature.html").read_text(encoding="utf-8")
     assert '<cite lang="en">Do Data Policy Restrictions Inhibit Trade in Services?</cite>[R]' in literature
-    assert (folder / "entity" / "bar-data-flow-restrictions.html").is_file()
+    page = (folder / "entity" / "bar-data-flow-restrictions.html").read_text(encoding="utf-8")
+    assert "中文标签为本项目译名，非来源原文。" in page  # label_zh_verbatim: false in the entry
+    assert "中文标签为本项目译名" not in (folder / "entity" / "bar-legal-framework.html").read_text(encoding="utf-8")
 
 
 # -- the CLI -------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ class Entity:
     section: str | None = None
     quotes: list[str] = field(default_factory=list)
     works: list[str] = field(default_factory=list)  # ids of the works whose claims are about it
+    label_zh_translated: bool = False  # the zh label is this project's translation, not a source's words
 
 
 @dataclass
@@ -216,6 +217,9 @@ def _entities(kg: KnowledgeGraph, labels: dict[str, Text]) -> dict[str, Entity]:
           ?claim a dskg:Claim ; dskg:isAbout ?e ; dskg:claimOf ?work .
         } ORDER BY ?e ?work"""):
         entities[_id(r["e"])].works.append(_id(r["work"]))
+    for r in _select(kg, """
+        SELECT ?e WHERE { VALUES ?class { dskg:Advantage dskg:Barrier dskg:Countermeasure } ?e a ?class ; dskg:labelVerbatim false }"""):
+        entities[_id(r["e"])].label_zh_translated = True
     return entities
 
 
