@@ -141,7 +141,9 @@ def test_a_report_folder_is_replaced_whole_and_other_folders_are_left_alone(kg, 
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
 
 
-def test_a_barrier_no_countermeasure_addresses_stands_out_as_a_gap(tmp_path_factory):
+@pytest.fixture(scope="session")
+def gap_site(tmp_path_factory) -> tuple[dskg.KnowledgeGraph, Path]:
+    """A report of the graph plus a real entry that adds a barrier no countermeasure addresses."""
     need("dot", "graphviz")
     data = tmp_path_factory.mktemp("data")
     (data / "entries").mkdir()
@@ -149,6 +151,11 @@ def test_a_barrier_no_countermeasure_addresses_stands_out_as_a_gap(tmp_path_fact
     kg = dskg.build(data)
     folder = tmp_path_factory.mktemp("gap") / "site"
     report.write_report(kg, folder, lang="zh")
+    return kg, folder
+
+
+def test_a_barrier_no_countermeasure_addresses_stands_out_as_a_gap(gap_site):
+    kg, folder = gap_site
     index = (folder / "index.html").read_text(encoding="utf-8")
     row = re.search(r'<tr class="barrier gap" data-barrier="bar-data-flow-restrictions">.*?</tr>', index, re.S)
     assert row and "缺口：没有对策应对该壁垒" in row.group(0)
@@ -302,6 +309,19 @@ def test_matrix_has_a_row_per_barrier_and_a_column_per_countermeasure(browser, s
         page.locator("figure.map").screenshot(path=str(screenshots / "map-1280.png"))
         # the map links each record to its page
         assert page.locator("figure.map svg a").count() == len(barriers) + len(countermeasures) + len(graph_ids(kg, "Advantage"))
+        assert seen["errors"] == []
+    finally:
+        page.close()
+
+
+@pytest.mark.slow
+def test_gap_row_in_the_browser(browser, gap_site, screenshots):
+    kg, folder = gap_site
+    page, seen = open_page(browser, (folder / "index.html").as_uri(), 1280)
+    try:
+        row = page.locator('#matrix tr[data-barrier="bar-data-flow-restrictions"]')
+        assert row.locator(".gap-note").is_visible()
+        page.locator("#matrix").screenshot(path=str(screenshots / "zh-matrix-with-gap-1280.png"))
         assert seen["errors"] == []
     finally:
         page.close()
