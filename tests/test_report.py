@@ -122,6 +122,10 @@ def test_completeness_panel_counts_come_from_the_graph(site, kg):
         "PREFIX dskg: <https://w3id.org/dskg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
         "SELECT (COUNT(?w) AS ?n) WHERE { ?w a dskg:Work FILTER NOT EXISTS { ?w dcterms:title ?t } }", kg)
     assert f"{int(next(iter(untitled))[0])} of {len(rows(run_query('literature', kg)))}" in panel
+    labelled = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH <https://w3id.org/dskg/graph/data> { ?s rdfs:label ?l %s } FILTER(STRSTARTS(STR(?s), \"%s\")) }"
+    both = 'FILTER(LANG(?l) = "zh") ?s rdfs:label ?en FILTER(LANG(?en) = "en")'
+    counts = [int(next(iter(run_sparql(labelled % (extra, ID), kg)))[0]) for extra in (both, "")]
+    assert f"{counts[0]} of {counts[1]}" in panel
 
 
 def test_a_report_folder_is_replaced_whole_and_other_folders_are_left_alone(kg, tmp_path):

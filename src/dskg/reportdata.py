@@ -246,7 +246,7 @@ def _links(kg: KnowledgeGraph) -> list[Link]:
     return links
 
 
-def _works(kg: KnowledgeGraph, labels: dict[str, Text]) -> dict[str, Work]:
+def _works(kg: KnowledgeGraph) -> dict[str, Work]:
     listed = {r["id"]: r for r in rows(run_query("literature", kg))}
     details = _select(kg, """
         SELECT ?w ?authors ?year ?lang ?ref ?volume ?issue ?pages ?doi ?url ?known ?text
@@ -345,20 +345,21 @@ def _terms(kg: KnowledgeGraph) -> tuple[list[Term], dict[str, Text]]:
         iri = str(r["t"])
         terms.append(Term(iri, kinds[str(r["type"]).rsplit("#", 1)[-1]], labels.get(iri, Text()), definitions.get(iri, Text()),
                           parents[iri], domains[iri], ranges[iri]))
-    about = {k: v for k, v in _texts(kg, "dcterms:title").items() if k == "https://w3id.org/dskg/ontology"}
-    description = _texts(kg, "dcterms:description").get("https://w3id.org/dskg/ontology", Text())
-    return terms, {"title": about.get("https://w3id.org/dskg/ontology", Text()), "description": description}
+    ontology = "https://w3id.org/dskg/ontology"
+    about = {"title": _texts(kg, "dcterms:title").get(ontology, Text()), "description": _texts(kg, "dcterms:description").get(ontology, Text())}
+    return terms, about
 
 
 def collect(kg: KnowledgeGraph) -> SiteData:
     """Read everything the report shows from the graph."""
-    labels = _texts(kg, "rdfs:label")
+    rdfs_labels = _texts(kg, "rdfs:label")
+    labels = {key: Text(text.zh, text.en) for key, text in rdfs_labels.items()}
     for key, text in _texts(kg, "dcterms:title").items():  # documents and works named by title
         merged = labels.setdefault(key, Text())
         merged.zh, merged.en = merged.zh or text.zh, merged.en or text.en
     entities = _entities(kg, labels)
     links = _links(kg)
-    works = _works(kg, labels)
+    works = _works(kg)
     evidence = {eid: rows(run_query("evidence-for", kg, {"entity": eid})) for eid in entities}
     terms, ontology = _terms(kg)
     return SiteData(
@@ -369,7 +370,7 @@ def collect(kg: KnowledgeGraph) -> SiteData:
         trade_balance=rows(run_query("trade-balance", kg)),
         evidence=evidence,
         labels=labels,
-        completeness=_completeness(kg, labels, entities, links, works),
+        completeness=_completeness(kg, rdfs_labels, entities, links, works),
         terms=terms,
         ontology=ontology,
     )
