@@ -13,7 +13,7 @@ from rdflib import Dataset, Graph
 
 from . import resources
 from .errors import UnreadableInputError
-from .loader import PREFIXES, records_to_graph
+from .loader import PREFIXES, records_to_triples, to_ntriples
 from .sources import Records, read_folder
 from .vocab import GRAPH
 
@@ -54,8 +54,25 @@ class KnowledgeGraph:
     def inferred(self) -> Graph:
         return self.graph("inferred")
 
+    @property
+    def store(self):
+        """The pyoxigraph Store under the dataset, for bulk loads and native SPARQL."""
+        return store_of(self.dataset)
+
     def __len__(self) -> int:
-        return sum(len(self.graph(n)) for n in NAMED_GRAPHS)
+        return len(self.store)  # every triple sits in one of the named graphs
+
+
+def store_of(dataset: Dataset):
+    """The pyoxigraph Store that oxrdflib wraps."""
+    return dataset.store._inner
+
+
+def load_ntriples(dataset: Dataset, name: str, ntriples: bytes) -> None:
+    """Add N-Triples to a named graph with Oxigraph's own parser (no rdflib terms on the way)."""
+    import pyoxigraph as ox
+
+    store_of(dataset).bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH[name]))
 
 
 def load_ontology(path: Path | None = None) -> Graph:
@@ -71,10 +88,9 @@ def assemble(ontology: Graph, data: Graph, inferred: Graph | None = None, record
     """Put the three graphs into a new store as named graphs."""
     ds = new_dataset()
     for name, g in (("ontology", ontology), ("data", data), ("inferred", inferred)):
+        ds.graph(GRAPH[name])
         if g is not None:
-            ds.addN((s, p, o, ds.graph(GRAPH[name])) for s, p, o in g)
-        else:
-            ds.graph(GRAPH[name])
+            load_ntriples(ds, name, to_ntriples(g))
     return KnowledgeGraph(ds, records)
 
 
@@ -117,8 +133,11 @@ def build(
     for kind, items in added.records.by_kind.items():
         records.by_kind[kind].extend(items)
     ontology = load_ontology()
-    graph = records_to_graph(records, ontology, ProblemList(list(added.problems)))
+    triples = records_to_triples(records, ontology, ProblemList(list(added.problems)))
     for _, turtle in added.graphs:
-        graph += turtle
-    inferred = infer(ontology, graph, engine=engine) if reason else None
-    return assemble(ontology, graph, inferred, records)
+        triples.extend(turtle)
+    kg = assemble(ontology, None, None, records)
+    load_ntriples(kg.dataset, "data", to_ntriples(triples))
+    if reason:
+        load_ntriples(kg.dataset, "inferred", to_ntriples(infer(ontology, kg.data, engine=engine)))
+    return kg

@@ -128,3 +128,8 @@ GRAPH = Namespace("https://w3id.org/dskg/graph/")
 CITO = Namespace("http://purl.org/spar/cito/")
 FABIO = Namespace("http://purl.org/spar/fabio/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
+
+# Plain class attributes: DefinedNamespace looks each term up through __getattr__ (~1 us), which
+# the loader does millions of times at scale; the closed list above still refuses typos.
+for _name in DSKG.__annotations__:
+    type.__setattr__(DSKG, _name, URIRef(str(DSKG._NS) + _name))
