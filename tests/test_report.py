@@ -68,6 +68,17 @@ def test_site_has_index_a_page_per_record_statistics_literature_and_ontology(sit
     assert 'href="ontology.html"' in index and "<svg" in index and (site / "map.svg").is_file()
 
 
+def test_every_link_in_the_site_leads_to_a_page_and_anchor_that_exist(site):
+    for page in [*site.rglob("*.html"), site / "map.svg"]:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r'(?:href|xlink:href)="([^"]+)"', text):
+            path, _, anchor = target.partition("#")
+            resolved = (page.parent / path).resolve() if path else page
+            assert resolved.is_file(), f"{page.name}: {target}"
+            if anchor:
+                assert f'id="{anchor}"' in resolved.read_text(encoding="utf-8"), f"{page.name}: {target}"
+
+
 def test_every_page_sets_its_language_and_nothing_points_off_the_file_system(site, site_zh):
     for folder, lang in ((site, "en"), (site_zh, "zh")):
         for page in folder.rglob("*.html"):
@@ -312,7 +323,12 @@ def test_matrix_has_a_row_per_barrier_and_a_column_per_countermeasure(browser, s
         page.locator("#matrix").screenshot(path=str(screenshots / "matrix-1280.png"))
         page.locator("figure.map").screenshot(path=str(screenshots / "map-1280.png"))
         # the map links each record to its page
-        assert page.locator("figure.map svg a").count() == len(barriers) + len(countermeasures) + len(graph_ids(kg, "Advantage"))
+        hrefs = page.locator("figure.map svg a").evaluate_all("links => links.map(a => a.getAttribute('xlink:href') || a.getAttribute('href'))")
+        nodes = {h.removeprefix("entity/").removesuffix(".html") for h in hrefs if "#" not in h}
+        assert nodes == barriers | countermeasures | graph_ids(kg, "Advantage")
+        # ... and each edge to the evidence of its link
+        links = len(rows(run_query("countermeasures-by-barrier", kg, {"basis": "explicit"}))) + len(rows(run_query("countermeasures-by-barrier", kg, {"basis": "interpretive"})))
+        assert len([h for h in hrefs if "#" in h]) >= links
         assert seen["errors"] == []
     finally:
         page.close()

@@ -37,6 +37,8 @@ LEGEND = {
            "builds": "立足于", "works": "篇文献", "work": "篇文献", "size": "节点大小：观点涉及该节点的文献数"},
 }
 
+BASIS_WORD = {"en": {"explicit": "explicit", "interpretive": "interpretive"}, "zh": {"explicit": "明确", "interpretive": "解释性"}}
+
 
 class MissingToolError(DskgError):
     """A program dskg calls (Graphviz's `dot`) is not installed."""
@@ -103,6 +105,10 @@ def to_dot(data: SiteData, lang: str = "en", href: str | None = None, legend_box
             style["arrowhead"] = "empty"
         else:
             src, dst = link.subject, link.target
+        if href:  # the edge leads to the link's evidence on the countermeasure's page
+            style["URL"] = '"' + href.format(id=link.subject) + "#" + link.anchor + '"'
+            section = f" §{link.section}" if link.section else ""
+            style["tooltip"] = f'"{BASIS_WORD[lang].get(link.basis, link.basis)}{section}"'
         if src in data.entities and dst in data.entities:
             out.append(f"  {_node_id(src)} -> {_node_id(dst)} [{_attrs(style)}];")
     if legend_box:
@@ -142,7 +148,7 @@ def to_mermaid(data: SiteData, lang: str = "en") -> str:
         out.append("  end")
     for link in data.links:
         arrow = "==>" if link.basis == "explicit" else "-.->"
-        label = legend["explicit"].split(" ")[0].split("（")[0] if link.basis == "explicit" else legend["interpretive"].split(" ")[0].split("（")[0]
+        label = BASIS_WORD[lang].get(link.basis, link.basis)
         src, dst = (link.target, link.subject) if link.kind == "builds-on" else (link.subject, link.target)
         if src in data.entities and dst in data.entities:
             out.append(f"  {_node_id(src)} {arrow}|{label}| {_node_id(dst)}")
