@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from rdflib import OWL, RDF, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 import dskg
 from dskg.errors import InconsistencyError
@@ -41,7 +43,31 @@ def test_reasonable_gives_the_same_entailments_about_records_as_owlrl(kg):
     assert len(about_records(by_owlrl)) > 500
 
 
-@pytest.mark.parametrize("engine", ["owlrl", "reasonable"])
+ENTRIES = Path(__file__).parent / "entries"
+
+
+@pytest.mark.parametrize("with_entries", [False, True], ids=["paper", "paper+literature"])
+def test_rules_give_exactly_owlrls_entailments(with_entries):
+    """The default engine is checked against the reference on the whole graph, not only records."""
+    extra = [*sorted(ENTRIES.glob("*.yaml")), ENTRIES / "smith-2023-example.ttl"] if with_entries else None
+    plain = dskg.build(entries=extra, reason=False)
+    by_owlrl = set(infer(plain.ontology, plain.data, engine="owlrl"))
+    by_rules = set(infer(plain.ontology, plain.data, engine="rules"))
+    assert by_rules == by_owlrl
+    assert len(by_rules) > 1000
+
+
+def test_data_with_its_own_schema_axioms_goes_to_owlrl(kg):
+    """A Turtle entry may declare a sub-property; the rules engine must not miss what follows from it."""
+    data = Graph()
+    data += kg.data
+    data.add((DSKG.addresses, RDFS.subPropertyOf, URIRef("https://example.org/answers")))
+    by_rules = infer(kg.ontology, data, engine="rules")
+    assert (ID["cm-legal-support"], URIRef("https://example.org/answers"), ID["bar-legal-framework"]) in by_rules
+    assert set(by_rules) == set(infer(kg.ontology, data, engine="owlrl"))
+
+
+@pytest.mark.parametrize("engine", ["rules", "owlrl", "reasonable"])
 def test_individual_in_disjoint_classes_is_reported(kg, engine):
     data = Graph()
     data += kg.data

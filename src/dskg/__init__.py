@@ -20,7 +20,7 @@ except PackageNotFoundError:  # running from a checkout without installing
     __version__ = "0+unknown"
 
 
-def reason(kg: KnowledgeGraph, engine: str = "owlrl") -> KnowledgeGraph:
+def reason(kg: KnowledgeGraph, engine: str = "rules") -> KnowledgeGraph:
     """A new KnowledgeGraph whose inferred graph is the OWL-RL closure of `kg`'s ontology + data."""
     from .graph import assemble
 

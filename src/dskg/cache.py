@@ -98,7 +98,7 @@ def cached_build(
     base: Path | str | None = None,
     entries: list[Path] | None = None,
     reason: bool = True,
-    engine: str = "owlrl",
+    engine: str = "rules",
 ) -> KnowledgeGraph:
     """Like `graph.build`, but reuse the on-disk build of the same inputs when there is one."""
     require_data_dir(data)

@@ -35,7 +35,7 @@ BaseOption = Annotated[
     Path | None,
     typer.Option("--base", help="Curated base folder to build from instead of the shipped data (for curators).", show_default=False),
 ]
-EngineOption = Annotated[str, typer.Option("--engine", help="OWL-RL engine: owlrl or reasonable.")]
+EngineOption = Annotated[str, typer.Option("--engine", help="OWL-RL engine: rules (fast, gives owlrl's entailments), owlrl (the reference) or reasonable.")]
 EndpointOption = Annotated[
     str | None,
     typer.Option("--endpoint", envvar="DSKG_ENDPOINT", help="Query a remote SPARQL endpoint (its query URL) instead of the embedded graph.", show_default=False),
@@ -49,7 +49,7 @@ def _fail(exc: DskgError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
-def _build(data: Path | None, engine: str = "owlrl", reason: bool = True, base: Path | None = None) -> graph_mod.KnowledgeGraph:
+def _build(data: Path | None, engine: str = "rules", reason: bool = True, base: Path | None = None) -> graph_mod.KnowledgeGraph:
     with err.status("building the graph...", spinner="dots"):
         return cache.cached_build(data, base=base, reason=reason, engine=engine)
 
@@ -71,7 +71,7 @@ def main(
 
 
 @app.command()
-def build(data: DataOption = None, base: BaseOption = None, engine: EngineOption = "owlrl") -> None:
+def build(data: DataOption = None, base: BaseOption = None, engine: EngineOption = "rules") -> None:
     """Build the graph from the curated data, check it and reason over it; print what it holds.
 
     Exit 0 when the data holds together, 1 with every problem (file:line, field, fix) when not.
@@ -87,7 +87,7 @@ def build(data: DataOption = None, base: BaseOption = None, engine: EngineOption
 
 
 @app.command()
-def stats(data: DataOption = None, engine: EngineOption = "owlrl") -> None:
+def stats(data: DataOption = None, engine: EngineOption = "rules") -> None:
     """Entities per class, qualified links by kind and basis, and triple counts.
 
     Example: dskg stats
@@ -182,7 +182,7 @@ def query(
     lang: Annotated[str, typer.Option("--lang", help="Label language for tables: zh or en.")] = "en",
     list_: Annotated[bool, typer.Option("--list", help="List the canned queries and their parameters.")] = False,
     data: DataOption = None,
-    engine: EngineOption = "owlrl",
+    engine: EngineOption = "rules",
     endpoint: EndpointOption = None,
     graph: GraphOption = DEFAULT_GRAPH,
     timeout: TimeoutOption = 30.0,
@@ -223,7 +223,7 @@ def sparql(
     fmt: Annotated[str, typer.Option("--format", help="table, md, json, csv or tsv (CONSTRUCT/DESCRIBE print Turtle).")] = "table",
     lang: Annotated[str, typer.Option("--lang", help="Label language for tables: zh or en.")] = "en",
     data: DataOption = None,
-    engine: EngineOption = "owlrl",
+    engine: EngineOption = "rules",
     endpoint: EndpointOption = None,
     graph: GraphOption = DEFAULT_GRAPH,
     timeout: TimeoutOption = 30.0,
@@ -283,7 +283,7 @@ def validate(
     fail_on: FailOn = "violation",
     data: DataOption = None,
     base: BaseOption = None,
-    engine: EngineOption = "owlrl",
+    engine: EngineOption = "rules",
 ) -> None:
     """Validate the whole graph, or new literature entries in its context, and list every finding.
 
@@ -321,7 +321,7 @@ def add(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and show what would be written; write nothing.")] = False,
     fmt: ReportFormat = "text",
     base: BaseOption = None,
-    engine: EngineOption = "owlrl",
+    engine: EngineOption = "rules",
 ) -> None:
     """Validate literature entries and add them to your data folder; nothing is written on a Violation.
 
@@ -356,7 +356,7 @@ def push(
     update: Annotated[str | None, typer.Option("--update", help="SPARQL Update URL, where it cannot be derived.")] = None,
     inferred: Annotated[bool, typer.Option("--inferred/--asserted-only", help="Include the inferred triples (queries rely on them).")] = True,
     data: DataOption = None,
-    engine: EngineOption = "owlrl",
+    engine: EngineOption = "rules",
     timeout: TimeoutOption = 120.0,
 ) -> None:
     """Upload the graph to a SPARQL server, replacing one named graph as a whole.
@@ -379,7 +379,7 @@ def push(
 def serve(
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 7878,
     data: DataOption = None,
-    engine: EngineOption = "owlrl",
+    engine: EngineOption = "rules",
 ) -> None:
     """Serve the graph read-only from a local Oxigraph server until Ctrl-C.
 
@@ -403,7 +403,7 @@ def report(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the site into (replaced whole if it holds an earlier report).")],
     lang: Annotated[str, typer.Option("--lang", help="Language of the pages: zh or en (the other language stands beside every label).")] = "en",
     data: DataOption = None,
-    engine: EngineOption = "owlrl",
+    engine: EngineOption = "rules",
 ) -> None:
     """Write the graph as a static HTML site that opens offline: matrix, argument map, pages, statistics, literature.
 
@@ -431,7 +431,7 @@ def diagram(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Label language: zh or en (the other language beneath).")] = "en",
     data: DataOption = None,
-    engine: EngineOption = "owlrl",
+    engine: EngineOption = "rules",
 ) -> None:
     """Draw the argument map (advantages -> countermeasures -> barriers) for slides, papers or Markdown.
 

@@ -106,7 +106,7 @@ def build(
     base: Path | str | None = None,
     entries: list[Path] | None = None,
     reason: bool = True,
-    engine: str = "owlrl",
+    engine: str = "rules",
 ) -> KnowledgeGraph:
     """Build the knowledge graph: the curated base, with a user's data folder layered on top.
 
@@ -115,7 +115,7 @@ def build(
         base: the curated base folder of `*.yaml`; the data shipped with dskg when None.
         entries: further entry files (YAML, Turtle, BibTeX) to add, e.g. ones being validated.
         reason: materialise OWL-RL entailments into the inferred graph (queries rely on them).
-        engine: 'owlrl' (reference) or 'reasonable' (faster, for large graphs).
+        engine: 'rules' (fast; gives owlrl's entailments), 'owlrl' (reference) or 'reasonable'.
 
     Raises:
         InvalidDataError: the data does not hold together; lists every problem with file:line.
@@ -124,7 +124,7 @@ def build(
     """
     from .entries import entry_files, read_entries
     from .errors import ProblemList
-    from .reasoning import infer
+    from .reasoning import entailments
 
     require_data_dir(data)
     records = read_folder(Path(base) if base is not None else resources.data_dir())
@@ -139,5 +139,5 @@ def build(
     kg = assemble(ontology, None, None, records)
     load_ntriples(kg.dataset, "data", to_ntriples(triples))
     if reason:
-        load_ntriples(kg.dataset, "inferred", to_ntriples(infer(ontology, kg.data, engine=engine)))
+        load_ntriples(kg.dataset, "inferred", to_ntriples(entailments(ontology, triples, engine=engine)))
     return kg

@@ -104,7 +104,7 @@ def _planned_files(paths: list[Path], folder: Path) -> tuple[dict[Path, bytes], 
     return planned, unchanged, to_validate
 
 
-def add_entries(paths: list[Path], folder: Path, *, dry_run: bool = False, engine: str = "owlrl", base: Path | None = None) -> AddResult:
+def add_entries(paths: list[Path], folder: Path, *, dry_run: bool = False, engine: str = "rules", base: Path | None = None) -> AddResult:
     """Validate entry files against base + folder and, if no Violation, write them into the folder.
 
     Entries already stored with the same content are reported as unchanged. Nothing is written

@@ -2,18 +2,25 @@
 
 owlrl is the reference engine. `reasonable` (Rust) is ~25x faster (perf-baseline.md) and a test
 checks it yields the same entailments that queries and shapes use: types, inverses,
-sub-properties.
+sub-properties. `rules` is the default: owlrl closes the small ontology alone (the schema
+entailments), then the few OWL-RL rules our ontology triggers on instance data (sub-properties,
+inverses, domains, ranges, sub-classes) run as one pass over the data triples in Python. At a
+million triples owlrl does not finish in 300 s and `reasonable` needs gigabytes; a test checks
+`rules` gives exactly owlrl's entailments. Data that brings its own schema or equality axioms
+(owl:sameAs, property characteristics...) goes to owlrl, which handles all of OWL-RL.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 
 from .errors import InconsistencyError, UsageError
 
-ENGINES = ("owlrl", "reasonable")
+ENGINES = ("rules", "owlrl", "reasonable")
+DEFAULT_ENGINE = "rules"
 
 _META = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
 _TRIVIAL_OBJECTS = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OWL.Class}
@@ -70,29 +77,131 @@ def _reasonable(base: Graph) -> Iterable[tuple]:
     return out
 
 
-def _check_disjointness(base: Graph, inferred: list[tuple]) -> None:
-    """`reasonable` does not report inconsistency; check the ontology's disjointness ourselves."""
-    types: dict = {}
-    for s, p, o in [*base, *inferred]:
-        if p == RDF.type and isinstance(o, URIRef):
-            types.setdefault(s, set()).add(o)
-    pairs = set()
-    for a, b in base.subject_objects(OWL.disjointWith):
-        pairs.add((a, b))
-    for node in base.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(base.items(base.value(node, OWL.members)))
+def _disjoint_pairs(graph: Graph) -> set[tuple]:
+    pairs = set(graph.subject_objects(OWL.disjointWith))
+    for node in graph.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = list(graph.items(graph.value(node, OWL.members)))
         pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+    return pairs
+
+
+def _report_disjoint(members: dict, pairs: set[tuple], names: Graph) -> None:
+    """`members`: class -> its individuals; an individual of two disjoint classes is a contradiction."""
     errors = [
-        f"{s} is both a {a.n3(base.namespace_manager)} and a {b.n3(base.namespace_manager)}, which the ontology declares disjoint"
-        for s, ts in types.items()
+        f"{s} is both a {a.n3(names.namespace_manager)} and a {b.n3(names.namespace_manager)}, which the ontology declares disjoint"
         for a, b in pairs
-        if a in ts and b in ts
+        for s in members.get(a, set()) & members.get(b, set())
     ]
     if errors:
         raise InconsistencyError(sorted(errors))
 
 
-def infer(ontology: Graph, data: Graph, engine: str = "owlrl") -> Graph:
+def _check_disjointness(base: Graph, inferred: list[tuple]) -> None:
+    """`reasonable` does not report inconsistency; check the ontology's disjointness ourselves."""
+    members: dict = {}
+    for s, p, o in [*base, *inferred]:
+        if p == RDF.type and isinstance(o, URIRef):
+            members.setdefault(o, set()).add(s)
+    _report_disjoint(members, _disjoint_pairs(base), base)
+
+
+_SCHEMA_PREDICATES = {RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf, OWL.equivalentClass, OWL.equivalentProperty,
+                      OWL.sameAs, OWL.onProperty, OWL.propertyChainAxiom, OWL.hasKey, OWL.unionOf, OWL.intersectionOf, OWL.oneOf}
+_SCHEMA_TYPES = {OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.Restriction,
+                 OWL.AsymmetricProperty, OWL.IrreflexiveProperty, OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
+
+
+class _Schema:
+    """The ontology's closure by owlrl, read as lookup tables for the instance-level rules."""
+
+    def __init__(self, ontology: Graph):
+        closure = Graph()
+        closure += ontology
+        owlrl_closure = _owlrl(closure)
+        self.entailed = [t for t in owlrl_closure if not _is_noise(*t)]
+        closure.addN((s, p, o, closure) for s, p, o in self.entailed)
+        self.super_properties = self._table(closure, RDFS.subPropertyOf)
+        self.super_classes = self._table(closure, RDFS.subClassOf, classes=True)
+        self.domains = self._table(closure, RDFS.domain, classes=True)
+        self.ranges = self._table(closure, RDFS.range, classes=True)
+        self.inverses: dict = {}
+        for a, b in closure.subject_objects(OWL.inverseOf):
+            self.inverses.setdefault(a, set()).add(b)
+            self.inverses.setdefault(b, set()).add(a)
+        # a triple of property p also holds for each super-property q; give each q's consequences at once
+        self.properties = {p for p in [*self.super_properties, *self.domains, *self.ranges, *self.inverses] if isinstance(p, URIRef)}
+        self.disjoint = _disjoint_pairs(closure)
+
+    @staticmethod
+    def _table(graph: Graph, predicate, classes: bool = False) -> dict:
+        """a -> {b}; for classes, without the trivial ones (owl:Thing, xsd:...) _is_noise drops."""
+        table: dict = {}
+        for a, b in graph.subject_objects(predicate):
+            if classes and (b in _TRIVIAL_OBJECTS or str(b).startswith(_META)):
+                continue
+            if isinstance(a, URIRef) and isinstance(b, URIRef) and a != b:
+                table.setdefault(a, set()).add(b)
+        return table
+
+
+@functools.lru_cache(maxsize=4)
+def _schema_of(ontology_ntriples: bytes) -> _Schema:
+    return _Schema(Graph().parse(data=ontology_ntriples, format="nt"))
+
+
+_TYPE = RDF.type
+_XSD_STRING = XSD.string
+
+
+def _rules(ontology: Graph, data: list[tuple]) -> list[tuple] | None:
+    """Instance entailments of ontology + data, or None when data holds schema axioms (owlrl then)."""
+    from .loader import to_ntriples
+
+    if any(p in _SCHEMA_PREDICATES or (p == _TYPE and o in _SCHEMA_TYPES) for _, p, o in data):
+        return None
+    schema = _schema_of(to_ntriples(sorted(ontology)))
+    supers, inverses, domains, ranges, super_classes = schema.super_properties, schema.inverses, schema.domains, schema.ranges, schema.super_classes
+    # only triples of a predicate some rule can derive need remembering (hashing a million literals is slow)
+    derivable = {_TYPE, *(q for qs in supers.values() for q in qs), *(q for qs in inverses.values() for q in qs)}
+    known = {t for t in data if t[1] in derivable}
+    known.update(ontology)
+    known.update(schema.entailed)
+    out: list[tuple] = []
+
+    def consequences(s, p, o, queue: list) -> None:
+        new = []
+        if p == _TYPE:
+            new.extend((s, _TYPE, c) for c in super_classes.get(o, ()))
+        else:
+            new.extend((s, q, o) for q in supers.get(p, ()))
+            new.extend((s, _TYPE, c) for c in domains.get(p, ()))
+            if not isinstance(o, Literal):
+                new.extend((o, q, s) for q in inverses.get(p, ()))
+                new.extend((o, _TYPE, c) for c in ranges.get(p, ()))
+        for triple in new:
+            if triple not in known:
+                known.add(triple)
+                out.append(triple)
+                queue.append(triple)
+
+    queue: list[tuple] = []
+    for s, p, o in data:
+        if p in schema.properties or (p == _TYPE and o in super_classes):
+            consequences(s, p, o, queue)
+    while queue:
+        consequences(*queue.pop(), queue)
+    members: dict = {}
+    for s, p, o in data:
+        if p == _TYPE:
+            members.setdefault(o, set()).add(s)
+    for s, p, o in out:
+        if p == _TYPE:
+            members.setdefault(o, set()).add(s)
+    _report_disjoint(members, schema.disjoint, ontology)
+    return [*schema.entailed, *out]
+
+
+def entailments(ontology: Graph, data: Graph | Iterable[tuple], engine: str = DEFAULT_ENGINE) -> list[tuple]:
     """The triples OWL-RL entails from ontology + data that neither holds, without noise.
 
     Raises:
@@ -102,14 +211,22 @@ def infer(ontology: Graph, data: Graph, engine: str = "owlrl") -> Graph:
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown reasoning engine {engine!r}; use one of: {', '.join(ENGINES)}")
+    triples = [t if type(t[2]) is not Literal or t[2].datatype != _XSD_STRING else (t[0], t[1], _normalise(t[2])) for t in data]
+    if engine == "rules" and (new := _rules(ontology, triples)) is not None:
+        return new  # noise-free by construction of the schema tables; a test checks it equals owlrl's
     base = Graph()
-    for g in (ontology, data):
-        base.addN((_normalise(s), p, _normalise(o), base) for s, p, o in g)
-    new = _owlrl(base) if engine == "owlrl" else _reasonable(base)
+    base.addN((s, p, o, base) for s, p, o in triples)
+    base.addN((_normalise(s), p, _normalise(o), base) for s, p, o in ontology)
+    new = _reasonable(base) if engine == "reasonable" else _owlrl(base)
+    return [t for t in new if not _is_noise(*t)]
+
+
+def infer(ontology: Graph, data: Graph | Iterable[tuple], engine: str = DEFAULT_ENGINE) -> Graph:
+    """`entailments` as an rdflib Graph."""
+    from .loader import PREFIXES
+
     inferred = Graph()
-    for prefix, ns in data.namespaces():
+    for prefix, ns in PREFIXES.items():
         inferred.bind(prefix, ns)
-    for t in new:
-        if not _is_noise(*t):
-            inferred.add(t)
+    inferred.addN((s, p, o, inferred) for s, p, o in entailments(ontology, data, engine))
     return inferred

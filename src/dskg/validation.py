@@ -226,7 +226,7 @@ def validate(
     *,
     base: Path | str | None = None,
     entries: list[Path] | None = None,
-    engine: str = "owlrl",
+    engine: str = "rules",
 ) -> ValidationReport:
     """Validate the graph (base + user data), or only `entries` in the context of that graph.
 
