@@ -242,7 +242,7 @@ def test_svg_map_is_drawn_by_graphviz(kg):
     from dskg import diagram
 
     svg = diagram.render(kg, "svg", "zh")
-    assert svg.startswith("<svg") and "法律法规建设壁垒" in svg
+    assert svg.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg') and "法律法规建设壁垒" in svg
 
 
 # -- in a real browser -------------------------------------------------------------------------------

@@ -206,4 +206,4 @@ def render(kg: KnowledgeGraph, format: str = "svg", lang: str = "en") -> str:
     if format == "mermaid":
         return to_mermaid(data, lang)
     source = to_dot(data, lang)
-    return source if format == "dot" else to_svg(source)
+    return source if format == "dot" else '<?xml version="1.0" encoding="UTF-8"?>\n' + to_svg(source)

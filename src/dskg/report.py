@@ -272,6 +272,7 @@ def write_report(kg: KnowledgeGraph, folder: Path | str, lang: str = "en") -> Re
     diagram.dot_program()  # fail before reading the graph
     data = collect(kg)
     svg = diagram.to_svg(diagram.to_dot(data, lang, href="entity/{id}.html", legend_box=False))
+    svg = svg.replace("<title>argument_map</title>", f"<title>{escape(_strings()['map_title'][lang])}</title>", 1)
     files = render_site(data, lang, svg)
     folder = Path(folder)
     _replace_folder(folder, files)
