@@ -164,7 +164,7 @@ def trade_chart(rows: list[dict], page: Page) -> Markup:
     """Horizontal bars of imports vs exports per sector, as inline SVG with the values written on them."""
     if not rows:
         return Markup("")
-    bar_h, left, width, right_room = 30, 12, 820, 190
+    bar_h, left, width, right_room = 30, 12, 660, 180
     group_h = 28 + 2 * bar_h + 34
     top = 34
     height = top + len(rows) * group_h
