@@ -155,3 +155,18 @@ countermeasures:
         )
     )
     assert rows == [{"cm": "https://w3id.org/dskg/id/cm-data-agreements", "work": "https://w3id.org/dskg/id/doe-2026"}]
+
+
+def test_a_turtle_entry_repeating_a_doi_in_another_case_is_refused(tmp_path):
+    """DOIs are case-insensitive: the loader finds the repeat in Turtle entries too (the shape joins exact values)."""
+    entry = tmp_path / "copy.ttl"
+    entry.write_text(
+        "@prefix bibo: <http://purl.org/ontology/bibo/> .\n@prefix id: <https://w3id.org/dskg/id/> .\n"
+        'id:copy-of-the-paper bibo:doi "10.12677/SSEM.2025.143042" .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidDataError) as info:
+        dskg.build(entries=[entry], reason=False)
+    message = str(info.value)
+    assert "copy.ttl" in message and "copy-of-the-paper" in message
+    assert "already in the graph as wang-jinze-2025" in message

@@ -94,6 +94,19 @@ def assemble(ontology: Graph, data: Graph, inferred: Graph | None = None, record
     return KnowledgeGraph(ds, records)
 
 
+def _check_turtle_dois(records: Records, graphs: list[tuple[str, Graph]], problems) -> None:
+    """A DOI names one work, whatever its case: the loader checks YAML and BibTeX works; this, Turtle ones."""
+    from .vocab import BIBO, ID
+
+    seen = {w.doi.lower(): w.id for w in records.works if w.doi}
+    for display, turtle in graphs:
+        for work, doi in sorted(turtle.subject_objects(BIBO.doi)):
+            work_id = str(work).removeprefix(str(ID))
+            first = seen.setdefault(str(doi).lower(), work_id)
+            if first != work_id:
+                problems.add(display, 0, work_id, "bibo:doi", f"DOI {doi} is already in the graph as {first}", "this work is already there: drop the entry, or correct the DOI")
+
+
 def require_data_dir(data: Path | str | None) -> None:
     """A user data folder, when given, must exist."""
     if data is not None and not Path(data).is_dir():
@@ -133,7 +146,9 @@ def build(
     for kind, items in added.records.by_kind.items():
         records.by_kind[kind].extend(items)
     ontology = load_ontology()
-    triples = records_to_triples(records, ontology, ProblemList(list(added.problems)))
+    problems = ProblemList(list(added.problems))
+    _check_turtle_dois(records, added.graphs, problems)
+    triples = records_to_triples(records, ontology, problems)
     for _, turtle in added.graphs:
         triples.extend(turtle)
     kg = assemble(ontology, None, None, records)
