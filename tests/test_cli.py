@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -154,3 +156,16 @@ def test_sparql_refuses_updates(update):
 def test_sparql_bad_input_exits_2(args):
     result = invoke(*args)
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_help_loads_no_rdf_library():
+    """`dskg --help` stays fast (issue 6: <= 0.5 s) because no command's heavy imports run for it."""
+    code = "import sys, dskg.cli; print(sorted(m for m in ('rdflib', 'pyshacl', 'pydantic', 'pyoxigraph', 'owlrl') if m in sys.modules))"
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "[]"
+
+
+def test_cli_names_the_graph_push_writes():
+    from dskg import cli, endpoint
+
+    assert cli.DEFAULT_GRAPH == endpoint.DEFAULT_GRAPH

@@ -6,23 +6,42 @@
     dskg.export(kg, "graph.ttl")
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .errors import DskgError, InconsistencyError, InvalidDataError, Problem, UnreadableInputError, UsageError
-from .graph import KnowledgeGraph, build
-from .publish import export, serialize
-from .queries import run_query, stats
-from .reasoning import infer
 
-try:
-    __version__ = version("dskg")
-except PackageNotFoundError:  # running from a checkout without installing
-    __version__ = "0+unknown"
+# The rest loads on first use (PEP 562): `dskg --help` must not pay for rdflib, pydantic and pyshacl.
+_LAZY = {
+    "KnowledgeGraph": "graph",
+    "build": "graph",
+    "export": "publish",
+    "serialize": "publish",
+    "run_query": "queries",
+    "stats": "queries",
+    "infer": "reasoning",
+}
 
 
-def reason(kg: KnowledgeGraph, engine: str = "rules") -> KnowledgeGraph:
+def __getattr__(name: str):
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("dskg")
+        except PackageNotFoundError:  # running from a checkout without installing
+            value = "0+unknown"
+    elif name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    else:
+        raise AttributeError(f"module 'dskg' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def reason(kg, engine: str = "rules"):
     """A new KnowledgeGraph whose inferred graph is the OWL-RL closure of `kg`'s ontology + data."""
     from .graph import assemble
+    from .reasoning import infer
 
     return assemble(kg.ontology, kg.data, infer(kg.ontology, kg.data, engine=engine), kg.records)
 

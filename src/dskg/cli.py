@@ -10,11 +10,29 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, cache, intake, publish, queries, results, server, validation
-from . import endpoint as remote
-from . import graph as graph_mod
-from .endpoint import DEFAULT_GRAPH
 from .errors import DskgError, UsageError
+
+
+def _lazy(name: str):
+    """The stdlib's lazy import: the module loads when a command first uses it, so --help stays fast."""
+    import importlib.util
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
+cache, intake, publish, queries, results, server, validation, remote, graph_mod = (
+    _lazy(f"dskg.{name}") for name in ("cache", "intake", "publish", "queries", "results", "server", "validation", "endpoint", "graph")
+)
+DEFAULT_GRAPH = "https://w3id.org/dskg/graph/dskg"
+"""The named graph `dskg push` writes (endpoint.DEFAULT_GRAPH; a test checks they agree)."""
 
 app = typer.Typer(
     help="dskg: the knowledge graph of digital services trade (advantages, barriers, countermeasures, literature).",
@@ -56,6 +74,8 @@ def _build(data: Path | None, engine: str = "rules", reason: bool = True, base: 
 
 def _version(value: bool) -> None:
     if value:
+        from . import __version__
+
         print(f"dskg {__version__}")
         raise typer.Exit(0)
 
