@@ -63,18 +63,16 @@ def _open(folder: Path) -> KnowledgeGraph:
     ds = Dataset(store=OxigraphStore(store=store), default_union=True)
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
-    with open(folder / "records.pickle", "rb") as fh:
-        records = pickle.load(fh)
-    return KnowledgeGraph(ds, records)
+    return KnowledgeGraph(ds, None, folder / "records.pickle")
 
 
 def _write(kg: KnowledgeGraph, folder: Path) -> None:
     import pyoxigraph as ox
 
     store = ox.Store(str(folder / "store"))
-    for name in NAMED_GRAPHS:
-        triples = kg.graph(name).serialize(format="nt", encoding="utf-8")
-        store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH[name])))
+    store.bulk_load(kg.store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+    for name in NAMED_GRAPHS:  # keep empty named graphs too
+        store.add_graph(ox.NamedNode(str(GRAPH[name])))
     store.flush()
     del store
     with open(folder / "records.pickle", "wb") as fh:

@@ -33,7 +33,19 @@ class KnowledgeGraph:
     """A built graph: `dataset` holds the named graphs GRAPH.ontology, GRAPH.data, GRAPH.inferred."""
 
     dataset: Dataset
-    records: Records | None = None
+    _records: Records | None = None
+    _records_file: Path | None = None
+    """Where a cached build keeps its records: read only when asked for (a query never needs them)."""
+
+    @property
+    def records(self) -> Records | None:
+        """The typed records the graph was built from (file and line of each, for messages)."""
+        if self._records is None and self._records_file is not None:
+            import pickle
+
+            with open(self._records_file, "rb") as fh:
+                object.__setattr__(self, "_records", pickle.load(fh))
+        return self._records
 
     def graph(self, name: str) -> Graph:
         """One named graph ('ontology', 'data' or 'inferred'), live on the store."""
