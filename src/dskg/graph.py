@@ -147,9 +147,22 @@ def build(
         InconsistencyError: reasoning found a contradiction with the ontology.
         UnreadableInputError: a folder or file cannot be read.
     """
+    from .reasoning import entailments
+
+    records, ontology, triples = read_sources(data, base=base, entries=entries)
+    kg = assemble(ontology, None, None, records)
+    load_ntriples(kg.dataset, "data", to_ntriples(triples))
+    if reason:
+        load_ntriples(kg.dataset, "inferred", to_ntriples(entailments(ontology, triples, engine=engine)))
+    return kg
+
+
+def read_sources(
+    data: Path | str | None = None, *, base: Path | str | None = None, entries: list[Path] | None = None
+) -> tuple[Records, Graph, list[tuple]]:
+    """The records, the ontology and the data triples a build loads (arguments as for `build`)."""
     from .entries import entry_files, read_entries
     from .errors import ProblemList
-    from .reasoning import entailments
 
     require_data_dir(data)
     records = read_folder(Path(base) if base is not None else resources.data_dir())
@@ -163,8 +176,4 @@ def build(
     triples = records_to_triples(records, ontology, problems)
     for _, turtle in added.graphs:
         triples.extend(turtle)
-    kg = assemble(ontology, None, None, records)
-    load_ntriples(kg.dataset, "data", to_ntriples(triples))
-    if reason:
-        load_ntriples(kg.dataset, "inferred", to_ntriples(entailments(ontology, triples, engine=engine)))
-    return kg
+    return records, ontology, triples
