@@ -73,3 +73,34 @@ def test_implausible_year_is_a_violation_from_the_shapes(tmp_path):
 def test_bad_options_are_usage_errors():
     assert runner.invoke(app, ["validate", "--format", "xml"]).exit_code == 2
     assert runner.invoke(app, ["validate", "--fail-on", "info"]).exit_code == 2
+
+
+def test_fast_path_finds_what_the_reference_path_finds(tmp_path, monkeypatch):
+    """Issue 6: the fast path (rules engine, the entry's own subgraph, SPARQL parsed once) and the
+    reference (owlrl, pySHACL over the whole graph, every query parsed anew) agree on an entry."""
+    import contextlib
+    from pathlib import Path
+
+    import dskg
+    from dskg import validation
+    from dskg.entries import read_entries
+
+    entries = sorted((Path(__file__).parent / "entries").glob("*.yaml"))
+    odd = tmp_path / "odd-2024.yaml"
+    odd.write_text(
+        "id: odd-2024\ntype: article\ntitle: {en: Odd}\nauthors: [\"Doe, J.\"]\nyear: 1850\nlanguage: en\n"
+        "claims:\n  - about: [bar-market-access, cm-legal-support]\n    text: {en: x}\n",
+        encoding="utf-8",
+    )
+    entries.append(odd)
+    fast_kg = dskg.build(entries=entries, engine="rules")
+    focus = read_entries(entries).records.ids()
+    fast = {(f.severity, f.entity, f.path, f.message) for f in validation.run_shapes(fast_kg, focus).findings}
+    twice = {(f.severity, f.entity, f.path, f.message) for f in validation.run_shapes(fast_kg, focus).findings}
+
+    monkeypatch.setattr(validation, "_prepared_sparql", contextlib.nullcontext)
+    reference_kg = dskg.build(entries=entries, engine="owlrl")
+    reference = {(f.severity, f.entity, f.path, f.message) for f in validation.run_shapes(reference_kg).findings if f.entity in focus}
+
+    assert fast == reference == twice
+    assert any(entity == "odd-2024" and severity == "Violation" for severity, entity, _, _ in fast)

@@ -189,8 +189,12 @@ def with_values(sparql: str, bindings: dict[str, Any]) -> str:
 
 
 def run_sparql(sparql: str, kg: KnowledgeGraph, bindings: dict[str, Any] | None = None) -> Result:
-    """Run a read-only SPARQL query over asserted + inferred triples, `bindings` bound by VALUES."""
-    ensure_read_only(sparql)
+    """Run a read-only SPARQL query over asserted + inferred triples, `bindings` bound by VALUES.
+
+    Read-only by construction: the store is asked through its query grammar, which has no
+    INSERT or DELETE; only when a text fails it does rdflib's update grammar (slow to load and
+    run) tell whether it was an update, for the message.
+    """
     sparql = with_values(sparql, bindings or {})
     try:
         result = kg.dataset.query(sparql)
@@ -198,9 +202,11 @@ def run_sparql(sparql: str, kg: KnowledgeGraph, bindings: dict[str, Any] | None 
             result.bindings = list(result.bindings)  # Oxigraph streams; callers read rows twice
         return result
     except SyntaxError as exc:
+        ensure_read_only(sparql)
         raise UsageError(f"SPARQL syntax error: {exc}") from None
     except Exception as exc:  # Oxigraph raises its own error types for bad queries
         if type(exc).__module__.startswith(("pyoxigraph", "builtins")):
+            ensure_read_only(sparql)
             raise UsageError(f"the query failed: {exc}") from None
         raise
 
