@@ -48,11 +48,11 @@ def _graph_names(inferred: bool, include_ontology: bool) -> list[str]:
 
 
 def _lines(kg: KnowledgeGraph, name: str) -> list[bytes]:
-    """The N-Triples lines of one named graph, blank nodes canonically labelled."""
+    """The N-Triples lines of one named graph (without newlines), blank nodes canonically labelled."""
     dump = kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(GRAPH[name]))
     if b"_:" in dump:  # blank nodes (or text that looks like one): labels from the triples, not the store
         dump = _canonical(Graph().parse(data=dump, format="nt")).serialize(format="nt", encoding="utf-8")
-    return [line for line in dump.splitlines() if line.strip()]
+    return dump.split(b"\n")  # Oxigraph writes one triple per line, each ending in " ."
 
 
 def _sorted_nquads(kg: KnowledgeGraph, names: list[str], keep_graphs: bool) -> bytes:
@@ -61,10 +61,11 @@ def _sorted_nquads(kg: KnowledgeGraph, names: list[str], keep_graphs: bool) -> b
     for name in names:
         if keep_graphs:
             suffix = f" <{GRAPH[name]}> .".encode()
-            lines.update(line.rstrip()[:-1].rstrip() + suffix for line in _lines(kg, name))
+            lines.update(line[:-2] + suffix for line in _lines(kg, name) if line)
         else:
-            lines.update(line.rstrip() for line in _lines(kg, name))
-    return b"".join(line + b"\n" for line in sorted(lines))
+            lines.update(_lines(kg, name))
+    lines.discard(b"")
+    return b"\n".join(sorted(lines)) + b"\n" if lines else b""
 
 
 def serialize(kg: KnowledgeGraph, format: str = "turtle", *, inferred: bool = False, include_ontology: bool = True) -> bytes:

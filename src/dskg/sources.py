@@ -323,10 +323,14 @@ class Records:
             yield from items
 
     def by_id(self) -> dict[str, Record]:
-        """Every record by id, the claims nested in works included."""
-        index = {r.id: r for r in self.all()}
-        index.update((c.id, c) for w in self.works for c in w.claims)
-        return index
+        """Every record by id, the claims nested in works included (kept until records are added)."""
+        sizes = tuple(len(items) for items in self.by_kind.values())
+        cached = self.__dict__.get("_by_id")
+        if cached is None or cached[0] != sizes:
+            index = {r.id: r for r in self.all()}
+            index.update((c.id, c) for w in self.works for c in w.claims)
+            cached = self.__dict__["_by_id"] = (sizes, index)
+        return cached[1]  # shared: read it, do not change it
 
     def ids(self) -> set[str]:
         return set(self.by_id())

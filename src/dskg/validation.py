@@ -147,6 +147,13 @@ def _validation_graph(kg: KnowledgeGraph) -> Graph:
     return g
 
 
+@lru_cache(maxsize=1)
+def _shipped_ontology() -> Graph:
+    from .graph import load_ontology
+
+    return load_ontology()
+
+
 def _subgraph(kg: KnowledgeGraph, nodes: set) -> Graph:
     """What SHACL needs to judge `nodes`: their triples and those pointing at them, what shows that
     the records they reference exist (type, label, text, source), the ontology, the shipped texts
@@ -154,7 +161,7 @@ def _subgraph(kg: KnowledgeGraph, nodes: set) -> Graph:
     follows the entry, not the graph."""
     graphs = [kg.data, kg.inferred]
     sub = Graph()
-    sub += kg.ontology
+    sub += _shipped_ontology()  # what every build loads; parsed once, not read back from the store
     referenced = set()
     for node in nodes:
         for g in graphs:
@@ -185,9 +192,9 @@ def _nodes_of(kg: KnowledgeGraph, focus_ids: set[str]) -> set:
     for node in list(nodes):
         nodes |= set(kg.data.objects(node, DSKG.hasQualifiedLink))
         nodes |= set(kg.data.objects(node, DSKG.hasSection))
-    for citation in kg.data.subjects(URIRef("http://purl.org/spar/cito/hasCitedEntity"), None):
-        if _owner_id(citation) in focus_ids:
-            nodes.add(citation)
+    cited_entity = URIRef("http://purl.org/spar/cito/hasCitedEntity")
+    for record_id in focus_ids:  # a work's citations are named after it and point at it: look them up, not scan all
+        nodes.update(c for c in kg.data.subjects(cited_entity, ID[record_id]) if _owner_id(c) == record_id)
     return nodes
 
 
@@ -230,7 +237,9 @@ def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None) -> Validat
     data = _validation_graph(kg) if focus_ids is None else _subgraph(kg, _nodes_of(kg, focus_ids))
     with _prepared_sparql():
         _, results, _ = pyshacl.validate(data, shacl_graph=load_shapes(), inference="none", advanced=True, allow_warnings=True, abort_on_first=False)
-    index = kg.records.by_id() if kg.records is not None else {}
+    index: dict = {}
+    if kg.records is not None and (None, RDF.type, SH.ValidationResult) in results:
+        index = kg.records.by_id()  # only when there is a finding to place: it spans every record
     findings = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
