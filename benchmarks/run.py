@@ -94,7 +94,7 @@ def capped(step: str, nt_path: Path, data: Path, cap: float) -> tuple[float | No
 
 
 PEAK_JOB = """
-import resource, sys
+import sys
 from pathlib import Path
 import dskg
 from dskg import publish
@@ -102,7 +102,9 @@ from dskg.validation import run_shapes
 kg = dskg.build(Path(sys.argv[1]))
 run_shapes(kg, {sys.argv[2]})
 publish.serialize(kg, "turtle")
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so a child of this big process would report ours
+hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")]
+print(int(hwm[0].split()[1]) * 1024 if hwm else 0)
 """
 
 
