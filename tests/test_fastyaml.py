@@ -95,3 +95,11 @@ def test_entry_records_point_at_the_same_lines_on_both_paths(monkeypatch):
     assert [r.model_dump() for r in fast.records.all()] == [r.model_dump() for r in exact.records.all()]
     assert fast_lines == _lines(exact.records)
     assert fast.problems == exact.problems
+
+
+def test_a_file_gone_before_its_lines_are_asked_for_gives_line_0_not_a_crash(tmp_path):
+    entry = tmp_path / "gone.yaml"
+    entry.write_text('id: gone-2024\ntype: article\ntitle: {en: Gone}\nauthors: ["Doe, J."]\nyear: 2024\nlanguage: en\n', encoding="utf-8")
+    [work] = read_entries([entry]).records.works
+    entry.unlink()
+    assert work.file == str(entry) and work.line == 0 and work.line_of("year") == 0

@@ -57,11 +57,11 @@ class Record(BaseModel):
         if self._origin is None:
             return
         path, keys = self._origin
-        node = _round_trip_tree(path)
         try:
+            node = _round_trip_tree(path)
             for key in keys:
                 node = node[key]
-        except (KeyError, IndexError, TypeError):  # the file changed since: no line rather than a wrong one
+        except (OSError, MarkedYAMLError, KeyError, IndexError, TypeError):  # the file changed or went: no line rather than a wrong one
             self._origin = None
             return
         _attach_origin(self, node, self._file)
