@@ -17,11 +17,10 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, ValidationError, field_validator
 from rdflib import Graph
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
-from . import fastyaml
 from .errors import Problem
 from .sources import (
+    DONE,
     Advantage,
     Barrier,
     Basis,
@@ -35,7 +34,7 @@ from .sources import (
     _attach_lazy_origin,
     _attach_origin,
     _line_at,
-    _yaml,
+    read_yaml_text,
 )
 
 ENTRY_TYPES = ("article", "book", "chapter", "report", "thesis", "conference-paper", "webpage", "dataset")
@@ -242,18 +241,10 @@ def _read_plain(node: Any, path: Path, display: str, out: EntrySet) -> bool:
     return True
 
 
-def _read_yaml(path: Path, display: str, out: EntrySet, exact: bool = False) -> None:
-    text = path.read_text(encoding="utf-8")
-    try:
-        if not exact and _read_plain(fastyaml.load(text), path, display, out):
-            return
-    except fastyaml.NotFast:
-        pass
-    try:
-        node = _yaml().load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        out.problems.append(Problem(display, mark.line + 1 if mark else 0, "", "", f"YAML syntax error: {exc.problem or exc}", "correct the YAML syntax at that line"))
+def _read_yaml(path: Path, text: str, display: str, out: EntrySet, exact: bool = False) -> None:
+    fast = None if exact else (lambda plain: _read_plain(plain, path, display, out))
+    node = read_yaml_text(text, display, fast, out.problems)
+    if node is DONE:
         return
     if node is None:
         out.problems.append(Problem(display, 1, "", "", "the file is empty", "write an entry: a mapping with id, type, title, authors, year, language"))
@@ -279,7 +270,8 @@ def _read_yaml(path: Path, display: str, out: EntrySet, exact: bool = False) -> 
 _TURTLE_LINE = re.compile(r"line (\d+)", re.IGNORECASE)
 
 
-def _read_turtle(path: Path, display: str, out: EntrySet, exact: bool = False) -> None:
+def _read_turtle(path: Path, text: str, display: str, out: EntrySet, exact: bool = False) -> None:
+    # parsed from the path, not `text`: the file's own IRI is the base of relative IRIs
     try:
         graph = Graph().parse(path, format="turtle")
     except Exception as exc:  # rdflib raises several parser error types
@@ -303,10 +295,10 @@ BIB_TYPES = {"article": "article", "book": "book", "inbook": "chapter", "incolle
              "conference": "conference-paper", "online": "webpage", "misc": "webpage", "dataset": "dataset"}
 
 
-def _read_bibtex(path: Path, display: str, out: EntrySet, exact: bool = False) -> None:
+def _read_bibtex(path: Path, text: str, display: str, out: EntrySet, exact: bool = False) -> None:
     import bibtexparser
 
-    library = bibtexparser.parse_string(path.read_text(encoding="utf-8"))
+    library = bibtexparser.parse_string(text)
     for block in library.failed_blocks:
         reason = str(getattr(block, "error", "")).splitlines()[-1:] or ["syntax error"]
         out.problems.append(Problem(display, block.start_line + 1, "", "", f"BibTeX syntax error: {reason[0].strip()}", "close every brace and quote of that entry"))
@@ -366,12 +358,12 @@ def read_entries(paths: list[Path], display_root: Path | None = None, *, exact: 
             size = path.stat().st_size
             if size > MAX_BYTES:
                 raise UnreadableInputError(f"{display}: {size / 1e6:.1f} MB is too large for an entry file (limit {MAX_BYTES / 1e6:.0f} MB). Fix: split it, one work per entry.")
-            path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise UnreadableInputError(f"{display}: not UTF-8 text (byte {exc.start}). Fix: save the file as UTF-8.") from None
         except OSError as exc:
             raise UnreadableInputError(f"{display}: cannot read the file ({exc.strerror}). Fix: check the path.") from None
-        reader(path, display, out, exact)
+        reader(path, text, display, out, exact)
     return out
 
 

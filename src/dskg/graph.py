@@ -15,7 +15,7 @@ from . import resources
 from .errors import UnreadableInputError
 from .loader import PREFIXES, records_to_triples, to_ntriples
 from .sources import Records, read_folder
-from .vocab import GRAPH
+from .vocab import BIBO, GRAPH, ID
 
 NAMED_GRAPHS = ("ontology", "data", "inferred")
 
@@ -108,8 +108,6 @@ def assemble(ontology: Graph, data: Graph, inferred: Graph | None = None, record
 
 def _check_turtle_dois(records: Records, graphs: list[tuple[str, Graph]], problems) -> None:
     """A DOI names one work, whatever its case: the loader checks YAML and BibTeX works; this, Turtle ones."""
-    from .vocab import BIBO, ID
-
     seen = {w.doi.lower(): w.id for w in records.works if w.doi}
     for display, turtle in graphs:
         for work, doi in sorted(turtle.subject_objects(BIBO.doi)):

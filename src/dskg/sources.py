@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -434,6 +434,27 @@ def _problems_from(error: ValidationError, node: Any, file: str, kind: str, inde
     return out
 
 
+DONE = object()
+"""read_yaml_text's answer when nothing is left to do: the fast path read the file, or a syntax problem was added."""
+
+
+def read_yaml_text(text: str, file: str, read_plain: Callable[[Any], bool] | None, problems: list[Problem]) -> Any:
+    """libyaml first: `read_plain` takes its plain data and says whether it read all of it cleanly.
+    Otherwise the ruamel tree, with the line of every node for messages (None for an empty
+    document), or DONE after adding a syntax problem. `read_plain=None` goes to ruamel at once."""
+    try:
+        if read_plain is not None and read_plain(fastyaml.load(text)):
+            return DONE
+    except fastyaml.NotFast:
+        pass
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problems.append(Problem(file, mark.line + 1 if mark else 0, "", "", f"YAML syntax error: {exc.problem or exc}", "correct the YAML syntax at that line"))
+        return DONE
+
+
 def _read_plain(node: Any, path: Path, file: str, records: Records) -> bool:
     """Read a file parsed by fastyaml; False (adding nothing) when it has any problem to report."""
     if node is None:
@@ -474,19 +495,8 @@ def read_file(path: Path, records: Records, problems: ProblemList, display: str 
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UnreadableInputError(f"{file}: cannot read the file ({exc}). Fix: check the path and that it is UTF-8 text.") from None
-    try:
-        if _read_plain(fastyaml.load(text), path, file, records):
-            return
-    except fastyaml.NotFast:
-        pass
-    try:
-        node = _yaml().load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        problems.add(file, line, "", "", f"YAML syntax error: {exc.problem or exc}", "correct the YAML syntax at that line")
-        return
-    if node is None:
+    node = read_yaml_text(text, file, lambda plain: _read_plain(plain, path, file, records), problems.items)
+    if node is DONE or node is None:
         return
     if not isinstance(node, CommentedMap):
         problems.add(file, 1, "", "", "a data file must be a mapping with lists such as `barriers:`", "start the file with e.g. `barriers:`")
