@@ -6,6 +6,8 @@ oxrdflib, which perf-baseline.md measured 85-150x faster than rdflib's memory st
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,12 +149,26 @@ def build(
     """
     from .reasoning import entailments
 
-    records, ontology, triples = read_sources(data, base=base, entries=entries)
-    kg = assemble(ontology, None, None, records)
-    load_ntriples(kg.dataset, "data", to_ntriples(triples))
-    if reason:
-        load_ntriples(kg.dataset, "inferred", to_ntriples(entailments(ontology, triples, engine=engine)))
+    with gc_paused():
+        records, ontology, triples = read_sources(data, base=base, entries=entries)
+        kg = assemble(ontology, None, None, records)
+        load_ntriples(kg.dataset, "data", to_ntriples(triples))
+        if reason:
+            load_ntriples(kg.dataset, "inferred", to_ntriples(entailments(ontology, triples, engine=engine)))
     return kg
+
+
+@contextmanager
+def gc_paused():
+    """No cyclic garbage collection while a build makes millions of objects that all live on:
+    each collection would walk them all for nothing (at 1M triples: 4.3 of 15 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read_sources(
