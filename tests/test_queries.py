@@ -109,3 +109,37 @@ def test_queries_see_inferred_triples(kg):
     plain = dskg.build(reason=False)
     result = queries.run_sparql("PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT (COUNT(?b) AS ?n) WHERE { ?b a dskg:Barrier }", plain)
     assert queries.rows(result) == [{"n": 0}]
+
+
+def _typed(values: list[dict]) -> list[dict]:
+    return [{k: (type(v).__name__, v) for k, v in row.items()} for row in values]
+
+
+def _reference_rows(result) -> list[dict]:
+    """rows() the slow way: through rdflib terms and their toPython()."""
+    names = [str(v) for v in result.vars]
+    return [{n: (row[i].toPython() if row[i] is not None else None) for i, n in enumerate(names)} for row in result]
+
+
+@pytest.mark.parametrize("name", list(queries.catalogue()))
+def test_rows_read_from_oxigraph_terms_are_what_rdflib_terms_give(kg, name):
+    canned = queries.catalogue()[name]
+    params = {p.name: p.example for p in canned.header.params if p.required}
+    fast = queries.rows(dskg.run_query(name, kg, params))
+    assert _typed(fast) == _typed(_reference_rows(dskg.run_query(name, kg, params)))
+    assert fast or name == "uncovered-barriers"
+
+
+def test_rows_convert_every_kind_of_term_as_rdflib_does(kg):
+    sparql = """SELECT ?v WHERE { VALUES ?v { <https://example.org/a> "text" "text"@zh 42 "007"^^xsd:integer "x1"^^xsd:integer
+        3.50 "-0.0"^^xsd:decimal "100000000"^^xsd:decimal "+1."^^xsd:decimal 1.5e3 true "2017"^^xsd:gYear "2025-02-01"^^xsd:date "--01-30"^^xsd:gMonthDay "x"^^<https://example.org/dt> } }"""
+    fast = queries.rows(queries.run_sparql(sparql, kg))
+    assert len(fast) == 16
+    assert _typed(fast) == _typed(_reference_rows(queries.run_sparql(sparql, kg)))
+
+
+def test_a_result_reads_the_same_as_rdflib_rows_twice_and_counts_its_rows(kg):
+    result = queries.run_sparql("SELECT ?b WHERE { ?b a dskg:Barrier } ORDER BY ?b", kg)
+    assert len(result) == len(facts.BARRIERS)
+    first = [str(row[0]) for row in result]
+    assert first == [str(row.b) for row in result] and len(first) == len(facts.BARRIERS)

@@ -73,6 +73,10 @@ class KnowledgeGraph:
         """The pyoxigraph Store under the dataset, for bulk loads and native SPARQL."""
         return store_of(self.dataset)
 
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes bound in the graph, which queries may use without declaring them."""
+        return {prefix: str(namespace) for prefix, namespace in self.dataset.namespaces()}
+
     def __len__(self) -> int:
         return len(self.store)  # every triple sits in one of the named graphs
 

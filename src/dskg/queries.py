@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from typing import Literal as Literal_
 
+import pyoxigraph as ox
 from pydantic import BaseModel, ConfigDict, ValidationError
-from rdflib import Literal, URIRef
+from rdflib import Literal, URIRef, Variable
 from rdflib.query import Result
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -188,7 +190,62 @@ def with_values(sparql: str, bindings: dict[str, Any]) -> str:
     return sparql[: match.end()] + block + sparql[match.end() :]
 
 
-def run_sparql(sparql: str, kg: KnowledgeGraph, bindings: dict[str, Any] | None = None) -> Result:
+class StoreResult(Result):
+    """A result of the embedded Oxigraph store that keeps Oxigraph's terms.
+
+    It is an rdflib Result (rows of rdflib terms, `vars`, `len`, `serialize`), but the rdflib
+    terms are made only when someone asks for them: `rows()` reads Oxigraph's terms directly.
+    At 1M triples, making rdflib terms cost more than small queries themselves (2.1x pyoxigraph).
+    """
+
+    def __init__(self, type_: str, variables: list[str] | None = None, solutions: list[tuple] | None = None):
+        super().__init__(type_)
+        self.vars = [Variable(v) for v in variables or []]
+        self.solutions = solutions or []
+        self._converted = False
+
+    @property  # type: ignore[override]
+    def bindings(self):
+        if not self._converted:
+            from oxrdflib._converter import from_ox
+
+            self._bindings = [{v: from_ox(t) for v, t in zip(self.vars, row) if t is not None} for row in self.solutions]
+            self._converted = True
+        return self._bindings
+
+    @bindings.setter
+    def bindings(self, value) -> None:
+        self._bindings = list(value)
+        self._converted = True
+
+    def __iter__(self):
+        if self.type == "SELECT":
+            self.bindings  # noqa: B018 - rdflib's __iter__ reads the converted rows directly
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        return len(self.solutions) if self.type == "SELECT" and not self._converted else super().__len__()
+
+
+def _store_query(sparql: str, kg: KnowledgeGraph) -> StoreResult:
+    """Ask Oxigraph itself, with the prefixes bound in the graph, over the union of its graphs."""
+    answer = kg.store.query(sparql, use_default_graph_as_union=True, prefixes=kg.prefixes())
+    if isinstance(answer, ox.QueryBoolean):
+        result = StoreResult("ASK")
+        result.askAnswer = bool(answer)
+        return result
+    if isinstance(answer, ox.QuerySolutions):
+        return StoreResult("SELECT", [v.value for v in answer.variables], [tuple(s) for s in answer])
+    from oxrdflib._converter import from_ox
+    from rdflib import Graph
+
+    result = StoreResult("CONSTRUCT")
+    result.graph = Graph()
+    result.graph += (from_ox(t) for t in answer)
+    return result
+
+
+def run_sparql(sparql: str, kg: KnowledgeGraph, bindings: dict[str, Any] | None = None) -> StoreResult:
     """Run a read-only SPARQL query over asserted + inferred triples, `bindings` bound by VALUES.
 
     Read-only by construction: the store is asked through its query grammar, which has no
@@ -197,10 +254,7 @@ def run_sparql(sparql: str, kg: KnowledgeGraph, bindings: dict[str, Any] | None 
     """
     sparql = with_values(sparql, bindings or {})
     try:
-        result = kg.dataset.query(sparql)
-        if result.type == "SELECT":
-            result.bindings = list(result.bindings)  # Oxigraph streams; callers read rows twice
-        return result
+        return _store_query(sparql, kg)
     except SyntaxError as exc:
         ensure_read_only(sparql)
         raise UsageError(f"SPARQL syntax error: {exc}") from None
@@ -225,9 +279,37 @@ def run_query(name: str, kg: KnowledgeGraph, params: dict[str, Any] | None = Non
 
 
 def rows(result: Result) -> list[dict[str, Any]]:
-    """SELECT results as plain dicts of Python values (None where unbound)."""
+    """SELECT results as plain dicts of Python values (None where unbound), as rdflib's toPython gives them."""
     names = [str(v) for v in result.vars]
+    if isinstance(result, StoreResult) and not result._converted:
+        return [{n: _python_value(t) for n, t in zip(names, row)} for row in result.solutions]
     return [{n: (row[i].toPython() if row[i] is not None else None) for i, n in enumerate(names)} for row in result]
+
+
+_OX_LITERAL = ox.Literal
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+_XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def _python_value(term: Any) -> Any:
+    """An Oxigraph term as rdflib's toPython() gives it, without making the rdflib term for the
+    common kinds (IRIs, strings, language strings, integers, decimals)."""
+    if type(term) is _OX_LITERAL:
+        if term.language:
+            return term.value
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return term.value
+        if datatype == _XSD_INTEGER and term.value.isdigit():
+            return int(term.value)
+        if datatype == _XSD_DECIMAL and _DECIMAL.fullmatch(term.value):
+            return Decimal(term.value)
+        from oxrdflib._converter import from_ox
+
+        return from_ox(term).toPython()
+    return None if term is None else term.value  # IRIs and blank nodes: rdflib gives their text
 
 
 _STATS = {
