@@ -170,3 +170,26 @@ def test_a_turtle_entry_repeating_a_doi_in_another_case_is_refused(tmp_path):
     message = str(info.value)
     assert "copy.ttl" in message and "copy-of-the-paper" in message
     assert "already in the graph as wang-jinze-2025" in message
+
+
+def test_triples_streamed_in_chunks_are_the_triples_each_once():
+    """build() hands chunks to the loading thread as the loader makes them: all of them, once."""
+    from dskg import resources
+    from dskg.errors import ProblemList
+    from dskg.graph import load_ontology
+    from dskg.loader import _Builder
+    from dskg.sources import read_folder
+
+    records, ontology = read_folder(resources.data_dir()), load_ontology()
+    chunks: list[list] = []
+    triples = _Builder(records, ontology, ProblemList(), chunks.append, chunk=50).build()
+    assert len(chunks) > 10
+    assert [t for chunk in chunks for t in chunk] == triples
+
+
+def test_a_streamed_build_holds_what_the_records_make(tmp_path):
+    kg = dskg.build(reason=False)
+    from dskg.graph import read_sources
+
+    _, _, triples = read_sources()
+    assert len(kg.data) == len(set(triples)) and len(kg.ontology) > 0 and len(kg.inferred) == 0

@@ -19,6 +19,8 @@ _LAZY = {
     "infer": "reasoning",
 }
 
+_MODULES = {"cache", "diagram", "endpoint", "entries", "graph", "intake", "loader", "publish", "queries", "reasoning", "report", "results", "sources", "validation", "vocab"}
+
 
 def __getattr__(name: str):
     if name == "__version__":
@@ -32,6 +34,10 @@ def __getattr__(name: str):
         import importlib
 
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    elif name in _MODULES:  # `dskg.queries.rows(...)` after a bare `import dskg`
+        import importlib
+
+        value = importlib.import_module(f".{name}", __name__)
     else:
         raise AttributeError(f"module 'dskg' has no attribute {name!r}")
     globals()[name] = value

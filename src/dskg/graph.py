@@ -7,6 +7,7 @@ oxrdflib, which perf-baseline.md measured 85-150x faster than rdflib's memory st
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,13 +154,30 @@ def build(
     """
     from .reasoning import entailments
 
-    with gc_paused():
-        records, ontology, triples = read_sources(data, base=base, entries=entries)
-        kg = assemble(ontology, None, None, records)
-        load_ntriples(kg.dataset, "data", to_ntriples(triples))
+    dataset = new_dataset()
+    for name in NAMED_GRAPHS:
+        dataset.graph(GRAPH[name])
+    with gc_paused(), loading_behind(dataset) as load:
+        # the data triples go to the loading thread in chunks while the loader makes the next
+        records, ontology, triples = read_sources(data, base=base, entries=entries, emit=lambda chunk: load("data", to_ntriples(chunk)))
+        load("ontology", to_ntriples(ontology))
         if reason:
-            load_ntriples(kg.dataset, "inferred", to_ntriples(entailments(ontology, triples, engine=engine)))
-    return kg
+            load("inferred", to_ntriples(entailments(ontology, triples, engine=engine)))
+    return KnowledgeGraph(dataset, records)
+
+
+@contextmanager
+def loading_behind(dataset: Dataset):
+    """`load(name, ntriples)` queues a chunk that Oxigraph loads on a second thread (its bulk load
+    releases the GIL) while Python writes the next chunk or reasons. On leaving, every chunk is
+    in, or the first loading error is raised."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dskg-load") as pool:
+        pending = []
+        yield lambda name, ntriples: pending.append(pool.submit(load_ntriples, dataset, name, ntriples))
+        for job in pending:
+            job.result()
 
 
 @contextmanager
@@ -176,9 +194,16 @@ def gc_paused():
 
 
 def read_sources(
-    data: Path | str | None = None, *, base: Path | str | None = None, entries: list[Path] | None = None
+    data: Path | str | None = None,
+    *,
+    base: Path | str | None = None,
+    entries: list[Path] | None = None,
+    emit: Callable[[list], None] | None = None,
 ) -> tuple[Records, Graph, list[tuple]]:
-    """The records, the ontology and the data triples a build loads (arguments as for `build`)."""
+    """The records, the ontology and the data triples a build loads (arguments as for `build`).
+
+    `emit`, when given, receives the data triples in chunks as they are made (see records_to_triples).
+    """
     from .entries import entry_files, read_entries
     from .errors import ProblemList
 
@@ -191,7 +216,10 @@ def read_sources(
     ontology = load_ontology()
     problems = ProblemList(list(added.problems))
     _check_turtle_dois(records, added.graphs, problems)
-    triples = records_to_triples(records, ontology, problems)
+    triples = records_to_triples(records, ontology, problems, emit)
     for _, turtle in added.graphs:
+        made = len(triples)
         triples.extend(turtle)
+        if emit is not None:
+            emit(triples[made:])
     return records, ontology, triples

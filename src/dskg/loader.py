@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 
@@ -181,7 +181,8 @@ class _Builder:
     triples go to Oxigraph as N-Triples anyway (see to_ntriples).
     """
 
-    def __init__(self, records: Records, ontology: Graph, problems: ProblemList):
+    def __init__(self, records: Records, ontology: Graph, problems: ProblemList, emit: Callable[[list], None] | None = None, chunk: int = 100_000):
+        self.emit, self.chunk, self.emitted = emit, chunk, 0
         self.records = records
         self.ontology = ontology
         self.problems = problems
@@ -298,6 +299,9 @@ class _Builder:
         self.text(PROJECT, RDFS.label, "dskg 项目", "zh")
         for work in self.records.works:
             self.work(work)
+            if self.emit is not None and len(self.triples) - self.emitted >= self.chunk:
+                self.emit(self.triples[self.emitted :])
+                self.emitted = len(self.triples)
         for rec in self.records.advantages:
             self.entity("advantages", rec, DSKG.Advantage)
         for rec in self.records.barriers:
@@ -336,6 +340,8 @@ class _Builder:
             self.add(ID["sectors"], RDF.type, SKOS.ConceptScheme)
             self.text(ID["sectors"], RDFS.label, "Service sectors", "en")
             self.text(ID["sectors"], RDFS.label, "服务领域", "zh")
+        if self.emit is not None and len(self.triples) > self.emitted:
+            self.emit(self.triples[self.emitted :])
         return self.triples
 
     def concept(self, node: URIRef, rec: Entity, scheme: URIRef) -> None:
@@ -546,14 +552,18 @@ class _Builder:
         self.links("claims", claim, claim.id, rec.source, claim.links)
 
 
-def records_to_triples(records: Records, ontology: Graph, problems: ProblemList | None = None) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
+def records_to_triples(
+    records: Records, ontology: Graph, problems: ProblemList | None = None, emit: Callable[[list], None] | None = None
+) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
     """The data triples of `records` (duplicates possible). Raises InvalidDataError listing every problem.
 
     `ontology` is consulted for the CiTO citation intents it declares; `problems` may already
-    hold problems found earlier (e.g. in entry files), so one error lists them all.
+    hold problems found earlier (e.g. in entry files), so one error lists them all. `emit`, when
+    given, receives the triples in chunks as they are made (every one once), so loading can
+    start before the last is written; the error, if any, still comes at the end.
     """
     problems = problems if problems is not None else ProblemList()
-    triples = _Builder(records, ontology, problems).build()
+    triples = _Builder(records, ontology, problems, emit).build()
     problems.raise_if_any()
     return triples
 
