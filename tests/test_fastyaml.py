@@ -149,3 +149,23 @@ _FORMS = ("a: {}\n", "a:\n  {}\n", "{}: x\n", "- {}\n", "- [{}, x]\n", "a: {{b: 
 def test_any_scalar_reads_as_ruamel_reads_it_or_goes_to_ruamel(scalar):
     for form in _FORMS:
         _same_or_refused(form.format(scalar))
+
+
+def test_records_built_from_entries_are_what_pydantic_validation_makes():
+    """Entry records skip a second validation (sources.built): they must be what validating their values gives."""
+    paths = sorted((ROOT / "tests" / "entries").glob("*.yaml"))
+    works = read_entries(paths).records.works
+    assert works and any(w.claims for w in works)
+    validated = 0
+    for work in works:
+        constructed = type(work).model_construct(**work.__dict__)  # what the loader made before `built`
+        assert constructed.model_dump() == work.model_dump() and constructed.model_fields_set == work.model_fields_set
+        assert list(work.__dict__) == list(type(work).model_fields)
+        if all(claim.quote for claim in work.claims):  # a claim without a quote makes links without quotes, as before
+            assert type(work).model_validate(work.model_dump()).model_dump() == work.model_dump()
+            validated += 1
+        for claim in work.claims:
+            assert claim.file == work.file and claim.line >= work.line > 0
+            for link in claim.links:
+                assert link.file == work.file and link.line_of("quotes") >= claim.line
+    assert validated

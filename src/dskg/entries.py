@@ -9,6 +9,7 @@ set of checks serve both. Every problem names the file, the line, the field and 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ from .sources import (
     _attach_lazy_origin,
     _attach_origin,
     _line_at,
+    built,
     read_yaml_text,
 )
 
@@ -166,27 +168,33 @@ def _problems(error: ValidationError, node: Any, file: str, entity: str) -> list
 
 
 def _entry_to_records(entry: Entry, records: Records) -> None:
-    """Add the records an entry stands for: its work, claims with their is-about links, new entities."""
+    """Add the records an entry stands for: its work, claims with their is-about links, new entities.
+
+    The entry was validated, so the records are `built` from its values without validating again.
+    """
     claims = []
     for number, claim in enumerate(entry.claims, start=1):
+        origin = claim.__pydantic_private__
         quotes = [claim.quote] if claim.quote else []
         links = [
-            _linked(Link.model_construct(property="is-about", target=target, basis=claim.basis, quotes=quotes, section=None, rationale_en=None, note=None, stance=claim.stance), claim)
+            built(Link, {"property": "is-about", "target": target, "basis": claim.basis, "section": None, "quotes": quotes,
+                         "rationale_en": None, "note": None, "stance": claim.stance}, _located_like(origin))
             for target in claim.about
         ]
-        record = Claim.model_construct(
-            id=claim.id or f"claim-{entry.id}-{number}",
-            text_zh=claim.text.get("zh"),
-            text_en=claim.text.get("en") or next((t for lang, t in claim.text.items() if lang != "zh"), None),
-            section=None,
-            quote=claim.quote,
-            page=claim.page,
-            also_made_by=[],
-            links=links,
-            note=claim.note,
-        )
-        claims.append(_linked(record, claim))
-    fields = {name: f.get_default(call_default_factory=True) for name, f in Work.model_fields.items() if not f.is_required()}
+        text = claim.text
+        fields = {
+            "id": claim.id or f"claim-{entry.id}-{number}",
+            "text_zh": text.get("zh"),
+            "text_en": text.get("en") or next((t for lang, t in text.items() if lang != "zh"), None),
+            "section": None,
+            "quote": claim.quote,
+            "page": claim.page,
+            "also_made_by": [],
+            "links": links,
+            "note": claim.note,
+        }
+        claims.append(built(Claim, fields, _located_like(origin)))
+    fields = _work_defaults()
     fields.update(
         id=entry.id,
         type=entry.type,
@@ -206,7 +214,7 @@ def _entry_to_records(entry: Entry, records: Records) -> None:
         source=entry.id,
         note=entry.note,
     )
-    records.by_kind["works"].append(_linked(Work.model_construct(**fields), entry))
+    records.by_kind["works"].append(built(Work, fields, _located_like(entry.__pydantic_private__)))
     for kind in ("barriers", "countermeasures", "advantages"):
         for item in getattr(entry, kind):
             if item.source is None:
@@ -214,9 +222,27 @@ def _entry_to_records(entry: Entry, records: Records) -> None:
             records.by_kind[kind].append(item)
 
 
+def _located_like(private: dict[str, Any]) -> dict[str, Any]:
+    """Private attributes (file, lines) for a record made from an entry part with these."""
+    return {**private, "_field_lines": dict(private["_field_lines"])}
+
+
+@functools.cache
+def _work_default_values() -> dict[str, Any]:
+    # every field in field order (as model_construct sets them); required ones are set by the caller
+    defaults = {name: None if f.is_required() else f.get_default(call_default_factory=True) for name, f in Work.model_fields.items()}
+    assert all(v == [] for v in defaults.values() if isinstance(v, list | dict | set)), "mutable defaults other than []"
+    return defaults
+
+
+def _work_defaults() -> dict[str, Any]:
+    """Every field of Work, in field order: optional ones at their default (fresh lists)."""
+    return {name: ([] if type(value) is list else value) for name, value in _work_default_values().items()}
+
+
 def _linked(new: Record, origin: Record) -> Record:
     """Give a record built from an entry the file and lines of the entry part it comes from."""
-    new._file, new._line, new._field_lines, new._origin = origin._file, origin._line, dict(origin._field_lines), origin._origin
+    object.__setattr__(new, "__pydantic_private__", _located_like(origin.__pydantic_private__))
     return new
 
 
