@@ -193,3 +193,25 @@ def test_a_streamed_build_holds_what_the_records_make(tmp_path):
 
     _, _, triples = read_sources()
     assert len(kg.data) == len(set(triples)) and len(kg.ontology) > 0 and len(kg.inferred) == 0
+
+
+@pytest.mark.parametrize("text", ["plain", "  spaced ", "数字服务贸易", 'quote " and \\ backslash', "line\nbreak", ""])
+@pytest.mark.parametrize("lang", [None, "zh", "en", "en-GB", "und"])
+def test_string_literals_made_directly_are_rdflib_literals(text, lang):
+    from rdflib import Graph, Literal, URIRef
+
+    from dskg.loader import string_literal, to_ntriples
+
+    fast, slow = string_literal(text, lang), Literal(text, lang=lang)
+    assert fast == slow and hash(fast) == hash(slow) and fast.eq(slow)
+    assert (fast.n3(), fast.value, fast.language, fast.datatype, fast.toPython()) == (slow.n3(), slow.value, slow.language, slow.datatype, slow.toPython())
+    triple = (URIRef("https://example.org/s"), URIRef("https://example.org/p"))
+    assert to_ntriples([(*triple, fast)]) == to_ntriples([(*triple, slow)])
+    assert set(Graph().parse(data=to_ntriples([(*triple, fast)]), format="nt")) == {(*triple, slow)}
+
+
+def test_a_string_literal_with_a_bad_language_tag_is_refused_as_rdflib_refuses_it():
+    from dskg.loader import string_literal
+
+    with pytest.raises(ValueError):
+        string_literal("x", "not a tag")

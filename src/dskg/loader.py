@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV
@@ -114,6 +115,26 @@ def section_iri(work_id: str, number: str) -> URIRef:
 
 def link_iri(source: str, subject: str, prop: str, target: str) -> URIRef:
     return URIRef(f"{_ID}link/{source}/{subject}/{prop}/{target}")
+
+
+_CHECKED_TAGS: set[str | None] = {None}
+
+
+def string_literal(text: Any, lang: str | None = None) -> Literal:
+    """`Literal(text, lang=lang)`, made directly for a str: rdflib's constructor casts, normalises
+    and checks the tag on every call (~3 µs; a million literals at 1M triples), though for a
+    plain string the lexical form and value are the text itself. Each tag is checked once."""
+    if type(text) is not str:
+        return Literal(text, lang=lang)
+    if lang not in _CHECKED_TAGS:
+        Literal("", lang=lang)  # raises ValueError for an invalid tag, as rdflib would
+        _CHECKED_TAGS.add(lang)
+    literal = str.__new__(Literal, text)
+    literal._language, literal._datatype, literal._value, literal._ill_typed = lang, None, text, None
+    return literal
+
+
+_BOOLEANS = {True: Literal(True), False: Literal(False)}
 
 
 def _date_literal(value: dt.date | str) -> Literal:
@@ -224,7 +245,7 @@ class _Builder:
 
     def text(self, s: URIRef, p: URIRef, value: str | None, lang: str) -> None:
         if value:
-            self.triples.append((s, p, Literal(value.strip(), lang=lang)))
+            self.triples.append((s, p, string_literal(value.strip(), lang)))
 
     def provenance(self, node: URIRef, source: str | None, section: str | None, quotes: Iterable[str]) -> None:
         if source:
@@ -440,10 +461,10 @@ class _Builder:
         self.text(node, DCTERMS.title, rec.title_zh, "zh")
         self.text(node, DCTERMS.title, rec.title_en, "en")
         if rec.title:
-            self.add(node, DCTERMS.title, Literal(rec.title))
-        self.add(node, DSKG.authorsText, Literal(rec.authors_text))
+            self.add(node, DCTERMS.title, string_literal(rec.title))
+        self.add(node, DSKG.authorsText, string_literal(rec.authors_text))
         for name in [*rec.authors, *rec.authors_alt]:
-            self.add(node, DSKG.authorName, Literal(name))
+            self.add(node, DSKG.authorName, string_literal(name))
         if rec.authors_en and len(rec.authors_en) != len(rec.authors):
             self.problems.add(rec.file, rec.line_of("authors_en"), rec.id, "authors_en", f"{len(rec.authors_en)} names for {len(rec.authors)} authors", "give one romanised name per entry of `authors`, in the same order")
         for name_zh, name_en in zip(rec.authors, rec.authors_en):
@@ -452,35 +473,35 @@ class _Builder:
             self.add(person, RDF.type, DSKG.Person)
             self.text(person, RDFS.label, name_zh, "zh")
             self.text(person, RDFS.label, name_en, "en")
-            self.add(person, FOAF.name, Literal(name_zh, lang="zh"))
-            self.add(person, FOAF.name, Literal(name_en, lang="en"))
-        self.add(node, DSKG.etAl, Literal(rec.et_al))
+            self.add(person, FOAF.name, string_literal(name_zh, "zh"))
+            self.add(person, FOAF.name, string_literal(name_en, "en"))
+        self.add(node, DSKG.etAl, _BOOLEANS[rec.et_al])
         self.add(node, FABIO.hasPublicationYear, Literal(str(rec.year), datatype=XSD.gYear))
         if rec.ref_number is not None:
             self.add(node, DSKG.refNumber, Literal(rec.ref_number))
         if rec.language:
-            self.add(node, DSKG.citationLanguage, Literal(rec.language))
+            self.add(node, DSKG.citationLanguage, string_literal(rec.language))
         if rec.work_language:
-            self.add(node, DCTERMS.language, Literal(rec.work_language))
+            self.add(node, DCTERMS.language, string_literal(rec.work_language))
         if rec.venue:
-            self.add(node, DSKG.venue, Literal(rec.venue))
+            self.add(node, DSKG.venue, string_literal(rec.venue))
         if rec.url:
             self.add(node, FOAF.page, URIRef(rec.url))
         if rec.pages:
-            self.add(node, DSKG.pages, Literal(rec.pages))
+            self.add(node, DSKG.pages, string_literal(rec.pages))
         self.text(node, DSKG.journalTitle, rec.journal_zh, "zh")
         self.text(node, DSKG.journalTitle, rec.journal_en, "en")
         if rec.publisher:
-            self.add(node, DSKG.publisherName, Literal(rec.publisher))
+            self.add(node, DSKG.publisherName, string_literal(rec.publisher))
         if rec.doi:
             first = self.dois.setdefault(rec.doi.lower(), rec)
             if first is not rec:
                 self.problems.add(rec.file, rec.line_of("doi"), rec.id, "doi", f"DOI {rec.doi} is already in the graph as {first.id} ({first.file}:{first.line_of('doi')})", "this work is already there: drop the entry, or correct the DOI")
         for prop, value in ((BIBO.volume, rec.volume), (BIBO.issue, rec.issue), (BIBO.doi, rec.doi), (DSKG.textFile, rec.text_file)):
             if value:
-                self.add(node, prop, Literal(value))
+                self.add(node, prop, string_literal(value))
         for page in rec.pages_seen:
-            self.add(node, DSKG.pagesSeen, Literal(page))
+            self.add(node, DSKG.pagesSeen, string_literal(page))
         if rec.license:
             self.add(node, DCTERMS.license, URIRef(rec.license))
         if rec.text_file and self.records.data_dir is not None and not (self.records.data_dir / rec.text_file).is_file():
@@ -541,7 +562,7 @@ class _Builder:
         if claim.quote:
             self.text(node, DSKG.quote, claim.quote, rec.work_language or "und")
         if claim.page:
-            self.add(node, DSKG.page, Literal(claim.page))
+            self.add(node, DSKG.page, string_literal(claim.page))
         self.add(iri(rec.id), DSKG.makesClaim, node)
         for other in claim.also_made_by:
             if self.index.check(claim, claim.id, "also_made_by", other, ("works",)):
@@ -599,18 +620,18 @@ def to_ntriples(triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]]) -> b
     iris: dict[str, str] = {}
 
     def iri_text(term: URIRef | BNode) -> str:
-        text = iris.get(term)
-        if text is None:
-            if isinstance(term, BNode):
-                text = iris[term] = f"_:b{term}"
-                return text
-            if _IRI_FORBIDDEN.search(term):
-                raise InvalidDataError([Problem("", 0, str(term), "", f"{str(term)!r} is not a valid IRI", "remove spaces and <>\"{}|^` from URLs and ids")])
-            text = iris[term] = f"<{term}>"
+        if isinstance(term, BNode):
+            text = iris[term] = f"_:b{term}"
+            return text
+        if _IRI_FORBIDDEN.search(term):
+            raise InvalidDataError([Problem("", 0, str(term), "", f"{str(term)!r} is not a valid IRI", "remove spaces and <>\"{}|^` from URLs and ids")])
+        text = iris[term] = f"<{term}>"
         return text
 
+    known = iris.get
     lines = []
+    append = lines.append
     for s, p, o in triples:
-        obj = _nt_literal(o) if isinstance(o, Literal) else iri_text(o)
-        lines.append(f"{iri_text(s)} {iri_text(p)} {obj} .\n")
+        obj = _nt_literal(o) if isinstance(o, Literal) else (known(o) or iri_text(o))
+        append(f"{known(s) or iri_text(s)} {known(p) or iri_text(p)} {obj} .\n")
     return "".join(lines).encode("utf-8")
