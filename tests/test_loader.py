@@ -215,3 +215,22 @@ def test_a_string_literal_with_a_bad_language_tag_is_refused_as_rdflib_refuses_i
 
     with pytest.raises(ValueError):
         string_literal("x", "not a tag")
+
+
+def test_ids_made_without_rdflib_checks_are_rdflib_iris():
+    from rdflib import URIRef
+
+    from dskg.loader import iri, link_iri, section_iri
+
+    for made, expected in ((iri("bar-x"), "https://w3id.org/dskg/id/bar-x"), (section_iri("w", "3.1"), "https://w3id.org/dskg/id/w/section/3.1"),
+                           (link_iri("s", "a", "addresses", "b"), "https://w3id.org/dskg/id/link/s/a/addresses/b")):
+        assert type(made) is URIRef and made == URIRef(expected) and hash(made) == hash(URIRef(expected)) and made.n3() == f"<{expected}>"
+
+
+def test_an_id_no_iri_can_hold_is_refused_naming_it():
+    from rdflib import URIRef
+
+    from dskg.loader import iri, to_ntriples
+
+    with pytest.raises(InvalidDataError, match="bad id"):
+        to_ntriples([(iri("bad id"), URIRef("https://example.org/p"), URIRef("https://example.org/o"))])

@@ -34,7 +34,22 @@ _SCALAR = re.compile(
     r"[\n:\[{,-][ \t]*(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \t\r,\]}]|$)|[-+]?(?:(?:[0-9.][0-9a-zA-Z.+-]*)?_|0[XBO]|\.[0-9])|=[ \t\r]*(?:$|[,\]}#]))",
     re.MULTILINE,
 )
-_FLOW_KEY = re.compile(r":[,\]}]|[\[{,][ \t]*:|[{,][ \t]*\{|[\]}][ \t]*:|['\"]:[^ \t\r\n]")
+_KEY_IN_FLOW = re.compile(r"[\[{,][ \t]*:")
+_MAP_IN_FLOW = re.compile(r"[{,][ \t]*\{")
+_COLLECTION_KEY = re.compile(r"[\]}][ \t]*:")
+_QUOTED_KEY = re.compile(r"['\"]:[^ \t\r\n]")
+
+
+def _flow_key(text: str) -> bool:
+    """The flow-collection forms above; one simple pattern at a time (a regex of alternatives
+    starting with different characters costs 0.4 s over 60 MB, these together ~0.1 s)."""
+    return bool(
+        ":," in text or ":]" in text or ":}" in text
+        or _KEY_IN_FLOW.search(text)
+        or ("{" in text and _MAP_IN_FLOW.search(text))
+        or (("]" in text or "}" in text) and _COLLECTION_KEY.search(text))
+        or (('":' in text or "':" in text) and _QUOTED_KEY.search(text))
+    )
 # a block scalar header (`key: |`, `- >-`, `|` on its own line); `|` `>` in flow or not a header
 _BLOCK = re.compile(r"(?:^|[:-][ \t])[ \t]*[|>]([-+0-9]*)[ \t]*(?:#[^\n]*)?(?:\n|$)", re.MULTILINE)
 _NOT_BLOCK = re.compile(r"[\[{,][ \t]*[|>]|^[ \t]*[|>]|[:-][ \t]*[|>](?![-+]?[ \t]*(?:#|\r?\n|$))", re.MULTILINE)
@@ -81,7 +96,7 @@ def _screen(text: str) -> bool:
         or ("?" in text and _EXPLICIT_KEY.search(text))  # `? key`: yaml-rs misses it in flow collections
         or ("&" in text and _ANCHOR.search(text))  # anchors: rare in entries, and yaml-rs places them differently
         or (("\n---" in text or "\n..." in text) and _SECOND_DOCUMENT.search(text))
-        or _FLOW_KEY.search(text)
+        or _flow_key(text)
         or (("[" in text or "{" in text) and _OPEN_FLOW.search(text))  # a flow collection over several lines
         or (("|" in text or ">" in text) and (_NOT_BLOCK.search(text) or _empty_block_scalar(text)))
         or _SCALAR.search("\n" + text)  # "\n": a key on the first line starts a scalar too

@@ -105,16 +105,21 @@ VERBATIM_LABEL_KINDS = ("advantages", "barriers", "countermeasures", "cases", "d
 _ID = str(ID)
 
 
+def _uri(text: str) -> URIRef:
+    """URIRef(text) without its check, which only logs: to_ntriples refuses a bad IRI, naming it."""
+    return str.__new__(URIRef, text)
+
+
 def iri(record_id: str) -> URIRef:
-    return URIRef(_ID + record_id)  # what ID[record_id] gives, without Namespace's lookup
+    return _uri(_ID + record_id)  # what ID[record_id] gives, without Namespace's lookup
 
 
 def section_iri(work_id: str, number: str) -> URIRef:
-    return URIRef(f"{_ID}{work_id}/section/{number}")
+    return _uri(f"{_ID}{work_id}/section/{number}")
 
 
 def link_iri(source: str, subject: str, prop: str, target: str) -> URIRef:
-    return URIRef(f"{_ID}link/{source}/{subject}/{prop}/{target}")
+    return _uri(f"{_ID}link/{source}/{subject}/{prop}/{target}")
 
 
 _CHECKED_TAGS: set[str | None] = {None}
