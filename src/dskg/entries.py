@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,8 @@ from rdflib import Graph
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .errors import Problem
+from . import prefetch
+from .prefetch import MAX_BYTES, FileRead
 from .sources import (
     DONE,
     Advantage,
@@ -41,8 +44,6 @@ from .sources import (
 
 ENTRY_TYPES = ("article", "book", "chapter", "report", "thesis", "conference-paper", "webpage", "dataset")
 STANCES = ("supports", "disputes", "extends", "qualifies", "discusses", "confirms", "refutes")
-MAX_BYTES = 2_000_000
-"""Entry files larger than this are refused: an entry is a few kilobytes; megabytes mean a wrong file."""
 
 LanguageMap = dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")], Annotated[str, StringConstraints(min_length=1)]]
 
@@ -267,9 +268,9 @@ def _read_plain(node: Any, path: Path, display: str, out: EntrySet) -> bool:
     return True
 
 
-def _read_yaml(path: Path, text: str, display: str, out: EntrySet, exact: bool = False) -> None:
+def _read_yaml(path: Path, read: FileRead, display: str, out: EntrySet, exact: bool = False) -> None:
     fast = None if exact else (lambda plain: _read_plain(plain, path, display, out))
-    node = read_yaml_text(text, display, fast, out.problems)
+    node = read_yaml_text(read.text, display, fast, out.problems, *((read.plain,) if read.parsed else ()))
     if node is DONE:
         return
     if node is None:
@@ -296,7 +297,7 @@ def _read_yaml(path: Path, text: str, display: str, out: EntrySet, exact: bool =
 _TURTLE_LINE = re.compile(r"line (\d+)", re.IGNORECASE)
 
 
-def _read_turtle(path: Path, text: str, display: str, out: EntrySet, exact: bool = False) -> None:
+def _read_turtle(path: Path, read: FileRead, display: str, out: EntrySet, exact: bool = False) -> None:
     # parsed from the path, not `text`: the file's own IRI is the base of relative IRIs
     try:
         graph = Graph().parse(path, format="turtle")
@@ -321,10 +322,10 @@ BIB_TYPES = {"article": "article", "book": "book", "inbook": "chapter", "incolle
              "conference": "conference-paper", "online": "webpage", "misc": "webpage", "dataset": "dataset"}
 
 
-def _read_bibtex(path: Path, text: str, display: str, out: EntrySet, exact: bool = False) -> None:
+def _read_bibtex(path: Path, read: FileRead, display: str, out: EntrySet, exact: bool = False) -> None:
     import bibtexparser
 
-    library = bibtexparser.parse_string(text)
+    library = bibtexparser.parse_string(read.text)
     for block in library.failed_blocks:
         reason = str(getattr(block, "error", "")).splitlines()[-1:] or ["syntax error"]
         out.problems.append(Problem(display, block.start_line + 1, "", "", f"BibTeX syntax error: {reason[0].strip()}", "close every brace and quote of that entry"))
@@ -373,24 +374,35 @@ def read_entries(paths: list[Path], display_root: Path | None = None, *, exact: 
     """
     from .errors import UnreadableInputError
 
-    out = EntrySet()
+    paths = [Path(p) for p in paths]
     for path in paths:
-        path = Path(path)
-        display = str(path.relative_to(display_root)) if display_root and path.is_relative_to(display_root) else str(path)
-        reader = READERS.get(path.suffix.lower())
-        if reader is None:
-            raise UnreadableInputError(f"{display}: not an entry file. Fix: use .yaml, .ttl or .bib.")
-        try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise UnreadableInputError(f"{display}: {size / 1e6:.1f} MB is too large for an entry file (limit {MAX_BYTES / 1e6:.0f} MB). Fix: split it, one work per entry.")
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise UnreadableInputError(f"{display}: not UTF-8 text (byte {exc.start}). Fix: save the file as UTF-8.") from None
-        except OSError as exc:
-            raise UnreadableInputError(f"{display}: cannot read the file ({exc.strerror}). Fix: check the path.") from None
-        reader(path, text, display, out, exact)
+        if path.suffix.lower() not in READERS:
+            raise UnreadableInputError(f"{_display(path, display_root)}: not an entry file. Fix: use .yaml, .ttl or .bib.")
+    out = EntrySet()
+    for path, read in prefetch.read_files(paths, parse=not exact):
+        display = _display(path, display_root)
+        if read.error is not None:
+            kind, detail = read.error
+            if kind == "too-large":
+                raise UnreadableInputError(f"{display}: {detail / 1e6:.1f} MB is too large for an entry file (limit {MAX_BYTES / 1e6:.0f} MB). Fix: split it, one work per entry.")
+            if kind == "not-utf8":
+                raise UnreadableInputError(f"{display}: not UTF-8 text (byte {detail}). Fix: save the file as UTF-8.")
+            raise UnreadableInputError(f"{display}: cannot read the file ({detail}). Fix: check the path.")
+        READERS[path.suffix.lower()](path, read, display, out, exact)
     return out
+
+
+def _display(path: Path, root: Path | None) -> str:
+    """The path as messages show it: relative to `root` when inside it (by text: pathlib's
+    relative_to costs ~10 µs, 0.15 s over 15,000 entries)."""
+    text = str(path)
+    if root is not None:
+        prefix = str(root).rstrip(os.sep) + os.sep
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+        if path.is_relative_to(root):  # forms the text test misses (e.g. '.' as the root)
+            return str(path.relative_to(root))
+    return text
 
 
 def entry_files(folder: Path) -> list[Path]:

@@ -453,12 +453,16 @@ DONE = object()
 """read_yaml_text's answer when nothing is left to do: the fast path read the file, or a syntax problem was added."""
 
 
-def read_yaml_text(text: str, file: str, read_plain: Callable[[Any], bool] | None, problems: list[Problem]) -> Any:
-    """libyaml first: `read_plain` takes its plain data and says whether it read all of it cleanly.
+_UNPARSED = object()
+
+
+def read_yaml_text(text: str, file: str, read_plain: Callable[[Any], bool] | None, problems: list[Problem], plain: Any = _UNPARSED) -> Any:
+    """The fast reader first (fastyaml): `read_plain` takes its plain data and says whether it read all of it cleanly.
     Otherwise the ruamel tree, with the line of every node for messages (None for an empty
-    document), or DONE after adding a syntax problem. `read_plain=None` goes to ruamel at once."""
+    document), or DONE after adding a syntax problem. `read_plain=None` goes to ruamel at once.
+    `plain`: fastyaml's data of `text` when it was parsed already (see prefetch)."""
     try:
-        if read_plain is not None and read_plain(fastyaml.load(text)):
+        if read_plain is not None and read_plain(fastyaml.load(text) if plain is _UNPARSED else plain):
             return DONE
     except fastyaml.NotFast:
         pass
