@@ -12,6 +12,7 @@ import difflib
 import functools
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,8 +21,8 @@ from pydantic import Field, StringConstraints, ValidationError, field_validator
 from rdflib import Graph
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .errors import Problem
 from . import prefetch
+from .errors import Problem
 from .prefetch import MAX_BYTES, FileRead
 from .sources import (
     DONE,
@@ -372,13 +373,22 @@ def read_entries(paths: list[Path], display_root: Path | None = None, *, exact: 
     Raises UnreadableInputError for a file that cannot be read at all (missing, not UTF-8,
     unknown kind, too large).
     """
+    out = EntrySet()
+    for _ in iter_entries(paths, out, display_root, exact=exact):
+        pass
+    return out
+
+
+def iter_entries(paths: list[Path], out: EntrySet, display_root: Path | None = None, *, exact: bool = False) -> Iterator[Records]:
+    """read_entries a file at a time, into `out`: yields the records each file added (a build
+    turns them into triples while the next files are read). Raises as read_entries does."""
     from .errors import UnreadableInputError
 
     paths = [Path(p) for p in paths]
     for path in paths:
         if path.suffix.lower() not in READERS:
             raise UnreadableInputError(f"{_display(path, display_root)}: not an entry file. Fix: use .yaml, .ttl or .bib.")
-    out = EntrySet()
+    kinds = out.records.by_kind
     for path, read in prefetch.read_files(paths, parse=not exact):
         display = _display(path, display_root)
         if read.error is not None:
@@ -388,8 +398,9 @@ def read_entries(paths: list[Path], display_root: Path | None = None, *, exact: 
             if kind == "not-utf8":
                 raise UnreadableInputError(f"{display}: not UTF-8 text (byte {detail}). Fix: save the file as UTF-8.")
             raise UnreadableInputError(f"{display}: cannot read the file ({detail}). Fix: check the path.")
+        sizes = [len(items) for items in kinds.values()]
         READERS[path.suffix.lower()](path, read, display, out, exact)
-    return out
+        yield Records(by_kind={kind: items[size:] for (kind, items), size in zip(kinds.items(), sizes)})
 
 
 def _display(path: Path, root: Path | None) -> str:

@@ -52,6 +52,34 @@ PREFIXES = {
     "xsd": XSD,
 }
 
+class _Terms:
+    """A namespace whose terms are made once, then read as plain attributes: rdflib makes (and,
+    for RDF, RDFS, OWL..., checks) a new URIRef on every access, 1.4 µs for RDF.type, and the
+    loader asks for a few million. The same objects also let dict lookups by term skip __eq__."""
+
+    def __init__(self, namespace: Any):
+        self._namespace = namespace
+        self._items: dict[str, URIRef] = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        term = self._items.get(name)
+        if term is None:
+            term = self._items[name] = self._namespace[name]
+        return term
+
+
+# below, the loader's own names for the namespaces (PREFIXES above keeps rdflib's)
+OWL, RDF, RDFS, SKOS, XSD, DCTERMS, FOAF, PROV, BIBO, CITO, DSKG, FABIO = (
+    _Terms(ns) for ns in (OWL, RDF, RDFS, SKOS, XSD, DCTERMS, FOAF, PROV, BIBO, CITO, DSKG, FABIO)
+)
+
 LINKS: dict[str, tuple[URIRef, URIRef, tuple[str, ...], tuple[str, ...]]] = {
     # yaml name: (direct property, qualified class, subject kinds, target kinds)
     "addresses": (DSKG.addresses, DSKG.Addressing, ("countermeasures",), ("barriers",)),
@@ -161,10 +189,18 @@ def _decimal(value: float | int | str) -> Literal:
 class _Index:
     """Every id of the data with the kind and record that owns it, for reference checks."""
 
-    def __init__(self, records: Records, problems: ProblemList):
+    def __init__(self, records: Records, problems: ProblemList, tentative: bool = False):
         self.kind: dict[str, str] = {}
         self.record: dict[str, Record] = {}
         self.problems = problems
+        self.tentative = tentative
+        """Records may still come (see stream_triples): an unknown id passes for now and is
+        checked again in `resolve`; whatever needs the unknown record sets `unresolved`."""
+        self.unresolved = False
+        self.deferred: list[tuple[str, tuple[str, ...]]] = []
+        self.add_records(records)
+
+    def add_records(self, records: Records) -> None:
         for kind, items in records.by_kind.items():
             for rec in items:
                 self._add(rec.id, kind, rec)
@@ -182,12 +218,20 @@ class _Index:
         self.kind[rid] = kind
         self.record[rid] = rec
 
+    def resolve(self) -> bool:
+        """True if every id a tentative check let pass exists now, of a kind it allowed."""
+        kind = self.kind
+        return not self.unresolved and all(rid in kind and kind[rid] in kinds for rid, kinds in self.deferred)
+
     def check(self, owner: Record, owner_id: str, field: str, rid: str | None, kinds: Iterable[str]) -> bool:
         """True if `rid` exists and is of one of `kinds`; otherwise record a problem."""
         if rid is None:
             return False
         kinds = tuple(kinds)
         if rid not in self.kind:
+            if self.tentative:
+                self.deferred.append((rid, kinds))
+                return True
             candidates = [i for i, k in self.kind.items() if k in kinds]
             close = difflib.get_close_matches(rid, candidates, n=3, cutoff=0.5)
             hint = f"did you mean {', '.join(close)}?" if close else f"use the id of an existing {' or '.join(k[:-1] for k in kinds)}"
@@ -218,8 +262,15 @@ class _Builder:
         self.dois: dict[str, Work] = {}
 
     # -- checks -------------------------------------------------------------------------------
-    def source_text(self, source: str | None) -> Path | None:
+    def work_of(self, source: str | None) -> Work | None:
+        """The work a record is stated in; one not read yet leaves a tentative build unresolved."""
         work = self.works.get(source or "")
+        if work is None and source and self.index.tentative:
+            self.index.unresolved = True
+        return work
+
+    def source_text(self, source: str | None) -> Path | None:
+        work = self.work_of(source)
         if work is None or work.text_file is None or self.records.data_dir is None:
             return None
         return self.records.data_dir / work.text_file
@@ -230,7 +281,9 @@ class _Builder:
             return
         if not self.index.check(rec, rid, "source", source, ("works",)):
             return
-        work = self.works[source]
+        work = self.work_of(source)
+        if work is None:  # a tentative pass, the work not read yet
+            return
         if section is not None and work.sections and section not in {s.number for s in work.sections}:
             known = ", ".join(s.number for s in work.sections)
             self.problems.add(rec.file, rec.line_of("section"), rid, "section", f"section {section!r} is not a section of {source}", f"use one of: {known}")
@@ -262,7 +315,7 @@ class _Builder:
 
     def quote_language(self, source: str | None) -> str:
         """Quotes are in the language of the work they are taken from (zh for the paper)."""
-        work = self.works.get(source or "")
+        work = self.work_of(source)
         return (work.work_language if work is not None and work.work_language else None) or "zh"
 
     def entity(self, kind: str, rec: Entity, cls: URIRef) -> URIRef:
@@ -319,30 +372,46 @@ class _Builder:
 
     # -- kinds --------------------------------------------------------------------------------
     def build(self) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
+        self.start()
+        self.build_records(self.records)
+        return self.finish()
+
+    def start(self) -> None:
         self.add(PROJECT, RDF.type, PROV.Agent)
         self.add(PROJECT, RDF.type, FOAF.Project)
         self.text(PROJECT, RDFS.label, "dskg project", "en")
         self.text(PROJECT, RDFS.label, "dskg 项目", "zh")
-        for work in self.records.works:
+
+    def extend(self, batch: Records) -> None:
+        """The triples of records read after the builder was made (already in `self.records`)."""
+        self.index.add_records(batch)
+        self.works.update((w.id, w) for w in batch.works)
+        self.build_records(batch)
+
+    def emit_full_chunk(self) -> None:
+        if self.emit is not None and len(self.triples) - self.emitted >= self.chunk:
+            self.emit(self.triples[self.emitted :])
+            self.emitted = len(self.triples)
+
+    def build_records(self, records: Records) -> None:
+        for work in records.works:
             self.work(work)
-            if self.emit is not None and len(self.triples) - self.emitted >= self.chunk:
-                self.emit(self.triples[self.emitted :])
-                self.emitted = len(self.triples)
-        for rec in self.records.advantages:
+            self.emit_full_chunk()
+        for rec in records.advantages:
             self.entity("advantages", rec, DSKG.Advantage)
-        for rec in self.records.barriers:
+        for rec in records.barriers:
             node = self.entity("barriers", rec, BARRIER_CLASS[rec.level])
             self.add(node, DSKG.level, Literal(rec.level))
-        for rec in self.records.countermeasures:
+        for rec in records.countermeasures:
             self.entity("countermeasures", rec, DSKG.Countermeasure)
-        for rec in self.records.themes:
+        for rec in records.themes:
             self.theme(rec)
-        for rec in self.records.sectors:
+        for rec in records.sectors:
             node = self.entity("sectors", rec, DSKG.ServiceSector)
             self.concept(node, rec, ID["sectors"])
             if self.index.check(rec, rec.id, "broader", rec.broader, ("sectors",)):
                 self.add(node, SKOS.broader, iri(rec.broader))
-        for scheme in self.records.schemes:
+        for scheme in records.schemes:
             node = iri(scheme.id)
             self.add(node, RDF.type, SKOS.ConceptScheme)
             self.text(node, RDFS.label, scheme.label_zh, "zh")
@@ -350,18 +419,21 @@ class _Builder:
             self.text(node, SKOS.prefLabel, scheme.label_zh, "zh")
             self.text(node, SKOS.prefLabel, scheme.label_en, "en")
             self.text(node, DCTERMS.description, scheme.description_en, "en")
-        for rec in self.records.areas:
+        for rec in records.areas:
             node = self.entity("areas", rec, DSKG.DSTRIArea)
             self.concept(node, rec, ID["dstri"])
             self.add(ID["dstri"], SKOS.hasTopConcept, node)
-        for rec in self.records.actors:
+        for rec in records.actors:
             self.entity("actors", rec, ACTOR_CLASS[rec.kind])
-        for rec in self.records.documents:
+        for rec in records.documents:
             self.document(rec)
-        for rec in self.records.cases:
+        for rec in records.cases:
             self.case(rec)
-        for rec in self.records.statistics:
+        for rec in records.statistics:
             self.statistic(rec)
+        self.emit_full_chunk()
+
+    def finish(self) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
         if self.records.sectors:
             self.add(ID["sectors"], RDF.type, SKOS.ConceptScheme)
             self.text(ID["sectors"], RDFS.label, "Service sectors", "en")
@@ -592,6 +664,27 @@ def records_to_triples(
     triples = _Builder(records, ontology, problems, emit).build()
     problems.raise_if_any()
     return triples
+
+
+def stream_triples(
+    records: Records, ontology: Graph, batches: Iterable[Records], emit: Callable[[list], None] | None = None
+) -> list[tuple[URIRef, URIRef, URIRef | Literal]] | None:
+    """records_to_triples of `records` and of every batch as it comes, so that triples reach
+    `emit` (and the store) while later files are still being read. Each batch must already be
+    in `records` when it is yielded. A reference to an id not read yet is taken as it stands and
+    checked once all is read; on success the triples are exactly records_to_triples'. None when
+    anything did not check out (or needed a record read later, e.g. the work a quote is from):
+    the caller then builds the whole with records_to_triples, for exactly its messages.
+    """
+    problems = ProblemList()
+    builder = _Builder(records, ontology, problems, emit)
+    builder.index.tentative = True
+    builder.start()
+    builder.build_records(records)
+    for batch in batches:
+        builder.extend(batch)
+    triples = builder.finish()
+    return None if problems.items or not builder.index.resolve() else triples
 
 
 def records_to_graph(records: Records, ontology: Graph, problems: ProblemList | None = None) -> Graph:

@@ -1,0 +1,128 @@
+"""A build makes triples while it reads entry files (loader.stream_triples): what it loads must be
+what checking the whole at once gives (records_to_triples), references to entries read later
+included, and bad data must get the same messages as ever."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal, URIRef
+
+import dskg
+from dskg import InvalidDataError, loader
+from dskg.graph import load_ontology, read_sources
+from dskg.vocab import DSKG, GRAPH, ID
+
+ENTRIES = Path(__file__).resolve().parent / "entries"
+
+# a.yaml's claim is about a barrier that only z.yaml (read after it) introduces
+EARLY = """\
+id: early-2021
+type: article
+title: {en: "An Early Entry"}
+authors: ["Early, Ann"]
+year: 2021
+language: en
+claims:
+  - about: [bar-later-defined]
+    stance: supports
+    text: {en: "The later-defined barrier matters."}
+"""
+LATE = """\
+id: late-2022
+type: article
+title: {en: "A Late Entry"}
+authors: ["Late, Lee"]
+year: 2022
+language: en
+barriers:
+  - id: bar-later-defined
+    level: international
+    label_en: A barrier defined by a later entry
+    label_zh: 后定义的壁垒
+    label_zh_verbatim: false
+"""
+
+
+def _folder(tmp_path: Path, files: dict[str, str]) -> Path:
+    (tmp_path / "entries").mkdir()
+    for name, text in files.items():
+        (tmp_path / "entries" / name).write_text(text, encoding="utf-8")
+    for src in ENTRIES.glob("*.yaml"):
+        (tmp_path / "entries" / f"m-{src.name}").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    return tmp_path
+
+
+def _whole_at_once(data: Path) -> set[str]:
+    """The data triples records_to_triples makes of the folder, as N-Triples lines from Oxigraph."""
+    records, ontology, _ = read_sources(data)
+    store = ox.Store()
+    store.bulk_load(input=loader.to_ntriples(loader.records_to_triples(records, ontology)), format=ox.RdfFormat.N_TRIPLES)
+    return {str(q.triple) for q in store}
+
+
+def _loaded(kg) -> set[str]:
+    return {str(q.triple) for q in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(GRAPH.data))}
+
+
+def _spy(monkeypatch) -> list:
+    results = []
+    real = loader.stream_triples
+
+    def spy(*args, **kwargs):
+        out = real(*args, **kwargs)
+        results.append(out is not None)
+        return out
+
+    monkeypatch.setattr(loader, "stream_triples", spy)
+    return results
+
+
+def test_a_reference_to_an_entry_read_later_is_streamed_and_loads_what_a_whole_pass_makes(tmp_path, monkeypatch):
+    data = _folder(tmp_path, {"a.yaml": EARLY, "z.yaml": LATE})
+    streamed = _spy(monkeypatch)
+    kg = dskg.build(data, reason=False)
+    assert streamed == [True]  # the forward reference was checked at the end, not sent the long way round
+    assert _loaded(kg) == _whole_at_once(data)
+    assert f'<{ID["bar-later-defined"]}> <{DSKG.level}> "international"' in {line.rstrip(" .") for line in _loaded(kg)}
+    claim_about = [o for s, p, o in kg.data if s == ID["claim-early-2021-1"] and p == DSKG.isAbout]
+    assert claim_about == [URIRef(ID["bar-later-defined"])]
+
+
+def test_a_record_that_needs_a_work_read_later_is_built_again_and_nothing_is_left_twice(tmp_path, monkeypatch):
+    # the early entry's barrier is stated in the late entry's work: its quotes' language needs that work
+    early = EARLY.replace("claims:\n  - about: [bar-later-defined]", "barriers:\n  - id: bar-early\n    level: domestic\n    label_en: An early barrier\n    label_zh: 早先的壁垒\n    label_zh_verbatim: false\n    source: late-2022\n    quotes: [\"a quote\"]\nclaims:\n  - about: [bar-later-defined]")
+    data = _folder(tmp_path, {"a.yaml": early, "z.yaml": LATE})
+    streamed = _spy(monkeypatch)
+    cleared = []
+    real_clear = dskg.graph._LoadingThread.clear
+    monkeypatch.setattr(dskg.graph._LoadingThread, "clear", lambda self, name: cleared.append(name) or real_clear(self, name))
+    kg = dskg.build(data, reason=False)
+    assert streamed == [False] and cleared == ["data"]
+    assert _loaded(kg) == _whole_at_once(data)  # the first pass's "a quote"@zh is gone
+    assert (ID["bar-early"], DSKG.quote, Literal("a quote", lang="en")) in kg.data
+
+
+def test_an_id_that_no_file_defines_gets_the_usual_message(tmp_path):
+    data = _folder(tmp_path, {"a.yaml": EARLY.replace("bar-later-defined", "bar-legal-framewrk")})
+    with pytest.raises(InvalidDataError) as exc:
+        dskg.build(data, reason=False)
+    [problem] = exc.value.problems
+    assert problem.file == "entries/a.yaml" and problem.entity == "claim-early-2021-1" and problem.field == "target"
+    assert "unknown id 'bar-legal-framewrk'" in problem.message and "bar-legal-framework" in problem.fix
+
+
+def test_a_duplicate_id_across_files_gets_the_usual_message(tmp_path):
+    data = _folder(tmp_path, {"a.yaml": EARLY, "z.yaml": LATE, "zz.yaml": LATE.replace("id: late-2022", "id: later-2023")})
+    with pytest.raises(InvalidDataError) as exc:
+        dskg.build(data, reason=False)
+    assert [(p.file, p.entity, p.field) for p in exc.value.problems] == [("entries/zz.yaml", "bar-later-defined", "id")]
+    assert "duplicate id: already used at entries/z.yaml:" in exc.value.problems[0].message
+
+
+def test_the_paper_alone_streams_the_same_triples():
+    records, ontology, triples = read_sources()
+    again = loader.records_to_triples(records, load_ontology())
+    assert set(triples) == set(again) and len(triples) == len(again)
