@@ -16,6 +16,7 @@ noisy, read the ratios.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import multiprocessing as mp
 import os
@@ -33,8 +34,11 @@ QUERY_PROCESS = "countermeasures-by-barrier"
 
 
 def median_time(fn, runs: int) -> float:
+    """Median wall time of `runs` calls, each from a collected heap (a dropped graph's store
+    is freed by the cyclic collector: without this, each run would start with the last's)."""
     times = []
     for _ in range(runs):
+        gc.collect()
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)

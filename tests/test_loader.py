@@ -182,7 +182,7 @@ def test_triples_streamed_in_chunks_are_the_triples_each_once():
 
     records, ontology = read_folder(resources.data_dir()), load_ontology()
     chunks: list[list] = []
-    triples = _Builder(records, ontology, ProblemList(), chunks.append, chunk=50).build()
+    triples = _Builder(records, ontology, ProblemList(), chunks.append, chunk=20).build()
     assert len(chunks) > 10
     assert [t for chunk in chunks for t in chunk] == triples
 
