@@ -32,10 +32,16 @@ def cache_root() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dskg"
 
 
-def _files(folder: Path | None) -> list[Path]:
-    if folder is None or not Path(folder).is_dir():
+def _files(folder: Path | None) -> list[str]:
+    """Every file under `folder` but hidden ones, sorted by path. os.walk and plain strings:
+    pathlib's rglob, is_file and sorting cost 0.5 s for 15,000 entries, on every command."""
+    if folder is None or not os.path.isdir(folder):
         return []
-    return sorted(p for p in Path(folder).rglob("*") if p.is_file() and not p.name.startswith("."))
+    found = []
+    for top, _, names in os.walk(folder):
+        prefix = os.path.join(top, "")
+        found.extend(prefix + name for name in names if not name.startswith("."))
+    return sorted(found)
 
 
 def fingerprint(data: Path | None, base: Path | None, entries: list[Path] | None, engine: str, reason: bool) -> str:
@@ -44,11 +50,12 @@ def fingerprint(data: Path | None, base: Path | None, entries: list[Path] | None
 
     digest = hashlib.sha256(f"{__version__}|{engine}|{reason}".encode())
     base_dir = Path(base) if base is not None else resources.data_dir()
-    groups = [("ontology", [resources.ontology_file()]), ("base", _files(base_dir)), ("data", _files(Path(data) / "entries") if data else []), ("entries", [Path(p) for p in entries or []])]
+    groups = [("ontology", [str(resources.ontology_file())]), ("base", _files(base_dir)), ("data", _files(Path(data) / "entries") if data else []), ("entries", [str(p) for p in entries or []])]
     for name, paths in groups:
         for path in paths:
-            digest.update(f"\0{name}\0{path.name}\0".encode())
-            digest.update(path.read_bytes())
+            digest.update(f"\0{name}\0{os.path.basename(path)}\0".encode())
+            with open(path, "rb") as fh:
+                digest.update(fh.read())
     return digest.hexdigest()[:32]
 
 

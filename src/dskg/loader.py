@@ -387,10 +387,13 @@ class _Builder:
         self.text(PROJECT, RDFS.label, "dskg 项目", "zh")
 
     def extend(self, batch: Records) -> None:
-        """The triples of records read after the builder was made (already in `self.records`)."""
+        """The triples of the works of records read after the builder was made (already in
+        `self.records`); their other records are built with the rest by `build_records(works=False)`."""
         self.index.add_records(batch)
         self.works.update((w.id, w) for w in batch.works)
-        self.build_records(batch)
+        for work in batch.works:
+            self.work(work)
+            self.emit_full_chunk()
 
     def emit_full_chunk(self) -> None:
         """The first chunk early, so loading starts soon; later ones larger (up to LATER_CHUNKS x):
@@ -400,8 +403,8 @@ class _Builder:
             self.emit(self.triples[self.emitted :])
             self.emitted = len(self.triples)
 
-    def build_records(self, records: Records) -> None:
-        for work in records.works:
+    def build_records(self, records: Records, works: bool = True) -> None:
+        for work in records.works if works else ():
             self.work(work)
             self.emit_full_chunk()
         for rec in records.advantages:
@@ -687,9 +690,15 @@ def stream_triples(
     builder = _Builder(records, ontology, problems, emit)
     builder.index.tentative = True
     builder.start()
-    builder.build_records(records)
+    for work in records.works:
+        builder.work(work)
+        builder.emit_full_chunk()
     for batch in batches:
         builder.extend(batch)
+    # then every other kind, in the order records_to_triples makes them: it matters to queries,
+    # Oxigraph's memory store lists the newest first (a FILTER NOT EXISTS on the paper's links
+    # stops at once when they come after the entries' 75,000 links, not behind them: 20 vs 85 ms)
+    builder.build_records(records, works=False)
     triples = builder.finish()
     return None if problems.items or not builder.index.resolve() else triples
 
