@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 import pytest
-from rdflib import XSD, Dataset, Graph, Literal
+from rdflib import XSD, BNode, Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 
 import dskg
@@ -100,3 +100,23 @@ def test_export_replaces_atomically_and_keeps_usual_permissions(kg, tmp_path):
     assert target.read_bytes().startswith(b"@prefix")
     assert oct(target.stat().st_mode & 0o777) != oct(0o600)
     assert [p.name for p in tmp_path.iterdir()] == ["g.ttl"]
+
+
+@pytest.mark.parametrize("inferred", [False, True])
+def test_a_triple_in_two_graphs_is_written_once_and_trig_keeps_both(inferred):
+    from dskg.graph import assemble
+
+    kg = dskg.build()
+    shared = min(t for t in kg.ontology if not any(isinstance(term, BNode) for term in t))  # blank nodes are each graph's own
+    data = Graph()
+    data += kg.data
+    data.add(shared)
+    both = assemble(kg.ontology, data, kg.inferred, kg.records)
+    lines = publish.serialize(both, "nt", inferred=inferred).decode().splitlines()
+    assert len(lines) == len(set(lines)) and all(lines)
+    alone = publish.serialize(kg, "nt", inferred=inferred).decode().splitlines()
+    assert lines == alone  # the shared triple once, as when only the ontology has it
+    trig = Dataset()
+    trig.parse(data=publish.serialize(both, "trig"), format="trig")
+    holding = {str(g.identifier) for g in trig.graphs() if shared in g}
+    assert holding == {str(GRAPH.ontology), str(GRAPH.data)}
