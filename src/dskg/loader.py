@@ -189,11 +189,11 @@ def _decimal(value: float | int | str) -> Literal:
 class _Index:
     """Every id of the data with the kind and record that owns it, for reference checks."""
 
-    def __init__(self, records: Records, problems: ProblemList, tentative: bool = False):
+    def __init__(self, records: Records, problems: ProblemList):
         self.kind: dict[str, str] = {}
         self.record: dict[str, Record] = {}
         self.problems = problems
-        self.tentative = tentative
+        self.tentative = False
         """Records may still come (see stream_triples): an unknown id passes for now and is
         checked again in `resolve`; whatever needs the unknown record sets `unresolved`."""
         self.unresolved = False
@@ -394,7 +394,10 @@ class _Builder:
         `self.records`); their other records are built with the rest by `build_records(works=False)`."""
         self.index.add_records(batch)
         self.works.update((w.id, w) for w in batch.works)
-        for work in batch.works:
+        self.build_works(batch.works)
+
+    def build_works(self, works: list[Work]) -> None:
+        for work in works:
             self.work(work)
             self.emit_full_chunk()
 
@@ -404,9 +407,8 @@ class _Builder:
             self.emitted = len(self.triples)
 
     def build_records(self, records: Records, works: bool = True) -> None:
-        for work in records.works if works else ():
-            self.work(work)
-            self.emit_full_chunk()
+        if works:
+            self.build_works(records.works)
         for rec in records.advantages:
             self.entity("advantages", rec, DSKG.Advantage)
         for rec in records.barriers:
@@ -690,9 +692,7 @@ def stream_triples(
     builder = _Builder(records, ontology, problems, emit)
     builder.index.tentative = True
     builder.start()
-    for work in records.works:
-        builder.work(work)
-        builder.emit_full_chunk()
+    builder.build_works(records.works)
     for batch in batches:
         builder.extend(batch)
     # then every other kind, in the order records_to_triples makes them: it matters to queries,
@@ -747,9 +747,7 @@ def to_ntriples(triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]]) -> b
     for s, p, o in triples:
         st, pt = known(s) or node_text(s), known(p) or node_text(p)
         kind = type(o)
-        if kind is URIRef:
-            append(f"{st} {pt} {known(o) or node_text(o)} .\n")
-        elif kind is Literal or isinstance(o, Literal):
+        if kind is Literal or (kind is not URIRef and isinstance(o, Literal)):
             text = str(o)
             if "\\" in text or '"' in text or "\n" in text or "\r" in text:
                 text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
@@ -759,6 +757,6 @@ def to_ntriples(triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]]) -> b
                 append(f'{st} {pt} "{text}"^^<{o._datatype}> .\n')
             else:
                 append(f'{st} {pt} "{text}" .\n')
-        else:
+        else:  # an IRI or a blank node
             append(f"{st} {pt} {known(o) or node_text(o)} .\n")
     return "".join(lines).encode("utf-8")

@@ -80,12 +80,11 @@ def _sorted_nquads(kg: KnowledgeGraph, names: list[str], keep_graphs: bool) -> b
 
 
 def _disjoint(graphs: list[list[bytes]]) -> bool:
-    """No line in two of the graphs (each graph's own lines are distinct)."""
-    smallest = min(graphs, key=len)
-    seen = set(smallest)
-    return all(seen.isdisjoint(graph) for graph in graphs if graph is not smallest) and (
-        len(graphs) < 3 or len(set().union(*graphs)) == sum(map(len, graphs))
-    )
+    """No line in two of the graphs (each graph's own lines are distinct): the smaller graphs'
+    lines go into a set, the largest's are only looked up."""
+    *smaller, largest = sorted(graphs, key=len)
+    seen = set().union(*smaller)
+    return len(seen) == sum(map(len, smaller)) and seen.isdisjoint(largest)
 
 
 def serialize(kg: KnowledgeGraph, format: str = "turtle", *, inferred: bool = False, include_ontology: bool = True) -> bytes:
