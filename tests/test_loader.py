@@ -210,6 +210,27 @@ def test_string_literals_made_directly_are_rdflib_literals(text, lang):
     assert set(Graph().parse(data=to_ntriples([(*triple, fast)]), format="nt")) == {(*triple, slow)}
 
 
+def test_ntriples_written_directly_parse_back_to_the_same_triples():
+    """IRIs, blank nodes, typed and tagged literals, every character N-Triples escapes: what a
+    build loads is what rdflib reads back."""
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.compare import isomorphic
+    from rdflib.namespace import XSD
+
+    from dskg.loader import to_ntriples
+
+    s, p, b = URIRef("https://example.org/s"), URIRef("https://example.org/p"), BNode("x1")
+    triples = [
+        (s, p, URIRef("https://example.org/o")), (s, p, b), (b, p, s),
+        (s, p, Literal("数字服务贸易", lang="zh")), (s, p, Literal('a "quote", a \\ and\r\nlines', lang="en")),
+        (s, p, Literal("2019", datatype=XSD.gYear)), (s, p, Literal(True)), (s, p, Literal("plain")),
+    ]
+    expected = Graph()
+    for triple in triples:
+        expected.add(triple)
+    assert isomorphic(Graph().parse(data=to_ntriples(triples), format="nt"), expected)
+
+
 def test_a_string_literal_with_a_bad_language_tag_is_refused_as_rdflib_refuses_it():
     from dskg.loader import string_literal
 
