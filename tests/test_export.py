@@ -120,3 +120,44 @@ def test_a_triple_in_two_graphs_is_written_once_and_trig_keeps_both(inferred):
     trig.parse(data=publish.serialize(both, "trig"), format="trig")
     holding = {str(g.identifier) for g in trig.graphs() if shared in g}
     assert holding == {str(GRAPH.ontology), str(GRAPH.data)}
+
+
+def _sorted_ntriples(kg) -> bytes:
+    return publish.serialize(kg, "nt")
+
+
+def test_turtle_written_in_two_processes_is_the_turtle_of_one(kg, monkeypatch):
+    """A big graph's second half is written by a worker process; the document is the same bytes."""
+    from dskg import turtle
+
+    ntriples, prefixes = _sorted_ntriples(kg), {"id": "https://w3id.org/dskg/id/", "dskg": "https://w3id.org/dskg/ontology#"}
+    one = turtle.write(ntriples, prefixes, split_from=len(ntriples) + 1)
+    started, written_here = [], []
+    monkeypatch.setattr(turtle, "_start", lambda *a, _start=turtle._start: started.append(1) or _start(*a))
+    monkeypatch.setattr(turtle, "_turtle", lambda nt, p, _turtle=turtle._turtle: written_here.append(len(nt)) or _turtle(nt, p))
+    assert turtle.write(ntriples, prefixes, split_from=0) == one
+    assert started, "the worker was not used"
+    assert max(written_here) < len(ntriples) * 0.6, "this process wrote more than its half: the worker's part was not used"
+    assert isomorphic(_from_oxigraph(one, ox.RdfFormat.TURTLE), _from_oxigraph(ntriples, ox.RdfFormat.N_TRIPLES))
+
+
+def test_turtle_is_written_here_when_the_worker_cannot_run(kg, monkeypatch):
+    from dskg import turtle
+
+    ntriples, prefixes = _sorted_ntriples(kg), {"id": "https://w3id.org/dskg/id/"}
+    one = turtle.write(ntriples, prefixes, split_from=len(ntriples) + 1)
+    monkeypatch.setattr(turtle.sys, "executable", "/nonexistent/python")
+    assert turtle.write(ntriples, prefixes, split_from=0) == one
+    monkeypatch.setattr(turtle.sys, "executable", "/bin/false")  # starts, then fails
+    assert turtle.write(ntriples, prefixes, split_from=0) == one
+
+
+def test_the_halves_split_between_two_subjects(kg):
+    from dskg import turtle
+
+    ntriples = _sorted_ntriples(kg)
+    middle = turtle._subject_boundary(ntriples)
+    before, after = ntriples[:middle].splitlines(), ntriples[middle:].splitlines()
+    assert middle >= len(ntriples) // 2 - len(before[-1]) - 1 and before and after
+    assert before[-1].split(b" ")[0] != after[0].split(b" ")[0]
+    assert {line.split(b" ")[0] for line in before}.isdisjoint(line.split(b" ")[0] for line in after)

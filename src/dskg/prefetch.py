@@ -80,11 +80,16 @@ def _is_own(index: int) -> bool:
     return index % OWN_EVERY == OWN_EVERY - 1
 
 
+def worker_env() -> dict[str, str]:
+    """The environment of a `python -m dskg.<module>` worker: this dskg importable first, from a
+    wheel or a source checkout alike."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")]))}
+
+
 def _start_worker(chunks: list[list[str]], parse: bool) -> subprocess.Popen | None:
     argv = [sys.executable, "-m", "dskg.prefetch", "--parse" if parse else "--no-parse"]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")]))}
     try:
-        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=worker_env())
     except OSError:
         return None
     try:

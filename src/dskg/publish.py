@@ -2,7 +2,8 @@
 
 Same data, byte-identical output: every format comes from Oxigraph's writers fed sorted
 N-Triples/N-Quads that Oxigraph itself dumped from the store (rdflib's Turtle writer took 22 s at
-a million triples; this path ~3 s). Blank nodes (in the ontology's axioms, or a Turtle entry's)
+a million triples; this path ~2.5-3 s, a big Turtle's second half written by a second
+process: see turtle.py). Blank nodes (in the ontology's axioms, or a Turtle entry's)
 get canonical labels from rdflib, for the graphs that have any. Writes go to a temporary file that
 replaces the target only once complete, so a failed export never leaves a half-written file.
 """
@@ -18,6 +19,7 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph
 from rdflib.compare import to_canonical_graph
 
+from . import turtle
 from .errors import UnreadableInputError, UsageError
 from .graph import KnowledgeGraph, gc_paused
 from .loader import PREFIXES
@@ -76,7 +78,9 @@ def _sorted_nquads(kg: KnowledgeGraph, names: list[str], keep_graphs: bool) -> b
     # a triple in two graphs once; the usual graphs share none, which one set test shows (1M: 0.27 -> 0.05 s)
     if not keep_graphs and len(graphs) > 1 and not _disjoint(graphs):
         lines = [line for line, _ in itertools.groupby(lines)]
-    return b"\n".join(lines) + b"\n" if lines else b""
+    if lines:
+        lines.append(b"")  # the last newline, without copying the whole again
+    return b"\n".join(lines)
 
 
 def _disjoint(graphs: list[list[bytes]]) -> bool:
@@ -105,8 +109,10 @@ def serialize(kg: KnowledgeGraph, format: str = "turtle", *, inferred: bool = Fa
             return nquads
         source = ox.RdfFormat.N_QUADS if keep_graphs else ox.RdfFormat.N_TRIPLES
         prefixes = {"rdf": str(RDF), **{prefix: str(ns) for prefix, ns in PREFIXES.items()}}
-        # sorted input: the Turtle and TriG writers group each subject's triples under it; lenient:
-        # the lines are Oxigraph's own dump, checked when they went in (1M: parse 1.07 -> 0.68 s)
+        # sorted input: the Turtle and TriG writers group each subject's triples under it
+        if format == "turtle":
+            return turtle.write(nquads, prefixes)
+        # lenient: the lines are Oxigraph's own dump, checked when they went in (1M: parse 1.07 -> 0.68 s)
         return ox.serialize(ox.parse(nquads, format=source, lenient=True), format=FORMATS[format], prefixes=prefixes)
 
 
