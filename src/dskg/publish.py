@@ -64,9 +64,14 @@ def _lines(kg: KnowledgeGraph, name: str) -> list[bytes]:
 
 def _sorted_nquads(kg: KnowledgeGraph, names: list[str], keep_graphs: bool) -> bytes:
     """The chosen graphs as sorted N-Quads (or N-Triples, the graphs merged, when not keeping graphs)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    # each graph on its own thread: Oxigraph dumps without the GIL, so the ontology's blank
+    # nodes are labelled while the data is dumped
+    with ThreadPoolExecutor(max_workers=len(names), thread_name_prefix="dskg-dump") as pool:
+        dumped = list(pool.map(lambda name: _lines(kg, name), names))
     graphs: list[list[bytes]] = []
-    for name in names:
-        graph = _lines(kg, name)
+    for name, graph in zip(names, dumped):
         if keep_graphs:
             suffix = f" <{GRAPH[name]}> .".encode()
             graph = [line[:-2] + suffix for line in graph]
