@@ -175,7 +175,7 @@ def build(
 class _LoadingThread:
     """Loads N-Triples chunks into named graphs of a dataset on a second thread, in order.
 
-    Chunks, each its own bulk load: one load fed by a pipe as chunks come was slower (1.3x at
+    Chunks, each its own load: one load fed by a pipe as chunks come was slower (1.3x at
     1M triples), its reads needing the GIL the builder holds (a file object) or its parser
     waiting on the pipe (an OS pipe)."""
 
@@ -194,7 +194,7 @@ class _LoadingThread:
 
 @contextmanager
 def loading_behind(dataset: Dataset):
-    """A _LoadingThread: Oxigraph loads on a second thread (its bulk load releases the GIL)
+    """A _LoadingThread: Oxigraph loads on a second thread (its load releases the GIL)
     while Python writes the next chunk or reasons. On leaving, every chunk is in, or the first
     loading error is raised."""
     from concurrent.futures import ThreadPoolExecutor

@@ -246,7 +246,7 @@ class _Index:
 
 CHUNK = 50_000
 """Triples per chunk handed to `emit`: small, so loading starts early and little is left to load
-once the last is made. Fewer, larger chunks load faster in all (each bulk load costs more than its
+once the last is made. Fewer, larger chunks load faster in all (each load costs more than its
 share), but the loading thread has time to spare: at 1M triples, builds with 50k-triple chunks
 took 6.3 s (median of 5), with 100k 6.8 s, with 100k then 250k 7.7 s."""
 
