@@ -122,15 +122,11 @@ def test_a_triple_in_two_graphs_is_written_once_and_trig_keeps_both(inferred):
     assert holding == {str(GRAPH.ontology), str(GRAPH.data)}
 
 
-def _sorted_ntriples(kg) -> bytes:
-    return publish.serialize(kg, "nt")
-
-
 def test_turtle_written_in_two_processes_is_the_turtle_of_one(kg, monkeypatch):
     """A big graph's second half is written by a worker process; the document is the same bytes."""
     from dskg import turtle
 
-    ntriples, prefixes = _sorted_ntriples(kg), {"id": "https://w3id.org/dskg/id/", "dskg": "https://w3id.org/dskg/ontology#"}
+    ntriples, prefixes = publish.serialize(kg, "nt"), {"id": "https://w3id.org/dskg/id/", "dskg": "https://w3id.org/dskg/ontology#"}
     one = turtle.write(ntriples, prefixes, split_from=len(ntriples) + 1)
     started, written_here = [], []
     monkeypatch.setattr(turtle, "_start", lambda *a, _start=turtle._start: started.append(1) or _start(*a))
@@ -144,7 +140,7 @@ def test_turtle_written_in_two_processes_is_the_turtle_of_one(kg, monkeypatch):
 def test_turtle_is_written_here_when_the_worker_cannot_run(kg, monkeypatch):
     from dskg import turtle
 
-    ntriples, prefixes = _sorted_ntriples(kg), {"id": "https://w3id.org/dskg/id/"}
+    ntriples, prefixes = publish.serialize(kg, "nt"), {"id": "https://w3id.org/dskg/id/"}
     one = turtle.write(ntriples, prefixes, split_from=len(ntriples) + 1)
     monkeypatch.setattr(turtle.sys, "executable", "/nonexistent/python")
     assert turtle.write(ntriples, prefixes, split_from=0) == one
@@ -155,7 +151,7 @@ def test_turtle_is_written_here_when_the_worker_cannot_run(kg, monkeypatch):
 def test_the_halves_split_between_two_subjects(kg):
     from dskg import turtle
 
-    ntriples = _sorted_ntriples(kg)
+    ntriples = publish.serialize(kg, "nt")
     middle = turtle._subject_boundary(ntriples)
     before, after = ntriples[:middle].splitlines(), ntriples[middle:].splitlines()
     assert middle >= len(ntriples) // 2 - len(before[-1]) - 1 and before and after
