@@ -21,10 +21,10 @@ import pytest
 from rdflib import Graph
 
 import dskg
+from tools import INSTALL_HINT, need
 
 pytestmark = pytest.mark.slow
 
-INSTALL_HINT = "install it with `sudo .ci/install-rdf-tools` (CI runs that script, so this must not be skipped there)"
 DSKG = "https://w3id.org/dskg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TIMEOUT = 300
@@ -38,13 +38,6 @@ def exported(tmp_path_factory) -> dict[str, Path]:
     return {fmt: dskg.export(kg, folder / f"dskg.{suffix}", fmt) for fmt, suffix in (("turtle", "ttl"), ("xml", "rdf"), ("nt", "nt"))}
 
 
-def _tool(name: str, package: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"SKIPPED because `{name}` ({package}) is not installed on this machine; {INSTALL_HINT}")
-    return path
-
-
 def _run(cmd: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
 
@@ -54,7 +47,7 @@ def _run(cmd: list[str]) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize(("fmt", "parser", "rdflib_format"), [("turtle", "turtle", "turtle"), ("xml", "rdfxml", "xml")])
 def test_rapper_parses_export_without_warnings(exported, fmt, parser, rdflib_format):
-    rapper = _tool("rapper", "Debian package raptor2-utils")
+    rapper = need("rapper", "Debian package raptor2-utils")
     path = exported[fmt]
     proc = _run([rapper, "-i", parser, "-c", str(path)])
     # rapper -c reports on stderr: "Parsing URI ...", then "Parsing returned N triples";
@@ -72,7 +65,7 @@ def test_rapper_parses_export_without_warnings(exported, fmt, parser, rdflib_for
 
 
 def test_jena_riot_validates_turtle_export(exported):
-    riot = _tool("dskg-riot", "Apache Jena riot wrapper written by .ci/install-rdf-tools")
+    riot = need("dskg-riot", "Apache Jena riot wrapper written by .ci/install-rdf-tools")
     path = exported["turtle"]
     proc = _run([riot, "--validate", str(path)])
     output = (proc.stdout + proc.stderr).strip()

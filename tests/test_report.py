@@ -21,19 +21,10 @@ from dskg import report
 from dskg.cli import app
 from dskg.errors import UsageError
 from dskg.queries import rows, run_query, run_sparql
+from tools import need
 
 CHROMIUM = "/usr/bin/chromium"
-INSTALL_HINT = "install it with `sudo .ci/install-rdf-tools` (CI runs that script, so this must not be skipped there)"
 ID = "https://w3id.org/dskg/id/"
-
-
-def need(tool: str, package: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"`{tool}` ({package}) is missing in CI; .ci/install-rdf-tools should have installed it")
-        pytest.skip(f"SKIPPED because `{tool}` ({package}) is not installed on this machine; {INSTALL_HINT}")
-    return path
 
 
 def graph_ids(kg: dskg.KnowledgeGraph, cls: str) -> set[str]:
