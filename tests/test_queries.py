@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import shutil
+from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
+from typer.testing import CliRunner
 
 import dskg
 import paper_facts as facts
-from dskg import queries
+from dskg import queries, resources
+from dskg.cli import app
 from dskg.errors import UsageError
 
 INJECTIONS = ['x" } ; DROP ALL ; #', "bar-legal-framework> } DELETE WHERE { ?s ?p ?o } #", "' OR 1=1 --", "<http://evil>"]
@@ -67,6 +74,127 @@ def test_each_link_row_carries_verbatim_evidence_section_and_source(kg):
             assert facts.normalise(quote) in text
 
 
+# --------------------------------------------------------------------------------------------
+# A barrier nothing addresses (issue 14): it keeps its row, with basis none
+# --------------------------------------------------------------------------------------------
+
+# 4.1③ 跨界合作壁垒: of the links a careful reader accepts, only 5.1's answers it (paper_facts
+# PLAUSIBLE_LINKS: "从而对数据安全、个人隐私进行全方位保护" / "急需相关权益保护来促进数据的跨领域安全性").
+# A copy of data/ without that one link has a barrier that nothing addresses.
+UNADDRESSED = "跨界合作壁垒"
+UNADDRESSED_ID = "bar-cross-sector-cooperation"
+NONE_ROW = {  # what countermeasures-by-barrier must say of it, column by column
+    "barrier_id": UNADDRESSED_ID,
+    "barrier_zh": UNADDRESSED,
+    "level": "domestic",  # 4.1 数字服务贸易国内层面的壁垒
+    "countermeasure_id": None,
+    "countermeasure_zh": None,
+    "countermeasure_en": None,
+    "basis": "none",
+    "evidence_zh": None,
+    "source": None,
+    "section": None,
+}
+
+
+def leave_one_barrier_unaddressed(folder: Path) -> None:
+    """Remove 5.1's link to 4.1③ from the data folder `folder` (countermeasures.yaml)."""
+    path = folder / "countermeasures.yaml"
+    yaml = YAML()  # round trip: the rest of the file stays as it is
+    doc = yaml.load(path.read_text(encoding="utf-8"))
+    [cm] = [c for c in doc["countermeasures"] if c["section"] == "5.1"]
+    kept = [link for link in cm["links"] if not (link["property"] == "addresses" and link["target"] == UNADDRESSED_ID)]
+    assert len(kept) == len(cm["links"]) - 1, "5.1 no longer addresses 4.1③ in data/: pick another link to remove"
+    cm["links"] = kept
+    with path.open("w", encoding="utf-8") as out:
+        yaml.dump(doc, out)
+
+
+def unaddressed_graph(tmp_path_factory) -> dskg.KnowledgeGraph:
+    folder = tmp_path_factory.mktemp("unaddressed") / "data"
+    shutil.copytree(resources.data_dir(), folder)
+    leave_one_barrier_unaddressed(folder)
+    return dskg.build(base=folder)
+
+
+@pytest.fixture(scope="module")
+def unaddressed(tmp_path_factory) -> dskg.KnowledgeGraph:
+    return unaddressed_graph(tmp_path_factory)
+
+
+def _without_label_en(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k != "barrier_en"}
+
+
+def test_only_one_accepted_link_answers_the_barrier_left_unaddressed():
+    assert {cm for cm, barrier in facts.EXPLICIT_LINKS | facts.PLAUSIBLE_LINKS if barrier == UNADDRESSED} == {"5.1"}
+
+
+def test_a_barrier_nothing_addresses_is_listed_with_basis_none(unaddressed):
+    rows = _rows(unaddressed)
+    mine = [r for r in rows if r["barrier_zh"] == UNADDRESSED]
+    assert [_without_label_en(r) for r in mine] == [NONE_ROW]
+    assert mine[0]["barrier_en"]
+    linked = [r for r in rows if r["barrier_zh"] != UNADDRESSED]
+    assert {r["barrier_zh"] for r in linked} == {b["label_zh"] for b in facts.BARRIERS} - {UNADDRESSED}
+    assert {r["basis"] for r in linked} <= {"explicit", "interpretive"}
+    assert all(r["countermeasure_id"] and r["evidence_zh"] for r in linked)
+
+
+def test_basis_none_gives_exactly_the_barrier_nothing_addresses(unaddressed):
+    assert [_without_label_en(r) for r in _rows(unaddressed, {"basis": "none"})] == [NONE_ROW]
+    assert [_without_label_en(r) for r in _rows(unaddressed, {"barrier": UNADDRESSED_ID})] == [NONE_ROW]
+    assert _rows(unaddressed, {"barrier": UNADDRESSED_ID, "basis": "interpretive"}) == []
+    assert _rows(unaddressed, {"barrier": "bar-legal-framework", "basis": "none"}) == []
+
+
+def test_on_the_shipped_graph_every_barrier_has_a_link_so_basis_none_is_empty(kg):
+    """Each of the six barriers has a link a careful reader accepts (EXPLICIT | PLAUSIBLE)."""
+    assert {b for _, b in facts.EXPLICIT_LINKS | facts.PLAUSIBLE_LINKS} == {b["label_zh"] for b in facts.BARRIERS}
+    assert _rows(kg, {"basis": "none"}) == []
+
+
+def test_the_counting_queries_see_the_barrier_nothing_addresses(kg, unaddressed):
+    """The same scoping trap would hide it from the counts: barriers counts 0 for it,
+    uncovered-barriers lists it alone, 5.1 addresses one barrier fewer, and its evidence has no
+    countermeasure link."""
+    barriers = {r["label_zh"]: r["countermeasure_count"] for r in queries.rows(dskg.run_query("barriers", unaddressed))}
+    assert barriers[UNADDRESSED] == 0
+    uncovered = queries.rows(dskg.run_query("uncovered-barriers", unaddressed))
+    assert [(r["barrier_zh"], r["level"], r["countermeasure_count"]) for r in uncovered] == [(UNADDRESSED, "domestic", 0)]
+    assert queries.rows(dskg.run_query("uncovered-barriers", kg)) == []
+
+    def count_of_5_1(graph):
+        return {r["section"]: r["barrier_count"] for r in queries.rows(dskg.run_query("countermeasures", graph))}["5.1"]
+
+    assert count_of_5_1(unaddressed) == count_of_5_1(kg) - 1
+    evidence = queries.rows(dskg.run_query("evidence-for", unaddressed, {"entity": UNADDRESSED_ID}))
+    assert [r for r in evidence if r["kind"] == "link"] == []
+    assert any(r["kind"] == "link" for r in queries.rows(dskg.run_query("evidence-for", kg, {"entity": UNADDRESSED_ID})))
+
+
+def test_a_new_barrier_added_by_an_entry_shows_with_basis_none_in_the_cli(tmp_path):
+    """A user adds a work that names a barrier no countermeasure addresses (tests/entries/
+    ferracane-van-der-marel-2018.yaml: bar-data-flow-restrictions, 跨境数据流动限制壁垒,
+    international); `dskg query countermeasures-by-barrier -p basis=none` lists it, alone."""
+    runner = CliRunner()
+    folder = tmp_path / "my-data"
+    assert runner.invoke(app, ["init", str(folder)]).exit_code == 0
+    entry = Path(__file__).parent / "entries" / "ferracane-van-der-marel-2018.yaml"
+    added = runner.invoke(app, ["add", str(entry), "--data", str(folder)])
+    assert added.exit_code == 0, added.output
+    result = runner.invoke(app, ["query", "countermeasures-by-barrier", "-p", "basis=none", "--data", str(folder), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    [row] = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert (row["barrier_id"], row["barrier_zh"], row["level"], row["basis"]) == (
+        "bar-data-flow-restrictions",
+        "跨境数据流动限制壁垒",
+        "international",
+        "none",
+    )
+    assert row["countermeasure_id"] == row["evidence_zh"] == ""
+
+
 def test_barrier_parameter_filters_and_unknown_ids_list_the_valid_ones(kg):
     rows = _rows(kg, {"barrier": "bar-legal-framework"})
     assert {r["barrier_zh"] for r in rows} == {"法律法规建设壁垒"}
@@ -93,7 +221,13 @@ def test_unknown_parameter_is_a_usage_error(kg):
 
 @pytest.mark.parametrize(
     "update",
-    ["DROP ALL", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "PREFIX x: <urn:x> DELETE WHERE { ?s ?p ?o }", "LOAD <http://example.org/x>", "CLEAR DEFAULT"],
+    [
+        "DROP ALL",
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "PREFIX x: <urn:x> DELETE WHERE { ?s ?p ?o }",
+        "LOAD <http://example.org/x>",
+        "CLEAR DEFAULT",
+    ],
 )
 def test_sparql_update_is_refused(kg, update):
     before = len(kg)
@@ -107,7 +241,9 @@ def test_queries_see_inferred_triples(kg):
     result = queries.run_sparql("PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT (COUNT(?b) AS ?n) WHERE { ?b a dskg:Barrier }", kg)
     assert queries.rows(result) == [{"n": len(facts.BARRIERS)}]
     plain = dskg.build(reason=False)
-    result = queries.run_sparql("PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT (COUNT(?b) AS ?n) WHERE { ?b a dskg:Barrier }", plain)
+    result = queries.run_sparql(
+        "PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT (COUNT(?b) AS ?n) WHERE { ?b a dskg:Barrier }", plain
+    )
     assert queries.rows(result) == [{"n": 0}]
 
 
