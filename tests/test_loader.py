@@ -255,3 +255,39 @@ def test_an_id_no_iri_can_hold_is_refused_naming_it():
 
     with pytest.raises(InvalidDataError, match="bad id"):
         to_ntriples([(iri("bad id"), URIRef("https://example.org/p"), URIRef("https://example.org/o"))])
+
+
+def test_a_works_language_is_a_linguistic_system_iri_and_queries_still_show_its_code(tmp_path):
+    """DCMI's range for dcterms:language is a dcterms:LinguisticSystem: the paper is in Chinese
+    (id.loc.gov's ISO 639-1 `zh`), an added work in English; the literature query shows `zh`/`en`."""
+    from rdflib import RDF, Literal, URIRef
+    from rdflib.namespace import DCTERMS
+
+    from dskg.queries import rows
+
+    entries = Path(__file__).parent / "entries"
+    kg = dskg.build(entries=[entries / "nordas-rouzet-2017.yaml"], reason=False)
+    zh, en = URIRef("http://id.loc.gov/vocabulary/iso639-1/zh"), URIRef("http://id.loc.gov/vocabulary/iso639-1/en")
+    assert set(kg.data.objects(URIRef("https://w3id.org/dskg/id/wang-jinze-2025"), DCTERMS.language)) == {zh}
+    assert set(kg.data.objects(URIRef("https://w3id.org/dskg/id/nordas-rouzet-2017"), DCTERMS.language)) == {en}
+    assert {zh, en} <= set(kg.data.subjects(RDF.type, DCTERMS.LinguisticSystem))
+    assert not [o for o in kg.data.objects(None, DCTERMS.language) if isinstance(o, Literal)]
+    [row] = [r for r in rows(dskg.run_query("literature", kg)) if r["id"] == "nordas-rouzet-2017"]
+    assert row["language"] == "en"
+
+
+def test_a_work_language_that_is_no_language_tag_is_reported(data_copy):
+    path = data_copy / "sources.yaml"
+    _replace(path, "work_language: zh", "work_language: Chinese")
+    [problem] = _problems(data_copy)
+    assert (problem.file, problem.line, problem.entity, problem.field) == ("data/sources.yaml", _line_of(path, "work_language: Chinese"), "wang-jinze-2025", "work_language")
+    assert "'Chinese' is not a language tag" in problem.message and "`zh`" in problem.fix
+
+
+def test_language_iri_keeps_the_language_of_a_tag():
+    from dskg.loader import language_iri
+
+    assert str(language_iri("en")) == "http://id.loc.gov/vocabulary/iso639-1/en"
+    assert str(language_iri("zh-Hans")) == "http://id.loc.gov/vocabulary/iso639-1/zh"
+    assert str(language_iri("yue")) == "http://id.loc.gov/vocabulary/iso639-2/yue"
+    assert language_iri("Chinese") is None and language_iri("") is None

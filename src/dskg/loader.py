@@ -123,9 +123,11 @@ WORK_CLASS = {
     "report": FABIO.ReportDocument,
     "thesis": FABIO.Thesis,
     "conference-paper": FABIO.ConferencePaper,
-    "webpage": FABIO.WebPage,
+    "webpage": FABIO.WebContent,
     "dataset": FABIO.DataFile,
 }
+"""FaBiO's Expression classes: a dskg:Work is a fabio:Expression (see ontology/dskg.ttl), and FRBR
+declares Expressions disjoint from Works and Manifestations (fabio:WebPage is a Manifestation)."""
 CASE_CLASS = {"company": DSKG.Company, "product": DSKG.Product, "event": DSKG.Event}
 VERBATIM_LABEL_KINDS = ("advantages", "barriers", "countermeasures", "cases", "documents", "actors", "sectors", "areas")
 
@@ -148,6 +150,19 @@ def section_iri(work_id: str, number: str) -> URIRef:
 
 def link_iri(source: str, subject: str, prop: str, target: str) -> URIRef:
     return _uri(f"{_ID}link/{source}/{subject}/{prop}/{target}")
+
+
+LANGUAGE_SCHEMES = {2: "http://id.loc.gov/vocabulary/iso639-1/", 3: "http://id.loc.gov/vocabulary/iso639-2/"}
+_LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(-[A-Za-z0-9]+)*")
+
+
+def language_iri(tag: str) -> URIRef | None:
+    """The language of a BCP 47 tag as an IRI, the value DCMI wants for dcterms:language (a
+    dcterms:LinguisticSystem, not a string): the Library of Congress's ISO 639-1 IRI for a
+    two-letter code, ISO 639-2 for a three-letter one; subtags (zh-Hans) name no other language.
+    None for what is not such a tag."""
+    match = _LANGUAGE_TAG.fullmatch(tag)
+    return _uri(LANGUAGE_SCHEMES[len(match[1])] + match[1]) if match else None
 
 
 _CHECKED_TAGS: set[str | None] = {None}
@@ -267,6 +282,7 @@ class _Builder:
         self.triples: list[tuple[URIRef, URIRef, URIRef | Literal]] = []
         self.works = {w.id: w for w in records.works}
         self.dois: dict[str, Work] = {}
+        self.languages: set[URIRef] = set()
 
     # -- checks -------------------------------------------------------------------------------
     def work_of(self, source: str | None) -> Work | None:
@@ -571,7 +587,14 @@ class _Builder:
         if rec.language:
             self.add(node, DSKG.citationLanguage, string_literal(rec.language))
         if rec.work_language:
-            self.add(node, DCTERMS.language, string_literal(rec.work_language))
+            language = language_iri(rec.work_language)
+            if language is None:
+                self.problems.add(rec.file, rec.line_of("work_language"), rec.id, "work_language", f"{rec.work_language!r} is not a language tag", "write the language as a BCP 47 tag, e.g. `en` or `zh`")
+            else:
+                self.add(node, DCTERMS.language, language)
+                if language not in self.languages:
+                    self.languages.add(language)
+                    self.add(language, RDF.type, DCTERMS.LinguisticSystem)
         if rec.venue:
             self.add(node, DSKG.venue, string_literal(rec.venue))
         if rec.url:

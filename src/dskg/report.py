@@ -33,7 +33,7 @@ LANGS = ("zh", "en")
 ENTITY_KINDS = ("advantage", "barrier", "countermeasure")
 # GB/T 7714-2015 document type codes for FaBiO types
 GBT_TYPE = {"JournalArticle": "J", "Book": "M", "BookChapter": "M", "ReportDocument": "R", "Thesis": "D",
-            "ConferencePaper": "C", "WebPage": "EB/OL", "DataFile": "DS"}
+            "ConferencePaper": "C", "WebContent": "EB/OL", "WebPage": "EB/OL", "DataFile": "DS"}
 
 
 @dataclass(frozen=True)

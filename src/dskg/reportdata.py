@@ -255,7 +255,7 @@ def _works(kg: KnowledgeGraph) -> dict[str, Work]:
           OPTIONAL { ?w dskg:authorsText ?authors }
           OPTIONAL { ?w fabio:hasPublicationYear ?year }
           OPTIONAL { ?w dskg:citationLanguage ?citation_lang }
-          OPTIONAL { ?w dcterms:language ?work_lang }
+          OPTIONAL { ?w dcterms:language ?language_iri . BIND(REPLACE(STR(?language_iri), "^.*/", "") AS ?work_lang) }
           BIND(COALESCE(?citation_lang, ?work_lang) AS ?lang)
           OPTIONAL { ?w dskg:refNumber ?ref }
           OPTIONAL { ?w bibo:volume ?volume } OPTIONAL { ?w bibo:issue ?issue } OPTIONAL { ?w dskg:pages|bibo:pages ?pages }
