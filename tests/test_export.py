@@ -1,14 +1,17 @@
-"""Export: every format parses, Turtle is byte-stable and round-trips through a second parser."""
+"""Export: every format parses, Turtle is byte-stable and round-trips through a second parser;
+RDF lists are written as lists; JSON-LD is compact, with Turtle's prefixes as its context."""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from decimal import Decimal
 
 import pyoxigraph as ox
 import pytest
-from rdflib import XSD, BNode, Dataset, Graph, Literal
+from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 
 import dskg
@@ -74,7 +77,7 @@ def test_asserted_by_default_inferred_on_request(kg):
     assert len(full) == len(_asserted(kg)) + len(kg.inferred)
 
 
-@pytest.mark.parametrize("fmt", ["turtle", "trig", "xml"])
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "xml", "jsonld"])
 def test_export_is_byte_identical_across_processes(tmp_path, fmt):
     """Same data, same bytes, whatever the hash seed of the process."""
     outputs = []
@@ -127,11 +130,12 @@ def test_turtle_written_in_two_processes_is_the_turtle_of_one(kg, monkeypatch):
     from dskg import turtle
 
     ntriples, prefixes = publish.serialize(kg, "nt"), {"id": "https://w3id.org/dskg/id/", "dskg": "https://w3id.org/dskg/ontology#"}
-    one = turtle.write(ntriples, prefixes, split_from=len(ntriples) + 1)
+    lines = ntriples.splitlines()
+    one = turtle.write(lines, prefixes, split_from=len(ntriples) + 1)
     started, written_here = [], []
     monkeypatch.setattr(turtle, "_start", lambda *a, _start=turtle._start: started.append(1) or _start(*a))
     monkeypatch.setattr(turtle, "_turtle", lambda nt, p, _turtle=turtle._turtle: written_here.append(len(nt)) or _turtle(nt, p))
-    assert turtle.write(ntriples, prefixes, split_from=0) == one
+    assert turtle.write(lines, prefixes, split_from=0) == one
     assert started, "the worker was not used"
     assert max(written_here) < len(ntriples) * 0.6, "this process wrote more than its half: the worker's part was not used"
     assert isomorphic(_from_oxigraph(one, ox.RdfFormat.TURTLE), _from_oxigraph(ntriples, ox.RdfFormat.N_TRIPLES))
@@ -141,11 +145,12 @@ def test_turtle_is_written_here_when_the_worker_cannot_run(kg, monkeypatch):
     from dskg import turtle
 
     ntriples, prefixes = publish.serialize(kg, "nt"), {"id": "https://w3id.org/dskg/id/"}
-    one = turtle.write(ntriples, prefixes, split_from=len(ntriples) + 1)
+    lines = ntriples.splitlines()
+    one = turtle.write(lines, prefixes, split_from=len(ntriples) + 1)
     monkeypatch.setattr(turtle.sys, "executable", "/nonexistent/python")
-    assert turtle.write(ntriples, prefixes, split_from=0) == one
+    assert turtle.write(lines, prefixes, split_from=0) == one
     monkeypatch.setattr(turtle.sys, "executable", "/bin/false")  # starts, then fails
-    assert turtle.write(ntriples, prefixes, split_from=0) == one
+    assert turtle.write(lines, prefixes, split_from=0) == one
 
 
 def test_the_halves_split_between_two_subjects(kg):
@@ -157,3 +162,116 @@ def test_the_halves_split_between_two_subjects(kg):
     assert middle >= len(ntriples) // 2 - len(before[-1]) - 1 and before and after
     assert before[-1].split(b" ")[0] != after[0].split(b" ")[0]
     assert {line.split(b" ")[0] for line in before}.isdisjoint(line.split(b" ")[0] for line in after)
+
+
+# --- RDF lists, TriG's blocks, JSON-LD's context ------------------------------------------------
+
+WITH_LISTS = """
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix id: <https://w3id.org/dskg/id/> .
+[] a owl:AllDifferent ; owl:distinctMembers ( id:bar-legal-framework id:bar-market-access ) .
+id:bar-market-access skos:note "a note quoting N-Triples: <x> <y> _:z ." ;
+    skos:related [ skos:note "a blank node used once" ] .
+"""
+"""A Turtle entry's data with an RDF list, a blank node written once, and a literal that looks like a blank node."""
+
+
+@pytest.fixture(scope="module")
+def with_lists():
+    from dskg.graph import assemble
+
+    kg = dskg.build()
+    data = Graph()
+    data += kg.data
+    data.parse(data=WITH_LISTS, format="turtle")
+    return assemble(kg.ontology, data, kg.inferred, kg.records)
+
+
+def _graph(content: bytes, fmt: str) -> Graph:
+    return Graph().parse(data=content, format=fmt)
+
+
+def test_turtle_writes_rdf_lists_as_lists(with_lists):
+    text = publish.serialize(with_lists, "turtle").decode("utf-8")
+    assert "rdf:first" not in text and "rdf:rest" not in text and str(RDF.first) not in text
+    assert "owl:distinctMembers ( id:bar-legal-framework id:bar-market-access )" in text
+    assert "skos:related [ skos:note" in text  # a blank node used once, nested
+    assert len(re.findall(r"^id:bar-market-access ", text, re.M)) == 1, "a subject's triples are written under it once"
+    expected = _from_oxigraph(publish.serialize(with_lists, "nt"), ox.RdfFormat.N_TRIPLES)
+    assert any(expected.triples((None, RDF.first, None))), "the graph has RDF lists to write"
+    assert isomorphic(_from_oxigraph(text.encode(), ox.RdfFormat.TURTLE), expected)
+
+
+def test_turtle_with_blank_nodes_is_the_same_in_one_and_two_processes(with_lists):
+    from dskg import turtle
+
+    lines = publish.serialize(with_lists, "nt").splitlines()
+    one = turtle.write(lines, publish.PREFIXES, split_from=10**12)
+    assert turtle.write(lines, publish.PREFIXES, split_from=0) == one
+    assert isomorphic(_graph(one, "turtle"), _graph(turtle.joined(lines), "nt"))
+
+
+def test_trig_writes_each_graph_in_one_block_and_lists_as_lists(with_lists):
+    trig = publish.serialize(with_lists, "trig", inferred=True)
+    text = trig.decode("utf-8")
+    assert "rdf:first" not in text and "rdf:rest" not in text
+    assert "owl:distinctMembers ( id:bar-legal-framework id:bar-market-access )" in text
+    for name in ("ontology", "data", "inferred"):
+        assert text.count(f"<{GRAPH[name]}> {{") == 1, f"the {name} graph is written in more than one block"
+    quads = list(ox.parse(trig, format=ox.RdfFormat.TRIG))
+    for name in ("ontology", "data", "inferred"):
+        graph = ox.NamedNode(str(GRAPH[name]))
+        read = ox.serialize(
+            [ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name == graph], format=ox.RdfFormat.N_TRIPLES
+        )
+        assert isomorphic(_normalised(_graph(read, "nt")), _normalised(with_lists.graph(name))), name
+
+
+def _turtle_prefixes(kg) -> dict[str, str]:
+    return dict(re.findall(r"^@prefix ([\w-]*): <([^>]*)> \.$", publish.serialize(kg, "turtle").decode("utf-8"), re.M))
+
+
+def test_jsonld_is_compact_with_turtles_prefixes_as_context(kg):
+    doc = json.loads(publish.serialize(kg, "jsonld"))
+    assert set(doc) == {"@context", "@graph"}
+    assert doc["@context"] == _turtle_prefixes(kg)
+    namespaces = tuple(doc["@context"].values())
+    by_id = {node["@id"]: node for node in doc["@graph"]}
+    assert by_id["id:bar-market-access"]["@type"] == "dskg:InternationalBarrier"  # compact IRIs, not full ones
+
+    def full_iris(value):
+        """IRIs written in full although a prefix of the context would shorten them."""
+        if isinstance(value, list):
+            return [iri for item in value for iri in full_iris(item)]
+        if not isinstance(value, dict):
+            return []
+        found = [key for key in value if key.startswith(namespaces)]
+        for key, item in value.items():
+            if key in ("@id", "@type"):
+                found += [iri for iri in (item if isinstance(item, list) else [item]) if iri.startswith(namespaces)]
+            elif not key.startswith("@") or key in ("@graph", "@list"):
+                found += full_iris(item)
+        return found
+
+    assert not full_iris(doc["@graph"])
+
+
+def test_jsonld_keeps_chinese_as_characters(kg):
+    content = publish.serialize(kg, "jsonld")
+    assert not re.search(rb"\\u[0-9a-fA-F]{4}", content), "characters written as \\u escapes"
+    text = content.decode("utf-8")
+    labels = [str(label) for label in kg.data.objects(None, RDFS.label) if label.language == "zh"]
+    assert labels and all(json.dumps(label, ensure_ascii=False) in text for label in labels)
+
+
+def test_jsonld_writes_rdf_lists_as_lists(with_lists):
+    doc = json.loads(publish.serialize(with_lists, "jsonld"))
+    assert "rdf:first" not in json.dumps(doc) and str(RDF.first) not in json.dumps(doc)
+    lists = [node["owl:distinctMembers"] for node in doc["@graph"] if "owl:distinctMembers" in node]
+    assert lists == [{"@list": [{"@id": "id:bar-legal-framework"}, {"@id": "id:bar-market-access"}]}]
+
+
+def test_jsonld_round_trips_through_rdflib_to_the_same_graph(with_lists):
+    expected = _graph(publish.serialize(with_lists, "nt", inferred=True), "nt")
+    assert isomorphic(_graph(publish.serialize(with_lists, "jsonld", inferred=True), "json-ld"), expected)

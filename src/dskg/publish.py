@@ -1,16 +1,20 @@
 """Export the graph as Turtle, N-Triples, JSON-LD, RDF/XML or TriG, deterministically and atomically.
 
-Same data, byte-identical output: every format comes from Oxigraph's writers fed sorted
-N-Triples/N-Quads that Oxigraph itself dumped from the store (rdflib's Turtle writer took 22 s at
-a million triples; this path ~2.5-3 s, a big Turtle's second half written by a second
-process: see turtle.py). Blank nodes (in the ontology's axioms, or a Turtle entry's)
-get canonical labels from rdflib, for the graphs that have any. Writes go to a temporary file that
-replaces the target only once complete, so a failed export never leaves a half-written file.
+Same data, byte-identical output: every format is written from sorted N-Triples that Oxigraph
+itself dumped from the store. Turtle and TriG come from Oxigraph's writers (rdflib's Turtle writer
+took 22 s at a million triples; this path ~2.5-3 s, a big Turtle's second half written by a
+second process), except the few subjects with blank nodes, whose RDF lists rdflib writes as
+`( ... )` (see turtle.py); TriG keeps each named graph in one block. JSON-LD is compacted by pyld
+with an `@context` of the same prefixes as Turtle's `@prefix` lines (`PREFIXES`). Blank nodes (in
+the ontology's axioms, or a Turtle entry's) get canonical labels from rdflib, for the graphs that
+have any. Writes go to a temporary file that replaces the target only once complete, so a failed
+export never leaves a half-written file.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -22,8 +26,11 @@ from rdflib.compare import to_canonical_graph
 from . import turtle
 from .errors import UnreadableInputError, UsageError
 from .graph import KnowledgeGraph, gc_paused
-from .loader import PREFIXES
+from .loader import PREFIXES as NAMESPACES
 from .vocab import GRAPH
+
+PREFIXES: dict[str, str] = {"rdf": str(RDF), **{prefix: str(namespace) for prefix, namespace in NAMESPACES.items()}}
+"""The prefixes of every export: Turtle's and TriG's `@prefix` lines and JSON-LD's `@context`."""
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -50,42 +57,39 @@ def _graph_names(inferred: bool, include_ontology: bool) -> list[str]:
     return names
 
 
-def _lines(kg: KnowledgeGraph, name: str) -> list[bytes]:
-    """The N-Triples lines of one named graph (without newlines), blank nodes canonically labelled."""
+def _lines(kg: KnowledgeGraph, name: str) -> tuple[list[bytes], bool]:
+    """The N-Triples lines of one named graph (without newlines), blank nodes canonically labelled,
+    and whether it has any."""
     dump = kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(GRAPH[name]))
     if b"_:" in dump:  # blank nodes (or text that looks like one): labels from the triples, not the store
         dump = _canonical(Graph().parse(data=dump, format="nt")).serialize(format="nt", encoding="utf-8")
-        return [line for line in dump.split(b"\n") if line]  # rdflib may end with a blank line
+        return [line for line in dump.split(b"\n") if line], True  # rdflib may end with a blank line
     lines = dump.split(b"\n")  # Oxigraph writes one triple per line, each ending in " ."
     if lines and not lines[-1]:
         lines.pop()  # after the last newline
-    return lines
+    return lines, False
 
 
-def _sorted_nquads(kg: KnowledgeGraph, names: list[str], keep_graphs: bool) -> bytes:
-    """The chosen graphs as sorted N-Quads (or N-Triples, the graphs merged, when not keeping graphs)."""
+def _dumped(kg: KnowledgeGraph, names: list[str]) -> list[tuple[list[bytes], bool]]:
+    """Each named graph's N-Triples lines, and whether it has blank nodes."""
     from concurrent.futures import ThreadPoolExecutor
 
     # each graph on its own thread: Oxigraph dumps without the GIL, so the ontology's blank
     # nodes are labelled while the data is dumped
     with ThreadPoolExecutor(max_workers=len(names), thread_name_prefix="dskg-dump") as pool:
-        dumped = list(pool.map(lambda name: _lines(kg, name), names))
-    graphs: list[list[bytes]] = []
-    for name, graph in zip(names, dumped):
-        if keep_graphs:
-            suffix = f" <{GRAPH[name]}> .".encode()
-            graph = [line[:-2] + suffix for line in graph]
-        graphs.append(graph)
+        return list(pool.map(lambda name: _lines(kg, name), names))
+
+
+def _sorted(graphs: list[list[bytes]]) -> list[bytes]:
+    """The graphs' lines merged and sorted, a triple in two graphs once."""
     lines: list[bytes] = []
     for graph in graphs:
         lines.extend(graph)
     lines.sort()  # a list, not a set: the dump's runs make this sort ~6x faster at 1M lines
     # a triple in two graphs once; the usual graphs share none, which one set test shows (1M: 0.27 -> 0.05 s)
-    if not keep_graphs and len(graphs) > 1 and not _disjoint(graphs):
+    if len(graphs) > 1 and not _disjoint(graphs):
         lines = [line for line, _ in itertools.groupby(lines)]
-    if lines:
-        lines.append(b"")  # the last newline, without copying the whole again
-    return b"\n".join(lines)
+    return lines
 
 
 def _disjoint(graphs: list[list[bytes]]) -> bool:
@@ -107,17 +111,46 @@ def serialize(kg: KnowledgeGraph, format: str = "turtle", *, inferred: bool = Fa
     if format not in FORMATS:
         raise UsageError(f"unknown format {format!r}; use one of: {', '.join(FORMATS)}")
     names = _graph_names(inferred, include_ontology)
-    keep_graphs = format == "trig"
     with gc_paused():  # a million lines to sort: collections would walk the records for nothing
-        nquads = _sorted_nquads(kg, names, keep_graphs)
+        dumped = _dumped(kg, names)
+        if format == "trig":
+            graphs = [(str(GRAPH[name]), _sorted([lines]), lines if blank else []) for name, (lines, blank) in zip(names, dumped)]
+            return turtle.write_trig(graphs, PREFIXES)
+        lines = _sorted([lines for lines, _ in dumped])
+        if format == "turtle":  # sorted lines: the writer groups each subject's triples under it
+            return turtle.write(lines, PREFIXES, blank_lines=[line for graph, blank in dumped if blank for line in graph])
+        ntriples = turtle.joined(lines)
         if format == "nt":
-            return nquads
-        source = ox.RdfFormat.N_QUADS if keep_graphs else ox.RdfFormat.N_TRIPLES
-        prefixes = {"rdf": str(RDF), **{prefix: str(ns) for prefix, ns in PREFIXES.items()}}
-        # sorted input: the Turtle and TriG writers group each subject's triples under it
-        if format == "turtle":
-            return turtle.write(nquads, prefixes)
-        return turtle.convert(nquads, source, FORMATS[format], prefixes)
+            return ntriples
+        if format == "jsonld":
+            return _jsonld(ntriples)
+        return turtle.convert(ntriples, ox.RdfFormat.N_TRIPLES, FORMATS[format], PREFIXES)
+
+
+def _jsonld(ntriples: bytes) -> bytes:
+    """Compact JSON-LD with `PREFIXES` as its `@context`, by pyld (the JSON-LD 1.1 API's Python
+    implementation): RDF lists become `@list`, and typed literals keep their lexical form and
+    datatype (no native JSON numbers, which would turn "1.50"^^xsd:double into 1.5E0)."""
+    from pyld import jsonld
+
+    def term(node) -> dict[str, str]:
+        if isinstance(node, ox.NamedNode):
+            return {"type": "IRI", "value": node.value}
+        if isinstance(node, ox.BlankNode):
+            return {"type": "blank node", "value": f"_:{node.value}"}
+        literal = {"type": "literal", "value": node.value, "datatype": node.datatype.value}
+        if node.language:
+            literal["language"] = node.language
+        return literal
+
+    # pyld's dataset form, read by Oxigraph: pyld's own N-Quads reader compares each triple with every one before it
+    triples = [
+        {"subject": term(t.subject), "predicate": term(t.predicate), "object": term(t.object)}
+        for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    ]
+    expanded = jsonld.from_rdf({"@default": triples} if triples else {}, {})
+    compacted = jsonld.compact(expanded, {"@context": PREFIXES}, {"skipExpansion": True, "graph": True})
+    return json.dumps(compacted, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"
 
 
 def write_atomic(path: Path, content: bytes) -> None:
@@ -139,7 +172,9 @@ def write_atomic(path: Path, content: bytes) -> None:
         raise
 
 
-def export(kg: KnowledgeGraph, path: Path | str, format: str | None = None, *, inferred: bool = False, include_ontology: bool = True) -> Path:
+def export(
+    kg: KnowledgeGraph, path: Path | str, format: str | None = None, *, inferred: bool = False, include_ontology: bool = True
+) -> Path:
     """Write the graph to `path` (format from the suffix when not given). Returns the path."""
     path = Path(path)
     if format is None:
