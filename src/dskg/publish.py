@@ -133,9 +133,23 @@ def _jsonld(ntriples: bytes) -> bytes:
     datatype (no native JSON numbers, which would turn "1.50"^^xsd:double into 1.5E0)."""
     from pyld import jsonld
 
+    expanded = jsonld.from_rdf(_pyld_dataset(ntriples), {})  # the dataset is let go once read
+    compacted = jsonld.compact(expanded, {"@context": PREFIXES}, {"skipExpansion": True, "graph": True})
+    del expanded
+    return json.dumps(compacted, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"
+
+
+def _pyld_dataset(ntriples: bytes) -> dict[str, list[dict]]:
+    """N-Triples in pyld's dataset form, read by Oxigraph: pyld's own N-Quads reader compares each
+    triple with every one before it."""
+    iris: dict[str, dict[str, str]] = {}  # one dict per IRI, however often used: pyld only reads them
+
     def term(node) -> dict[str, str]:
         if isinstance(node, ox.NamedNode):
-            return {"type": "IRI", "value": node.value}
+            iri = iris.get(node.value)
+            if iri is None:
+                iri = iris[node.value] = {"type": "IRI", "value": node.value}
+            return iri
         if isinstance(node, ox.BlankNode):
             return {"type": "blank node", "value": f"_:{node.value}"}
         literal = {"type": "literal", "value": node.value, "datatype": node.datatype.value}
@@ -143,14 +157,9 @@ def _jsonld(ntriples: bytes) -> bytes:
             literal["language"] = node.language
         return literal
 
-    # pyld's dataset form, read by Oxigraph: pyld's own N-Quads reader compares each triple with every one before it
-    triples = [
-        {"subject": term(t.subject), "predicate": term(t.predicate), "object": term(t.object)}
-        for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-    ]
-    expanded = jsonld.from_rdf({"@default": triples} if triples else {}, {})
-    compacted = jsonld.compact(expanded, {"@context": PREFIXES}, {"skipExpansion": True, "graph": True})
-    return json.dumps(compacted, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    dataset = [{"subject": term(t.subject), "predicate": term(t.predicate), "object": term(t.object)} for t in triples]
+    return {"@default": dataset} if dataset else {}
 
 
 def write_atomic(path: Path, content: bytes) -> None:

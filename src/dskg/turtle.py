@@ -55,11 +55,8 @@ def write_trig(graphs: list[tuple[str, list[bytes], Iterable[bytes]]], prefixes:
     blocks = []
     for name, lines, blank_lines in graphs:
         flat, nested = _partition(lines, blank_lines)
-        graph = ox.NamedNode(name)
-        triples = ox.parse(joined(flat), format=ox.RdfFormat.N_TRIPLES, lenient=True)
-        written = ox.serialize(
-            (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples), format=ox.RdfFormat.TRIG, prefixes=prefixes
-        )
+        suffix = f" <{name}> .".encode()  # N-Quads by rewriting each line's end, not a Quad object per triple
+        written = convert(joined([line[:-2] + suffix for line in flat]), ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, prefixes)
         opening = f"<{name}> {{\n".encode()
         if written and not (written.startswith(header + opening) and written.endswith(b"\n}\n")):
             raise RuntimeError(f"Oxigraph wrote the TriG of {name} in another shape than one block")
