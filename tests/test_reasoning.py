@@ -42,6 +42,24 @@ def test_actors_are_agents_not_entities_derived_from_the_paper(kg):
     assert (ID["claim-zhang-qi-2024"], RDF.type, PROV.Entity) in kg.inferred  # a claim is one
 
 
+@pytest.mark.parametrize("stated_in_derived_from", [False, True], ids=["ontology", "issue-14-fault-put-back"])
+def test_with_prov_os_axioms_no_actor_or_trade_factor_is_an_entity(kg, stated_in_derived_from):
+    """OWL-RL with PROV-O's axioms beside the ontology (domain and range of prov:wasDerivedFrom are
+    prov:Entity): before issue 14, 22 of the 23 actors and every trade factor became entities."""
+    ontology = Graph()
+    ontology += kg.ontology
+    ontology.parse(Path(__file__).parent / "vocabularies" / "prov-o.ttl", format="turtle")
+    if stated_in_derived_from:
+        ontology.add((DSKG.statedIn, RDFS.subPropertyOf, PROV.wasDerivedFrom))
+    inferred = infer(ontology, kg.data)
+    entities = set(inferred.subjects(RDF.type, PROV.Entity)) | set(kg.data.subjects(RDF.type, PROV.Entity))
+    named = {ID["actor-altman"], ID["actor-china"], ID["bar-legal-framework"]}
+    assert (named <= entities) is stated_in_derived_from
+    if not stated_in_derived_from:
+        assert not entities & (set(inferred.subjects(RDF.type, DSKG.Actor)) | set(inferred.subjects(RDF.type, DSKG.TradeFactor)))
+        assert ID["claim-zhang-qi-2024"] in entities
+
+
 def test_noise_is_filtered(kg):
     for s, p, o in kg.inferred:
         assert not (p == OWL.sameAs and s == o)

@@ -127,11 +127,15 @@ def checked(kg, typed_works, tmp_path_factory) -> dict:
             "dskg:Work rdfs:subClassOf fabio:Work .\n<https://w3id.org/dskg/id/w> a dskg:Work , fabio:JournalArticle ."
         )
         + vocab,
-        # fabio:WebPage, the type webpages had, is a fabio:WebManifestation (not in the files: no longer used)
-        "fault-webpage-manifestation": ontology_with("<https://w3id.org/dskg/id/w> a dskg:Work , fabio:WebManifestation .") + vocab,
+        "fault-webpage-manifestation": ontology_with("<https://w3id.org/dskg/id/w> a dskg:Work , fabio:WebPage .") + vocab,
         "fault-year-annotation": ontology_with("fabio:hasPublicationYear a owl:AnnotationProperty .") + vocab,
         "fault-creator-annotation": ontology_with("dcterms:creator a owl:AnnotationProperty .") + vocab,
         "fault-langstring": ontology_with("dskg:quote rdfs:range rdf:langString ."),
+        "fault-stated-in-derived-from": ontology_with(
+            "dskg:statedIn rdfs:subPropertyOf prov:wasDerivedFrom . <https://w3id.org/dskg/id/actor-x> a dskg:Person ;"
+            " dskg:statedIn <https://w3id.org/dskg/id/w> ."
+        )
+        + vocab,
     }
     args = []
     for name, content in graphs.items():
@@ -142,6 +146,7 @@ def checked(kg, typed_works, tmp_path_factory) -> dict:
         java,
         "-Dclassify=ontology",
         f"-Dinstances.export-inferred={PROV_ENTITY}",
+        f"-Dinstances.fault-stated-in-derived-from={PROV_ENTITY}",
         "-cp",
         str(jar),
         str(HERE / "engines" / "OwlDLCheck.java"),
@@ -241,6 +246,7 @@ def test_the_checks_report_each_fault_of_issue_14(checked):
         punned = [text for kind, text in checked[name]["violations"] if kind == "IllegalPunning"]
         assert any(f"<{iri}>" in text for text in punned), name
     assert any("langString" in text for _, text in checked["fault-langstring"]["violations"])
+    assert "https://w3id.org/dskg/id/actor-x" in checked["fault-stated-in-derived-from"]["instances"][PROV_ENTITY]
 
 
 def test_the_vocabulary_files_describe_every_term_dskg_uses(kg, typed_works):
