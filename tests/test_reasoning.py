@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, PROV
 
 import dskg
 from dskg.errors import InconsistencyError
 from dskg.reasoning import infer
-from dskg.vocab import CITO, DSKG, ID
+from dskg.vocab import CITO, DSKG, FABIO, ID
+
+GYEAR = URIRef("http://www.w3.org/2001/XMLSchema#gYear")
 
 
 def test_inferred_triples_are_in_their_own_graph_only(kg):
@@ -58,6 +60,19 @@ def test_with_prov_os_axioms_no_actor_or_trade_factor_is_an_entity(kg, stated_in
     if not stated_in_derived_from:
         assert not entities & (set(inferred.subjects(RDF.type, DSKG.Actor)) | set(inferred.subjects(RDF.type, DSKG.TradeFactor)))
         assert ID["claim-zhang-qi-2024"] in entities
+
+
+def test_a_second_year_stays_on_its_work(kg):
+    """Two years on one work (a mistake shapes/work.ttl reports) give no other work a year: the
+    ontology does not restate FaBiO's functional characteristic, which would make OWL-RL equate
+    the two years and copy them onto every work of either year."""
+    work, other = ID["wang-jinze-2025"], ID["zhang-qi-2024"]
+    data = Graph()
+    data += kg.data
+    data.add((work, FABIO.hasPublicationYear, Literal("2024", datatype=GYEAR)))
+    inferred = infer(kg.ontology, data, engine="owlrl")
+    assert not list(inferred.triples((None, FABIO.hasPublicationYear, None)))
+    assert set(data.objects(other, FABIO.hasPublicationYear)) == {Literal("2024", datatype=GYEAR)}
 
 
 def test_noise_is_filtered(kg):
