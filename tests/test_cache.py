@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
-from dskg import cache
+from dskg import cache, loader
 from dskg.queries import rows, run_query
 
 
@@ -36,6 +39,19 @@ def test_a_change_to_the_data_makes_a_new_build(root, data_copy):
     assert len([p for p in root.iterdir() if not p.name.startswith(".")]) == 2
     labels = {str(o) for o in kg.data.objects()}
     assert "Platform strength of digital services trade" in labels
+
+
+def test_a_changed_dskg_module_makes_a_new_key():
+    # A checkout whose loader changed keeps its version number; its old builds must not be reused.
+    module = Path(loader.__file__)
+    before = cache.fingerprint(None, None, None, "owlrl", True)
+    stat = module.stat()
+    try:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        assert cache.fingerprint(None, None, None, "owlrl", True) != before
+    finally:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert cache.fingerprint(None, None, None, "owlrl", True) == before
 
 
 def test_an_interrupted_build_is_never_used(root, kg):

@@ -1,7 +1,8 @@
 """Build once, query many times: a persistent on-disk build keyed by what it was built from.
 
-The key hashes the dskg version, the reasoning engine, the ontology and every input file (the
-curated base, the user's entries, extra entry files). A build is written to a temporary folder
+The key hashes the dskg version, the size and modification time of dskg's own modules (so a
+checkout whose loader changed under the same version builds again), the reasoning engine, the
+ontology and every input file (the curated base, the user's entries, extra entry files). A build is written to a temporary folder
 and renamed into place only when complete, so an interrupted build is never used and two
 commands building at once both end with a whole store. Cached stores are opened read-only, so
 any number of commands can read one at the same time.
@@ -15,6 +16,7 @@ import pickle
 import shutil
 import time
 import uuid
+from importlib.resources import files
 from pathlib import Path
 
 from . import resources
@@ -49,6 +51,10 @@ def fingerprint(data: Path | None, base: Path | None, entries: list[Path] | None
     from . import __version__
 
     digest = hashlib.sha256(f"{__version__}|{engine}|{reason}".encode())
+    for module in _files(Path(str(files(__package__)))):
+        if module.endswith(".py"):
+            stat = os.stat(module)
+            digest.update(f"\0code\0{os.path.basename(module)}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
     base_dir = Path(base) if base is not None else resources.data_dir()
     groups = [("ontology", [str(resources.ontology_file())]), ("base", _files(base_dir)), ("data", _files(Path(data) / "entries") if data else []), ("entries", [str(p) for p in entries or []])]
     for name, paths in groups:
