@@ -112,19 +112,24 @@ def serialize(kg: KnowledgeGraph, format: str = "turtle", *, inferred: bool = Fa
         raise UsageError(f"unknown format {format!r}; use one of: {', '.join(FORMATS)}")
     names = _graph_names(inferred, include_ontology)
     with gc_paused():  # a million lines to sort: collections would walk the records for nothing
-        dumped = _dumped(kg, names)
-        if format == "trig":
-            graphs = [(str(GRAPH[name]), _sorted([lines]), lines if blank else []) for name, (lines, blank) in zip(names, dumped)]
-            return turtle.write_trig(graphs, PREFIXES)
-        lines = _sorted([lines for lines, _ in dumped])
-        if format == "turtle":  # sorted lines: the writer groups each subject's triples under it
-            return turtle.write(lines, PREFIXES, blank_lines=[line for graph, blank in dumped if blank for line in graph])
-        ntriples = turtle.joined(lines)
-        if format == "nt":
-            return ntriples
-        if format == "jsonld":
-            return _jsonld(ntriples)
-        return turtle.convert(ntriples, ox.RdfFormat.N_TRIPLES, FORMATS[format], PREFIXES)
+        # the lines are let go inside the pause, so the first collection after it has no million-item list to walk
+        return _written(kg, format, names)
+
+
+def _written(kg: KnowledgeGraph, format: str, names: list[str]) -> bytes:
+    dumped = _dumped(kg, names)
+    if format == "trig":
+        graphs = [(str(GRAPH[name]), _sorted([lines]), lines if blank else []) for name, (lines, blank) in zip(names, dumped)]
+        return turtle.write_trig(graphs, PREFIXES)
+    lines = _sorted([lines for lines, _ in dumped])
+    if format == "turtle":  # sorted lines: the writer groups each subject's triples under it
+        return turtle.write(lines, PREFIXES, blank_lines=[line for graph, blank in dumped if blank for line in graph])
+    ntriples = turtle.joined(lines)
+    if format == "nt":
+        return ntriples
+    if format == "jsonld":
+        return _jsonld(ntriples)
+    return turtle.convert(ntriples, ox.RdfFormat.N_TRIPLES, FORMATS[format], PREFIXES)
 
 
 def _jsonld(ntriples: bytes) -> bytes:

@@ -42,10 +42,8 @@ def write(lines: list[bytes], prefixes: dict[str, str], split_from: int = SPLIT_
             any), so that a big graph without one is not searched; by default, every line.
     """
     flat, nested = _partition(lines, lines if blank_lines is None else blank_lines)
-    written = _flat(joined(flat), prefixes, split_from)
-    if not nested:
-        return written
-    return (written or _header(prefixes)) + _abbreviated(joined(nested), prefixes)
+    # the last line needs no newline to be read: one copy of a million lines fewer
+    return _flat(b"\n".join(flat), prefixes, split_from, _abbreviated(joined(nested), prefixes))
 
 
 def write_trig(graphs: list[tuple[str, list[bytes], Iterable[bytes]]], prefixes: dict[str, str]) -> bytes:
@@ -77,11 +75,14 @@ def convert(lines: bytes, source: ox.RdfFormat, target: ox.RdfFormat, prefixes: 
     return ox.serialize(ox.parse(lines, format=source, lenient=True), format=target, prefixes=prefixes)
 
 
-def _flat(ntriples: bytes, prefixes: dict[str, str], split_from: int) -> bytes:
-    """Oxigraph's Turtle of sorted N-Triples, a big graph's second half written by the worker."""
+def _flat(ntriples: bytes, prefixes: dict[str, str], split_from: int, after: bytes = b"") -> bytes:
+    """Oxigraph's Turtle of sorted N-Triples, a big graph's second half written by the worker;
+    `after` (the statements with blank nodes) at the end."""
+    if not ntriples:
+        return _header(prefixes) + after if after else b""
     middle = _subject_boundary(ntriples) if len(ntriples) >= split_from else None
     if middle is None:
-        return _turtle(ntriples, prefixes)
+        return _turtle(ntriples, prefixes) + after
     second = _start(ntriples[middle:], prefixes)
     try:
         first = _turtle(ntriples[:middle], prefixes)
@@ -91,8 +92,8 @@ def _flat(ntriples: bytes, prefixes: dict[str, str], split_from: int) -> bytes:
         rest = _turtle(ntriples[middle:], prefixes)
     header = _header(prefixes)
     if not (first.startswith(header) and rest.startswith(header) and first.endswith(b" .\n")):
-        return _turtle(ntriples, prefixes)  # a writer whose documents do not simply continue: one pass
-    return first + rest[len(header) :]
+        return _turtle(ntriples, prefixes) + after  # a writer whose documents do not simply continue: one pass
+    return b"".join((first, memoryview(rest)[len(header) :], after))  # one copy of each part
 
 
 def _turtle(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
@@ -121,7 +122,7 @@ def _partition(lines: list[bytes], blank_lines: Iterable[bytes]) -> tuple[list[b
     ranges = [(bisect.bisect_left(lines, subject + b" "), bisect.bisect_left(lines, subject + b"!")) for subject in sorted(subjects)]
     nested = [line for start, end in ranges for line in lines[start:end]] + lines[tail:]
     flat = lines[:tail]
-    for start, end in reversed(ranges):  # cut from a copy: 2x faster than joining the pieces between
+    for start, end in reversed(ranges):  # cut out of one copy, rather than copying each piece between
         del flat[start:end]
     return flat, nested
 
