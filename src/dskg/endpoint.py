@@ -1,8 +1,11 @@
 """Remote SPARQL endpoints: push the graph (Graph Store Protocol, or SPARQL Update), query it.
 
-Speaks only the W3C standards, so any server works (Oxigraph, Fuseki, GraphDB, Virtuoso...).
+Speaks only the W3C standards (SPARQL 1.1 Protocol, Graph Store HTTP Protocol, Update), so any
+server works (Oxigraph, Fuseki, GraphDB, Virtuoso...); what one server needs beyond them lives
+in a module of its own (virtuoso.py), asked from the few places marked "server seam" below.
 Store and update URLs are derived for servers whose layout is known and can always be given.
-Credentials come from DSKG_ENDPOINT_USER / DSKG_ENDPOINT_PASSWORD or ~/.netrc, and are never
+Credentials come from DSKG_ENDPOINT_USER / DSKG_ENDPOINT_PASSWORD or ~/.netrc, are sent only
+when the server asks (HTTP Basic or Digest, whichever it challenges with), and are never
 printed. Every fault becomes one EndpointError line naming the endpoint and the cause.
 """
 
@@ -12,15 +15,18 @@ import base64
 import io
 import netrc
 import os
+import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rdflib.query import Result
 
+from . import virtuoso
 from .errors import DskgError
 from .graph import KnowledgeGraph
 from .publish import serialize
@@ -30,6 +36,8 @@ DEFAULT_GRAPH = "https://w3id.org/dskg/graph/dskg"
 """The named graph `push` replaces unless told another."""
 
 READ_RETRIES = 3
+_TRANSIENT = (502, 503, 504)
+"""Statuses a read is retried on: a proxy or an overloaded server, not the query itself."""
 
 
 class EndpointError(DskgError):
@@ -37,22 +45,31 @@ class EndpointError(DskgError):
 
     exit_code = 2
 
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+        """The HTTP status that caused it, if the server answered."""
+
 
 @dataclass(frozen=True)
 class Endpoint:
-    """A SPARQL server's URLs and how to authenticate; `query` is what users give."""
+    """A SPARQL server's URLs and how long to wait for it; `query` is what users give."""
 
     query: str
     store: str | None = None
     update: str | None = None
     timeout: float = 30.0
+    given: frozenset[str] = frozenset()
+    """Which of store/update the user gave; the others are guesses from the path that the server's own answer may correct."""
 
     @classmethod
     def from_url(cls, query: str, *, store: str | None = None, update: str | None = None, timeout: float = 30.0) -> Endpoint:
         """Derive the Graph Store and update URLs for known layouts.
 
-        Oxigraph serves `/query`, `/update`, `/store` at the root; Fuseki serves
-        `/<dataset>/query` (or `/sparql`), `/<dataset>/update`, `/<dataset>/data`.
+        Oxigraph serves `/query` (or `/sparql`), `/update`, `/store` at the root; Fuseki serves
+        `/<dataset>/query` (or `/sparql`), `/<dataset>/update`, `/<dataset>/data`. Virtuoso
+        also serves `/sparql` at the root, so its URLs cannot be told from the path: `push`
+        recognises it by its answer and uses its own endpoints (see virtuoso.py).
         """
         parts = urllib.parse.urlsplit(query)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -64,7 +81,8 @@ class Endpoint:
             prefix = f"{parts.scheme}://{parts.netloc}/{base + '/' if base else ''}"
             derived_update = prefix + "update"
             derived_store = prefix + ("store" if not base else "data")
-        return cls(query, store or derived_store, update or derived_update, timeout)
+        given = frozenset(name for name, url in (("store", store), ("update", update)) if url)
+        return cls(query, store or derived_store, update or derived_update, timeout, given)
 
 
 def _credentials(url: str) -> tuple[str, str] | None:
@@ -78,30 +96,169 @@ def _credentials(url: str) -> tuple[str, str] | None:
     return (found[0], found[2] or "") if found else None
 
 
-def _send(url: str, *, method: str, data: bytes, headers: dict[str, str], timeout: float) -> bytes:
-    """One write request (never retried: a write must not be repeated blindly); returns the body."""
-    headers = dict(headers)
-    creds = _credentials(url)
-    if creds:
-        headers["Authorization"] = "Basic " + base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode()
-    where = urllib.parse.urlsplit(url)._replace(query="").geturl()
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers, method=method), timeout=timeout) as response:
-            return response.read()
-    except urllib.error.HTTPError as exc:
-        if exc.code in (401, 403):
-            hint = "set DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD (or ~/.netrc)" if exc.code == 401 else "the account may not write there"
-            raise EndpointError(f"{where}: credentials refused (HTTP {exc.code}); {hint}") from None
-        body = " ".join(exc.read()[:200].decode("utf-8", "replace").split())
-        raise EndpointError(f"{where}: the server answered HTTP {exc.code} {exc.reason}: {body}") from None
-    except TimeoutError:
-        raise EndpointError(f"{where}: no answer within {timeout:g} s (raise --timeout if the server is slow)") from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            raise EndpointError(f"{where}: no answer within {timeout:g} s (raise --timeout if the server is slow)") from None
-        raise EndpointError(f"{where}: cannot reach the endpoint ({getattr(exc.reason, 'strerror', None) or exc.reason})") from None
-    except OSError as exc:
-        raise EndpointError(f"{where}: the connection failed ({exc})") from None
+class _Digest(urllib.request.HTTPDigestAuthHandler):
+    """urllib's Digest handler, remembering the last challenge so a large body can go once, signed."""
+
+    challenge: str | None = None
+
+    def retry_http_digest_auth(self, req, auth):
+        self.challenge = auth
+        return super().retry_http_digest_auth(req, auth)
+
+    def sign(self, request: urllib.request.Request) -> None:
+        params = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(self.challenge.split(" ", 1)[1])))
+        authorization = self.get_authorization(request, params)
+        if authorization:
+            request.add_unredirected_header("Authorization", f"Digest {authorization}")
+
+
+class _Basic(urllib.request.HTTPBasicAuthHandler):
+    """urllib's Basic handler, remembering that the server asked for Basic."""
+
+    asked = False
+
+    def retry_http_basic_auth(self, host, req, realm):
+        self.asked = True
+        return super().retry_http_basic_auth(host, req, realm)
+
+
+def _where(url: str) -> str:
+    return urllib.parse.urlsplit(url)._replace(query="").geturl()
+
+
+class _Http:
+    """HTTP to one server, answering its Basic or Digest challenge with the configured credentials.
+
+    urllib answers a challenge by sending the request again; a server that refuses an
+    unauthenticated request may close the connection before reading a large body (Virtuoso
+    does), so before writing to a URL we HEAD it, answer the challenge that brings, and send
+    the body with credentials from the start.
+    """
+
+    def __init__(self, url: str, timeout: float):
+        self.timeout = timeout
+        self.credentials = _credentials(url)
+        self.server = ""  # the last answer's Server header
+        self._probed: set[str] = set()
+        self._digest: _Digest | None = None
+        self._basic: _Basic | None = None
+        handlers: list[urllib.request.BaseHandler] = []
+        if self.credentials:
+            parts = urllib.parse.urlsplit(url)
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, f"{parts.scheme}://{parts.netloc}/", *self.credentials)
+            self._digest, self._basic = _Digest(passwords), _Basic(passwords)
+            handlers = [self._digest, self._basic]
+        self._opener = urllib.request.build_opener(*handlers)
+
+    @property
+    def user(self) -> str | None:
+        return self.credentials[0] if self.credentials else None
+
+    def identify(self, url: str) -> str:
+        """The server's `Server` header, from a HEAD of `url` (reachability is checked on the way)."""
+        try:
+            with self._opener.open(urllib.request.Request(url, method="HEAD"), timeout=self.timeout) as response:
+                self.server = response.headers.get("Server", "")
+        except urllib.error.HTTPError as exc:  # any answer names the server
+            self.server = exc.headers.get("Server", "") if exc.headers else ""
+        except (ValueError, OSError) as exc:
+            raise self._failure(url, exc) from None
+        return self.server
+
+    def write(self, url: str, *, method: str, data: bytes, headers: dict[str, str]) -> bytes:
+        """One write request (never retried: a write must not be repeated blindly); returns the body."""
+        if self.credentials and _where(url) not in self._probed:
+            self._answer_challenge(url)
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
+        if self._digest and self._digest.challenge:
+            self._digest.sign(request)
+        elif self._basic and self._basic.asked:
+            request.add_unredirected_header("Authorization", "Basic " + base64.b64encode(":".join(self.credentials).encode()).decode())
+        try:
+            with self._opener.open(request, timeout=self.timeout) as response:
+                self.server = response.headers.get("Server", "")
+                return response.read()
+        except (ValueError, OSError) as exc:
+            if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, (ConnectionResetError, BrokenPipeError)):
+                raise EndpointError(
+                    f"{_where(url)}: the server closed the connection while receiving {len(data) / 1e6:.1f} MB "
+                    "(it may limit request sizes, or want credentials: DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD)"
+                ) from None
+            raise self._failure(url, exc) from None
+
+    def read(self, url: str, data: bytes, accept: str) -> tuple[bytes, Any]:
+        """A query (POST, form-encoded), retried READ_RETRIES times on transient faults."""
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+        for attempt in range(READ_RETRIES):
+            last = attempt + 1 == READ_RETRIES
+            try:
+                with self._opener.open(
+                    urllib.request.Request(url, data=data, headers=headers, method="POST"), timeout=self.timeout
+                ) as response:
+                    self.server = response.headers.get("Server", "")
+                    return response.read(), response.headers
+            except urllib.error.HTTPError as exc:
+                if last or exc.code not in _TRANSIENT:
+                    raise self._failure(url, exc, reading=True) from None
+            except (ValueError, OSError) as exc:
+                # a connection dropped midway is worth another try; a refusal or a timeout (the
+                # user's --timeout) is not
+                reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+                if last or not isinstance(reason, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
+                    raise self._failure(url, exc) from None
+            time.sleep(0.3 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _answer_challenge(self, url: str) -> None:
+        """HEAD the write URL: its challenge is answered now, and wrong credentials fail before any upload."""
+        self._probed.add(_where(url))
+        try:
+            with self._opener.open(urllib.request.Request(url, method="HEAD"), timeout=self.timeout):
+                pass
+        except urllib.error.HTTPError as exc:
+            if exc.code == 401:
+                raise self._failure(url, exc) from None
+            # any other status: the server may not do HEAD here (Virtuoso's GSP answers 501); the write will tell
+        except (ValueError, OSError) as exc:
+            raise self._failure(url, exc) from None
+
+    def _failure(self, url: str, exc: BaseException, *, reading: bool = False) -> EndpointError:
+        """The one-line EndpointError for a failed request."""
+        where = _where(url)
+        if isinstance(exc, urllib.error.HTTPError):
+            server = exc.headers.get("Server", "") if exc.headers else ""
+            try:
+                text = " ".join(exc.read()[:2000].decode("utf-8", "replace").split())
+            except OSError:
+                text = ""
+            # server seam: a server's own error codes, turned into the fix
+            fix = virtuoso.explain(text, user=self.user) if virtuoso.recognises(server) else None
+            if exc.code == 401:
+                if self.credentials:
+                    cause = "credentials refused (HTTP 401); check DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD (or ~/.netrc)"
+                else:
+                    cause = "credentials refused (HTTP 401): the server wants an account; set DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD (or ~/.netrc)"
+                return EndpointError(f"{where}: {cause}", 401)
+            if fix:
+                return EndpointError(f"{where}: HTTP {exc.code}; {fix}", exc.code)
+            if exc.code == 403:
+                return EndpointError(f"{where}: refused (HTTP 403); the account may not {'read' if reading else 'write'} there", 403)
+            if exc.code == 404 and reading:
+                return EndpointError(f"{where}: no SPARQL endpoint at this URL (HTTP 404); is this the query URL?", 404)
+            if exc.code == 400 and reading:
+                return EndpointError(f"{where}: the server rejected the query (HTTP 400): {text[:200]}", 400)
+            return EndpointError(f"{where}: the server answered HTTP {exc.code} {exc.reason}: {text[:200]}".rstrip(": "), exc.code)
+        if isinstance(exc, ValueError):  # urllib's auth handlers meet a scheme they do not speak
+            return EndpointError(
+                f"{where}: the server asks for an authentication dskg does not speak ({exc}); dskg answers Basic and Digest"
+            )
+        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+        if isinstance(reason, TimeoutError):
+            return EndpointError(f"{where}: no answer within {self.timeout:g} s (raise --timeout if the server is slow)")
+        if isinstance(exc, urllib.error.URLError):
+            return EndpointError(f"{where}: cannot reach the endpoint ({getattr(reason, 'strerror', None) or reason})")
+        return EndpointError(f"{where}: the connection failed ({exc})")
 
 
 @dataclass
@@ -115,31 +272,117 @@ def push(kg: KnowledgeGraph, endpoint: Endpoint, *, graph: str = DEFAULT_GRAPH, 
     """Replace one named graph on the server with the graph (ontology + data, + inferred).
 
     Uses the Graph Store Protocol (PUT replaces the graph whole, so a failed upload leaves the old
-    graph); where the server has no Graph Store endpoint, one SPARQL Update request
-    (DROP SILENT GRAPH + INSERT DATA).
+    graph); where the server has no Graph Store endpoint, SPARQL Update into a fresh staging graph,
+    in batches the server takes, then one MOVE onto the graph (again, a failure leaves the old one).
     """
     body = serialize(kg, "nt", inferred=inferred)
     count = body.count(b"\n")
+    http = _Http(endpoint.query, endpoint.timeout)
+    http.identify(endpoint.query)
+    is_virtuoso = virtuoso.recognises(http.server)  # server seam: its own endpoint paths and update limits
+    if is_virtuoso:
+        store, update = virtuoso.endpoints(endpoint.query, authenticated=http.credentials is not None)
+        endpoint = replace(endpoint, **{name: url for name, url in (("store", store), ("update", update)) if name not in endpoint.given})
     if endpoint.store:
         url = f"{endpoint.store}?{urllib.parse.urlencode({'graph': graph})}"
         try:
-            _send(url, method="PUT", data=body, headers={"Content-Type": "application/n-triples"}, timeout=endpoint.timeout)
+            http.write(url, method="PUT", data=body, headers={"Content-Type": "application/n-triples"})
             return PushResult(graph, count, "graph-store")
         except EndpointError as exc:
-            if not endpoint.update or not any(code in str(exc) for code in ("HTTP 404", "HTTP 405", "HTTP 501")):
+            if not endpoint.update or exc.status not in (404, 405, 501):
                 raise
     if not endpoint.update:
         raise EndpointError(f"{endpoint.query}: no Graph Store or update URL known for this server. Fix: give --store URL or --update URL")
-    update = f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body.decode('utf-8')}}} }}"
-    _send(endpoint.update, method="POST", data=update.encode("utf-8"), headers={"Content-Type": "application/sparql-update"}, timeout=endpoint.timeout)
+    _update_in_batches(http, endpoint.update, graph, body, virtuoso.LIMITS if is_virtuoso else virtuoso.STANDARD_LIMITS)
     return PushResult(graph, count, "update")
 
 
+_BLANK = re.compile(rb"_:[^\s]+")
+
+
+def _batches(lines: list[bytes], max_triples: int, max_bytes: int):
+    batch: list[bytes] = []
+    size = 0
+    for line in lines:
+        if batch and (len(batch) >= max_triples or size + len(line) > max_bytes):
+            yield batch
+            batch, size = [], 0
+        batch.append(line)
+        size += len(line) + 1
+    if batch:
+        yield batch
+
+
+def _blank_node_groups(lines: list[bytes]) -> list[list[bytes]]:
+    """Triples sharing blank nodes, grouped so that each group goes in one request (a blank node
+    label means the same node only within one request)."""
+    parent: dict[bytes, bytes] = {}
+
+    def root(label: bytes) -> bytes:
+        while parent.setdefault(label, label) != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    for line in lines:
+        labels = _BLANK.findall(line)
+        for other in labels[1:]:
+            parent[root(other)] = root(labels[0])
+    groups: dict[bytes, list[bytes]] = {}
+    for line in lines:
+        groups.setdefault(root(_BLANK.search(line).group()), []).append(line)
+    return list(groups.values())
+
+
+def _update_in_batches(http: _Http, url: str, graph: str, body: bytes, limits: virtuoso.UpdateLimits) -> None:
+    """SPARQL Update: triples into a staging graph in batches, then MOVE it onto `graph`.
+
+    Triples with blank nodes go as INSERT { ... } WHERE {} (Virtuoso refuses blank nodes in
+    INSERT DATA; the template form is standard everywhere), each group of connected ones in one
+    request.
+    """
+    lines = body.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    plain = [line for line in lines if b"_:" not in line]
+    blank = [line for line in lines if b"_:" in line]
+    staging = f"urn:dskg:push:{uuid.uuid4()}"
+    requests: list[bytes] = []
+    for batch in _batches(plain, limits.data_triples, limits.max_bytes):
+        requests.append(b"INSERT DATA { GRAPH <%s> {\n%s\n} }" % (staging.encode(), b"\n".join(batch)))
+    packed: list[bytes] = []
+    for group in sorted(_blank_node_groups(blank), key=len, reverse=True):
+        if packed and len(packed) + len(group) > limits.template_triples:
+            requests.append(b"INSERT { GRAPH <%s> {\n%s\n} } WHERE {}" % (staging.encode(), b"\n".join(packed)))
+            packed = []
+        packed.extend(group)
+    if packed:
+        requests.append(b"INSERT { GRAPH <%s> {\n%s\n} } WHERE {}" % (staging.encode(), b"\n".join(packed)))
+    requests.append(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>".encode())
+    headers = {"Content-Type": "application/sparql-update"}
+    sent = 0
+    try:
+        for request in requests:
+            http.write(url, method="POST", data=request, headers=headers)
+            sent += 1
+    except EndpointError as exc:
+        if sent:
+            try:
+                http.write(url, method="POST", data=f"DROP SILENT GRAPH <{staging}>".encode(), headers=headers)
+            except EndpointError:
+                raise EndpointError(
+                    f"{exc} (<{graph}> is unchanged; the partial upload stays in <{staging}>: drop it)", exc.status
+                ) from None
+        raise EndpointError(f"{exc} (<{graph}> is unchanged)", exc.status) from None
+
+
+# `*/*` last: a URL that is no SPARQL endpoint answers with what it has (an HTML page), which
+# reads as "did not answer with SPARQL results", rather than with 406 Not Acceptable
 _ACCEPT = {
-    "SELECT": "application/sparql-results+json",
-    "ASK": "application/sparql-results+json",
-    "CONSTRUCT": "application/n-triples",
-    "DESCRIBE": "application/n-triples",
+    "SELECT": "application/sparql-results+json, application/sparql-results+xml;q=0.5, */*;q=0.1",
+    "ASK": "application/sparql-results+json, application/sparql-results+xml;q=0.5, */*;q=0.1",
+    "CONSTRUCT": "application/n-triples, text/turtle;q=0.9, */*;q=0.1",
+    "DESCRIBE": "application/n-triples, text/turtle;q=0.9, */*;q=0.1",
 }
 
 
@@ -158,72 +401,46 @@ def _query_form(sparql: str) -> str:
 
 
 def remote_query(sparql: str, endpoint: Endpoint, bindings: dict[str, Any] | None = None, *, graph: str | None = DEFAULT_GRAPH) -> Result:
-    """Run a read-only query on the server through SPARQLWrapper, parameters bound as locally.
+    """Run a read-only query on the server (SPARQL 1.1 Protocol), parameters bound as locally.
 
     `graph` becomes the protocol's default-graph-uri (the graph `push` wrote); None queries the
     server's own default graph. Transient faults are retried READ_RETRIES times.
     """
-    from SPARQLWrapper import POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFound, QueryBadFormed, Unauthorized
-
     ensure_read_only(sparql)
     text = with_values(sparql, bindings or {})
-    # SPARQLWrapper guesses the query form from the text; comment lines (the #+ header) mislead it
-    text = "\n".join(line for line in text.split("\n") if not line.lstrip().startswith("#"))
     form = _query_form(text)
-    client = SPARQLWrapper(endpoint.query)
-    client.setQuery(text)
-    client.setMethod(POST)
-    client.setTimeout(max(1, round(endpoint.timeout)))
-    client.addCustomHttpHeader("Accept", _ACCEPT[form])
-    if graph:
-        client.addDefaultGraph(graph)
-    creds = _credentials(endpoint.query)
-    if creds:
-        client.setCredentials(*creds)
+    fields = [("query", text)] + ([("default-graph-uri", graph)] if graph else [])
+    http = _Http(endpoint.query, endpoint.timeout)
+    body, headers = http.read(endpoint.query, urllib.parse.urlencode(fields).encode("utf-8"), _ACCEPT[form])
     where = endpoint.query
-    for attempt in range(READ_RETRIES):
-        try:
-            response = client.query().response
-            body, content_type = response.read(), response.headers.get("Content-Type", "")
-            break
-        except Unauthorized:
-            raise EndpointError(f"{where}: credentials refused (HTTP 401); set DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD (or ~/.netrc)") from None
-        except QueryBadFormed as exc:
-            raise EndpointError(f"{where}: the server rejected the query (HTTP 400): {' '.join(str(exc).split())[:200]}") from None
-        except EndPointNotFound:
-            raise EndpointError(f"{where}: no SPARQL endpoint at this URL (HTTP 404); is this the query URL?") from None
-        except EndPointInternalError as exc:
-            if attempt + 1 == READ_RETRIES:
-                raise EndpointError(f"{where}: the server failed (HTTP 500): {' '.join(str(exc).split())[:200]}") from None
-        except urllib.error.HTTPError as exc:
-            raise EndpointError(f"{where}: the server answered HTTP {exc.code} {exc.reason}") from None
-        except TimeoutError:
-            if attempt + 1 == READ_RETRIES:
-                raise EndpointError(f"{where}: no answer within {endpoint.timeout:g} s (raise --timeout if the server is slow)") from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                if attempt + 1 == READ_RETRIES:
-                    raise EndpointError(f"{where}: no answer within {endpoint.timeout:g} s (raise --timeout if the server is slow)") from None
-            elif attempt + 1 == READ_RETRIES:
-                raise EndpointError(f"{where}: cannot reach the endpoint ({getattr(exc.reason, 'strerror', None) or exc.reason})") from None
-        except (ConnectionError, OSError) as exc:
-            if attempt + 1 == READ_RETRIES:
-                raise EndpointError(f"{where}: the connection failed ({exc})") from None
-        time.sleep(0.3 * (attempt + 1))
-    expected = "json" if form in ("SELECT", "ASK") else "n-triples"
-    if expected not in content_type and not (expected == "n-triples" and "turtle" in content_type):
+    content_type = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    graph_answer = form in ("CONSTRUCT", "DESCRIBE")
+    formats = (
+        {"application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle"}
+        if graph_answer
+        else {
+            "application/sparql-results+json": "json",
+            "application/json": "json",
+            "application/sparql-results+xml": "xml",
+        }
+    )
+    if content_type not in formats:
         raise EndpointError(f"{where}: did not answer with SPARQL results (content type {content_type or 'none'}); is this the query URL?")
+    cut = virtuoso.rows_cut(headers) if virtuoso.recognises(headers.get("Server")) else None  # server seam
+    if cut is not None:
+        raise EndpointError(
+            f"{where}: Virtuoso cut the answer at {cut} rows (its ResultSetMaxRows). Fix: raise [SPARQL] ResultSetMaxRows in its virtuoso.ini, or page with LIMIT/OFFSET"
+        )
     try:
-        if form in ("SELECT", "ASK"):
-            result = Result.parse(io.BytesIO(body), format="json")
+        if not graph_answer:
+            result = Result.parse(io.BytesIO(body), format=formats[content_type])
             if result.type == "SELECT":
                 result.bindings = list(result.bindings)
             return result
         from rdflib import Graph
 
         result = Result("CONSTRUCT")
-        result.graph = Graph().parse(data=body.decode("utf-8"), format="nt")
+        result.graph = Graph().parse(data=body.decode("utf-8"), format=formats[content_type])
         return result
     except Exception:
         raise EndpointError(f"{where}: the answer is not valid SPARQL results ({body[:80]!r})") from None
