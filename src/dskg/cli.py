@@ -372,8 +372,8 @@ def add(
 def push(
     endpoint: Annotated[str, typer.Option("--endpoint", envvar="DSKG_ENDPOINT", help="The server's SPARQL query URL, e.g. http://127.0.0.1:7878/query.")],
     graph: GraphOption = DEFAULT_GRAPH,
-    store: Annotated[str | None, typer.Option("--store", help="Graph Store Protocol URL, where it cannot be derived.")] = None,
-    update: Annotated[str | None, typer.Option("--update", help="SPARQL Update URL, where it cannot be derived.")] = None,
+    store: Annotated[str | None, typer.Option("--store", help="Graph Store Protocol URL, where it cannot be derived (it is for Oxigraph, Fuseki and Virtuoso).")] = None,
+    update: Annotated[str | None, typer.Option("--update", help="SPARQL Update URL, where it cannot be derived (used where the server has no Graph Store).")] = None,
     inferred: Annotated[bool, typer.Option("--inferred/--asserted-only", help="Include the inferred triples (queries rely on them).")] = True,
     data: DataOption = None,
     engine: EngineOption = "rules",
@@ -381,7 +381,9 @@ def push(
 ) -> None:
     """Upload the graph to a SPARQL server, replacing one named graph as a whole.
 
-    Credentials: DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD, or ~/.netrc.
+    Credentials: DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD, or ~/.netrc (sent as HTTP Basic or Digest, as the server asks).
+
+    Virtuoso: give its /sparql URL; push finds its Graph Store (account dba, or one with the SPARQL_UPDATE role).
 
     Example: dskg push --endpoint http://127.0.0.1:7878/query
     """
