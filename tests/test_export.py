@@ -172,9 +172,11 @@ WITH_LISTS = """
 @prefix id: <https://w3id.org/dskg/id/> .
 [] a owl:AllDifferent ; owl:distinctMembers ( id:bar-legal-framework id:bar-market-access ) .
 id:bar-market-access skos:note "a note quoting N-Triples: <x> <y> _:z ." ;
-    skos:related [ skos:note "a blank node used once" ] .
+    skos:related [ skos:note "a blank node used once" ] ;
+    <http://example.org/unprefixed#note> "a predicate that no prefix of the export covers" .
 """
-"""A Turtle entry's data with an RDF list, a blank node written once, and a literal that looks like a blank node."""
+"""A Turtle entry's data with an RDF list, a blank node written once, a literal that looks like a
+blank node, and a predicate whose namespace has no prefix (the writer must not make one up)."""
 
 
 @pytest.fixture(scope="module")

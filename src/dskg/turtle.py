@@ -157,7 +157,7 @@ def _abbreviated(ntriples: bytes, prefixes: dict[str, str], graph: str | None = 
             super().reset()
             self.depth = 1 if graph else 0
 
-        def get_pname(self, uri, gen_prefix=True):
+        def get_pname(self, uri, gen_prefix=True):  # rdflib 7.6's name (pyproject asks for it)
             return super().get_pname(uri, gen_prefix=False)  # the export's prefixes only, none made up
 
         def label(self, node, position):
