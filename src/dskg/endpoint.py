@@ -297,7 +297,13 @@ def push(kg: KnowledgeGraph, endpoint: Endpoint, *, graph: str = DEFAULT_GRAPH, 
     return PushResult(graph, count, "update")
 
 
-_BLANK = re.compile(rb"_:[^\s]+")
+_SUBJECT_BLANK = re.compile(rb"^(_:\S+) ")
+_OBJECT_BLANK = re.compile(rb" (_:\S+) \.$")
+
+
+def _blank_labels(line: bytes) -> list[bytes]:
+    """The blank nodes of an N-Triples line: its subject or object (`_:` inside a literal is text)."""
+    return [match.group(1) for match in (_SUBJECT_BLANK.match(line), _OBJECT_BLANK.search(line)) if match]
 
 
 def _batches(lines: list[bytes], max_triples: int, max_bytes: int):
@@ -325,12 +331,12 @@ def _blank_node_groups(lines: list[bytes]) -> list[list[bytes]]:
         return label
 
     for line in lines:
-        labels = _BLANK.findall(line)
+        labels = _blank_labels(line)
         for other in labels[1:]:
             parent[root(other)] = root(labels[0])
     groups: dict[bytes, list[bytes]] = {}
     for line in lines:
-        groups.setdefault(root(_BLANK.search(line).group()), []).append(line)
+        groups.setdefault(root(_blank_labels(line)[0]), []).append(line)
     return list(groups.values())
 
 
@@ -344,8 +350,8 @@ def _update_in_batches(http: _Http, url: str, graph: str, body: bytes, limits: v
     lines = body.split(b"\n")
     if lines and not lines[-1]:
         lines.pop()
-    plain = [line for line in lines if b"_:" not in line]
-    blank = [line for line in lines if b"_:" in line]
+    blank = [line for line in lines if b"_:" in line and _blank_labels(line)]
+    plain = [line for line in lines if not (b"_:" in line and _blank_labels(line))]
     staging = f"urn:dskg:push:{uuid.uuid4()}"
     requests: list[bytes] = []
     for batch in _batches(plain, limits.data_triples, limits.max_bytes):
