@@ -122,14 +122,16 @@ def _expand(name: str, shapes: Graph, constraint) -> URIRef | None:
 def pyshacl_shapes() -> Graph:
     """The shapes as dskg hands them to pySHACL: the same findings as load_shapes(), sooner.
 
-    Each SPARQL check of shapes/ is a node shape with Core targets (sh:targetClass,
-    sh:targetSubjectsOf) and one SPARQL constraint, which pySHACL runs once per focus node: about
-    0.5 ms a run in rdflib, 50,000 runs over a graph of 100k triples and 150 for one entry. A
+    Each SPARQL check of shapes/ is a node shape with Core targets and one SPARQL constraint,
+    which pySHACL runs once per target: a query run per record (each costs rdflib a fraction of a
+    millisecond, and a large graph has tens of thousands of records) where hardly any fails. A
     constraint reports nothing on a node its query does not select, so here such a shape's Core
-    targets become one SHACL-AF SPARQL target: those targets joined with the constraint's own
-    query, run once over the graph, selecting the nodes the constraint will report. pySHACL then
-    runs the constraint on those few. tests/test_shape_engines.py checks that the findings are
-    those of the shapes as written, under pySHACL and under Jena.
+    targets become one SHACL-AF SPARQL target: the targets' pattern joined with the constraint's
+    own query (or the query alone where it opens with `$this P ?x` for a target of the subjects
+    of P), run once over the graph to select the nodes the constraint will report. pySHACL then
+    runs the constraint on those few. A shape that says anything else is left as written.
+    tests/test_shape_engines.py checks that the findings are those of the shapes as written,
+    under pySHACL and under Jena.
     """
     shapes = Graph()
     shapes += load_shapes()
@@ -300,7 +302,8 @@ def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None) -> Validat
 
     data = _validation_graph(kg) if focus_ids is None else _subgraph(kg, _nodes_of(kg, focus_ids))
     with _prepared_sparql():
-        _, results, _ = pyshacl.validate(data, shacl_graph=pyshacl_shapes(), inference="none", advanced=True, allow_warnings=True, inplace=True)
+        shapes = pyshacl_shapes()
+        _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True)
     index: dict = {}
     if kg.records is not None and (None, RDF.type, SH.ValidationResult) in results:
         index = kg.records.by_id()  # only when there is a finding to place: it spans every record
