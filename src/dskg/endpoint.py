@@ -188,7 +188,13 @@ class _Http:
             raise self._failure(url, exc) from None
 
     def read(self, url: str, data: bytes, accept: str) -> tuple[bytes, Any]:
-        """A query (POST, form-encoded), retried READ_RETRIES times on transient faults."""
+        """A query (POST, form-encoded), retried READ_RETRIES times on transient faults.
+
+        By hand, not SPARQLWrapper 2.0 (tried): its exceptions drop the answer's headers (the 401's
+        scheme, Virtuoso's Server), it answers Digest only through a process-wide urllib opener that
+        keeps the credentials, sends no empty password, and its own query-form guess takes a commented
+        SELECT for an update; what would remain of it is the form encoding above.
+        """
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         for attempt in range(READ_RETRIES):
             last = attempt + 1 == READ_RETRIES
@@ -383,7 +389,8 @@ def _update_in_batches(http: _Http, url: str, graph: str, body: bytes, limits: v
 
 
 # `*/*` last: a URL that is no SPARQL endpoint answers with what it has (an HTML page), which
-# reads as "did not answer with SPARQL results", rather than with 406 Not Acceptable
+# reads as "did not answer with SPARQL results", rather than with 406 Not Acceptable. N-Triples
+# before Turtle: Virtuoso's Turtle writes a whole xsd:decimal as a bare integer (see virtuoso.py)
 _ACCEPT = {
     "SELECT": "application/sparql-results+json, application/sparql-results+xml;q=0.5, */*;q=0.1",
     "ASK": "application/sparql-results+json, application/sparql-results+xml;q=0.5, */*;q=0.1",

@@ -29,6 +29,8 @@ Measured on Virtuoso 7.2.5 (Debian's virtuoso-opensource):
 - It answers in the format the request's `format`/`output` parameter names, whatever the Accept
   header says (SPARQLWrapper sends `format=xml` with every request: HTTP 406); endpoint.py sends
   only the protocol's `query` and `default-graph-uri`.
+- Its Turtle writer writes a whole xsd:decimal as a bare number ("10"^^xsd:decimal reads back as an
+  xsd:integer 10); its N-Triples keeps the datatype, so endpoint.py asks for N-Triples first.
 - A SELECT answer is cut at [SPARQL] ResultSetMaxRows of its virtuoso.ini (10,000 by default),
   marked only by an `X-SPARQL-MaxRows` header.
 - Accounts: dba may do anything; another account needs the SPARQL_UPDATE role to write, and,
