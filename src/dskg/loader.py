@@ -90,14 +90,6 @@ LINKS: dict[str, tuple[URIRef, URIRef, tuple[str, ...], tuple[str, ...]]] = {
     "falls-under": (DSKG.fallsUnder, DSKG.AreaMapping, ("barriers",), ("areas",)),
 }
 
-CLASS_OF_KIND = {
-    "advantages": DSKG.Advantage,
-    "countermeasures": DSKG.Countermeasure,
-    "themes": DSKG.Theme,
-    "sectors": DSKG.ServiceSector,
-    "areas": DSKG.DSTRIArea,
-    "statistics": DSKG.Statistic,
-}
 BARRIER_CLASS = {"domestic": DSKG.DomesticBarrier, "international": DSKG.InternationalBarrier}
 ACTOR_CLASS = {
     "country": DSKG.Country,
@@ -724,15 +716,6 @@ def stream_triples(
     builder.build_records(records, works=False)
     triples = builder.finish()
     return None if problems.items or not builder.index.resolve() else triples
-
-
-def records_to_graph(records: Records, ontology: Graph, problems: ProblemList | None = None) -> Graph:
-    """The data graph of `records`, as an rdflib Graph. Raises InvalidDataError listing every problem."""
-    graph = Graph()
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns)
-    graph.addN((s, p, o, graph) for s, p, o in records_to_triples(records, ontology, problems))
-    return graph
 
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')

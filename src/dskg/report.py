@@ -30,7 +30,6 @@ from .reportdata import SiteData, Text, Work, collect
 MARKER = ".dskg-report"
 """File that marks a folder as a dskg report, so a later run may replace it."""
 LANGS = ("zh", "en")
-ENTITY_KINDS = ("advantage", "barrier", "countermeasure")
 # GB/T 7714-2015 document type codes for FaBiO types
 GBT_TYPE = {"JournalArticle": "J", "Book": "M", "BookChapter": "M", "ReportDocument": "R", "Thesis": "D",
             "ConferencePaper": "C", "WebContent": "EB/OL", "WebPage": "EB/OL", "DataFile": "DS"}

@@ -159,9 +159,6 @@ class SiteData:
         order = {"domestic": 0, "international": 1}
         return sorted(self.of_kind("barrier"), key=lambda e: (order.get(e.level or "", 2), e.level or "", e.section or "", e.id))
 
-    def links_of(self, entity_id: str) -> list[Link]:
-        return [link for link in self.links if entity_id in (link.subject, link.target)]
-
     def link(self, subject: str, kind: str, target: str) -> Link | None:
         return next((x for x in self.links if (x.subject, x.kind, x.target) == (subject, kind, target)), None)
 

@@ -286,11 +286,6 @@ class Work(Record):
             return []
         return [self.theme] if isinstance(self.theme, str) else list(self.theme)
 
-    @property
-    def is_source(self) -> bool:
-        """A work whose own text the graph has (so its records can quote it)."""
-        return self.text_file is not None
-
 
 KINDS: dict[str, type[Record]] = {
     "works": Work,
