@@ -163,9 +163,3 @@ def test_help_loads_no_rdf_library():
     code = "import sys, dskg.cli; print(sorted(m for m in ('rdflib', 'pyshacl', 'pydantic', 'pyoxigraph', 'owlrl') if m in sys.modules))"
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "[]"
-
-
-def test_cli_names_the_graph_push_writes():
-    from dskg import cli, endpoint
-
-    assert cli.DEFAULT_GRAPH == endpoint.DEFAULT_GRAPH

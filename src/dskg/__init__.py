@@ -8,6 +8,11 @@
 
 from .errors import DskgError, InconsistencyError, InvalidDataError, Problem, UnreadableInputError, UsageError
 
+DEFAULT_GRAPH = "https://w3id.org/dskg/graph/dskg"
+"""The named graph `push` replaces unless told another.
+
+Here rather than in endpoint.py so that the CLI's --help can show it without loading rdflib."""
+
 # The rest loads on first use (PEP 562): `dskg --help` must not pay for rdflib, pydantic and pyshacl.
 _LAZY = {
     "KnowledgeGraph": "graph",

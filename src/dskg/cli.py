@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from . import DEFAULT_GRAPH
 from .errors import DskgError, UsageError
 
 
@@ -31,8 +32,6 @@ def _lazy(name: str):
 cache, intake, publish, queries, results, server, validation, remote, graph_mod = (
     _lazy(f"dskg.{name}") for name in ("cache", "intake", "publish", "queries", "results", "server", "validation", "endpoint", "graph")
 )
-DEFAULT_GRAPH = "https://w3id.org/dskg/graph/dskg"
-"""The named graph `dskg push` writes (endpoint.DEFAULT_GRAPH; a test checks they agree)."""
 
 app = typer.Typer(
     help="dskg: the knowledge graph of digital services trade (advantages, barriers, countermeasures, literature).",

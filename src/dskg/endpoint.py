@@ -26,14 +26,11 @@ from typing import Any
 
 from rdflib.query import Result
 
-from . import virtuoso
+from . import DEFAULT_GRAPH, virtuoso
 from .errors import DskgError
 from .graph import KnowledgeGraph
 from .publish import serialize
 from .queries import ensure_read_only, with_values
-
-DEFAULT_GRAPH = "https://w3id.org/dskg/graph/dskg"
-"""The named graph `push` replaces unless told another."""
 
 READ_RETRIES = 3
 _TRANSIENT = (502, 503, 504)
