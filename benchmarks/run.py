@@ -11,7 +11,7 @@ store, owlrl, pySHACL, rdflib's serializer) runs on the same triples, each step 
 process with a time cap ("> cap" rather than waiting). Times are medians of --runs; builds
 alternate with pyoxigraph's raw loads (the floor: the faster of Store.load and Store.bulk_load),
 and queries with the same SPARQL run natively, so a busy moment falls on both. Prints a
-table with the targets of issue 6 (pass/fail) and writes JSON. Not a test: the machines are
+table with the README's Performance targets (pass/fail) and writes JSON. Not a test: the machines are
 noisy, read the ratios.
 """
 
@@ -292,7 +292,7 @@ def main() -> None:
         (f"whole dskg query process, graph built, <= 1.5 s (is {results['dskg query process, graph built']:.2f} s)",
          results["dskg query process, graph built"] <= 1.5),
     ]
-    print(f"\ntargets of issue 6 (set for 1M triples; this run: {asserted:,})")
+    print(f"\nthe README's Performance targets (set for 1M triples; this run: {asserted:,})")
     for label, ok in targets:
         print(f"  {'pass' if ok else 'FAIL'}  {label}")
     print(f"\nbuild / raw load ratio: {build_ratio:.1f}")

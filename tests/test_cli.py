@@ -159,7 +159,7 @@ def test_sparql_bad_input_exits_2(args):
 
 
 def test_help_loads_no_rdf_library():
-    """`dskg --help` stays fast (issue 6: <= 0.5 s) because no command's heavy imports run for it."""
+    """`dskg --help` stays fast (the README's Performance target: <= 0.5 s) because no command's heavy imports run for it."""
     code = "import sys, dskg.cli; print(sorted(m for m in ('rdflib', 'pyshacl', 'pydantic', 'pyoxigraph', 'owlrl') if m in sys.modules))"
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "[]"

@@ -405,7 +405,7 @@ def iter_entries(paths: list[Path], out: EntrySet, display_root: Path | None = N
 
 def _display(path: Path, root: Path | None) -> str:
     """The path as messages show it: relative to `root` when inside it (by text: pathlib's
-    relative_to costs ~10 µs, 0.15 s over 15,000 entries)."""
+    relative_to, once per entry, shows in reading 15,000 entries)."""
     text = str(path)
     if root is not None:
         prefix = str(root).rstrip(os.sep) + os.sep

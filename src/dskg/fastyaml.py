@@ -41,8 +41,8 @@ _QUOTED_KEY = re.compile(r"['\"]:[^ \t\r\n]")
 
 
 def _flow_key(text: str) -> bool:
-    """The flow-collection forms above; one simple pattern at a time (a regex of alternatives
-    starting with different characters costs 0.4 s over 60 MB, these together ~0.1 s)."""
+    """The flow-collection forms above; one simple pattern at a time (together they scan faster
+    than one regex of alternatives starting with different characters)."""
     return bool(
         ":," in text or ":]" in text or ":}" in text
         or _KEY_IN_FLOW.search(text)
@@ -89,7 +89,7 @@ def _needs_ruamel(text: str) -> bool:
 
 
 def _screen(text: str) -> bool:
-    """Substring tests first: over 60 MB of entries `in` costs 2 ms, a regex 60-300 ms."""
+    """Substring tests first: `in` scans many times faster than a regex, so a regex runs only on text that holds its character."""
     return bool(
         "<<" in text  # a merge key
         or ("!" in text and _TAG.search(text))

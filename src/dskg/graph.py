@@ -1,7 +1,7 @@
 """The knowledge graph: ontology, data and inferred triples as named graphs of one Oxigraph store.
 
 Queries see the union of the named graphs (asserted plus inferred), through rdflib's API over
-oxrdflib, which perf-baseline.md measured 85-150x faster than rdflib's memory store on joins.
+oxrdflib: Oxigraph answers joins far faster than rdflib's memory store (benchmarks/bench_store.py).
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ def store_of(dataset: Dataset):
 def load_ntriples(dataset: Dataset, name: str, ntriples: bytes) -> None:
     """Add N-Triples to a named graph with Oxigraph's own parser (no rdflib terms on the way).
 
-    `load`, not `bulk_load`: into the memory store, in chunks as a build streams them, it took
-    2.5 s where bulk_load took 3.6 (1M triples, medians of 4 runs)."""
+    `load`, not `bulk_load`: into the memory store, in chunks as a build streams them, `load` is
+    the faster (benchmarks/README.md)."""
     import pyoxigraph as ox
 
     store_of(dataset).load(input=ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH[name]))
@@ -175,9 +175,9 @@ def build(
 class _LoadingThread:
     """Loads N-Triples chunks into named graphs of a dataset on a second thread, in order.
 
-    Chunks, each its own load: one load fed by a pipe as chunks come was slower (1.3x at
-    1M triples), its reads needing the GIL the builder holds (a file object) or its parser
-    waiting on the pipe (an OS pipe)."""
+    Chunks, each its own load: one load fed by a pipe as chunks come was slower, its reads
+    needing the GIL the builder holds (a file object) or its parser waiting on the pipe (an OS
+    pipe)."""
 
     def __init__(self, dataset: Dataset, pool):
         self.dataset, self.pool, self.pending = dataset, pool, []
@@ -213,12 +213,12 @@ LONG_LIVED_FROM = 200_000
 @contextmanager
 def gc_paused(long_lived: bool = False):
     """No cyclic garbage collection while a build makes millions of objects that all live on:
-    each collection would walk them all for nothing (at 1M triples: 4.3 of 15 s).
+    each collection would walk them all for nothing.
 
     `long_lived`: what was made lives on (a big build's records), so on leaving, when it is more
     than LONG_LIVED_FROM objects, it goes straight to the oldest generation (gc.freeze then
     gc.unfreeze: no walk); otherwise the first young collection after would walk all of it
-    once (0.5 s at 1M triples). The oldest generation is collected as usual, so what of it
+    once. The oldest generation is collected as usual, so what of it
     becomes cyclic garbage is freed, only later (small builds keep the usual collections)."""
     enabled = gc.isenabled()
     gc.disable()

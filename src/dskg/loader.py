@@ -54,8 +54,8 @@ PREFIXES = {
 
 class _Terms:
     """A namespace whose terms are made once, then read as plain attributes: rdflib makes (and,
-    for RDF, RDFS, OWL..., checks) a new URIRef on every access, 1.4 µs for RDF.type, and the
-    loader asks for a few million. The same objects also let dict lookups by term skip __eq__."""
+    for RDF, RDFS, OWL..., checks) a new URIRef on every access, and the loader asks for a few
+    million. The same objects also let dict lookups by term skip __eq__."""
 
     def __init__(self, namespace: Any):
         self._namespace = namespace
@@ -162,7 +162,7 @@ _CHECKED_TAGS: set[str | None] = {None}
 
 def string_literal(text: Any, lang: str | None = None) -> Literal:
     """`Literal(text, lang=lang)`, made directly for a str: rdflib's constructor casts, normalises
-    and checks the tag on every call (~3 µs; a million literals at 1M triples), though for a
+    and checks the tag on every call (a million literals at 1M triples), though for a
     plain string the lexical form and value are the text itself. Each tag is checked once."""
     if type(text) is not str:
         return Literal(text, lang=lang)
@@ -254,14 +254,14 @@ class _Index:
 CHUNK = 50_000
 """Triples per chunk handed to `emit`: small, so loading starts early and little is left to load
 once the last is made. Fewer, larger chunks load faster in all (each load costs more than its
-share), but the loading thread has time to spare: at 1M triples, builds with 50k-triple chunks
-took 6.3 s (median of 5), with 100k 6.8 s, with 100k then 250k 7.7 s."""
+share), but the loading thread has time to spare, so whole builds are faster with 50k-triple
+chunks than with larger or growing ones (benchmarks/README.md)."""
 
 
 class _Builder:
     """Writes the triples of all records into a list, collecting problems on the way.
 
-    A list, not an rdflib Graph: at a million triples Graph.add alone took ~15 s, and the
+    A list, not an rdflib Graph: Graph.add indexes every triple, work thrown away since the
     triples go to Oxigraph as N-Triples anyway (see to_ntriples).
     """
 
@@ -712,7 +712,7 @@ def stream_triples(
         builder.extend(batch)
     # then every other kind, in the order records_to_triples makes them: it matters to queries,
     # Oxigraph's memory store lists the newest first (a FILTER NOT EXISTS on the paper's links
-    # stops at once when they come after the entries' 75,000 links, not behind them: 20 vs 85 ms)
+    # stops at once when they come after the entries' 75,000 links, not behind them)
     builder.build_records(records, works=False)
     triples = builder.finish()
     return None if problems.items or not builder.index.resolve() else triples
@@ -730,12 +730,12 @@ def _bad_iri(term: Any) -> InvalidDataError:
 
 
 def to_ntriples(triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]]) -> bytes:
-    """N-Triples of rdflib terms, written directly: ~30x faster than rdflib's serializer.
+    """N-Triples of rdflib terms, written directly: rdflib's serializer is the slow part of a big build.
 
     One pass, written as UTF-8 pieces joined once: the text of each IRI is encoded once (a dict
     by IRI), a literal's from its lexical form, language and datatype read off the term (not
     through its properties). Bytes pieces, not one str encoded at the end: joining a million
-    lines into a str that holds Chinese widens every ASCII line first (1M triples: 1.1 -> 0.65 s).
+    lines into a str that holds Chinese widens every ASCII line first.
     Raises InvalidDataError for an IRI N-Triples cannot hold (a space, `<`, `"` ...), naming it.
     """
     texts: dict[Any, bytes] = {}

@@ -34,8 +34,8 @@ PARALLEL_FROM = 2_000
 CHUNK = 250
 OWN_EVERY = 3
 """This process reads chunk i itself when i % OWN_EVERY == OWN_EVERY - 1: the second core also
-loads the triples, so this one takes a third (1M-triple builds, medians of 5: a half 6.6 s, a
-third 6.4 s, a fifth 7.4 s)."""
+loads the triples, so this one takes a third (faster builds than a half or a fifth:
+benchmarks/README.md)."""
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -130,11 +130,11 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 def _worker(parse: bool) -> None:
-    gc.disable()  # everything it makes lives until it is sent; collections would walk it all (2x slower)
+    gc.disable()  # everything it makes lives until it is sent; collections would walk it all for nothing
     chunks = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer
     for chunk in chunks:
-        # tuples, not FileRead objects: pickle writes those ~3x faster
+        # tuples, not FileRead objects: pickle writes plain tuples without a class to record and rebuild
         pickle.dump([(r.text, r.parsed, r.plain, r.error) for r in (read_one(p, parse) for p in chunk)], out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
 

@@ -2,8 +2,8 @@
 
 Same data, byte-identical output: every format is written from sorted N-Triples that Oxigraph
 itself dumped from the store. Turtle and TriG come from Oxigraph's writers (rdflib's Turtle writer
-took 22 s at a million triples; this path ~2.5-3 s, a big Turtle's second half written by a
-second process), except the few subjects with blank nodes, whose RDF lists rdflib writes as
+is far too slow at a million triples; a big Turtle's second half is written by a second
+process), except the few subjects with blank nodes, whose RDF lists rdflib writes as
 `( ... )` (see turtle.py); TriG keeps each named graph in one block. JSON-LD is compacted by pyld
 with an `@context` of the same prefixes as Turtle's `@prefix` lines (`PREFIXES`). Blank nodes (in
 the ontology's axioms, or a Turtle entry's) get canonical labels from rdflib, for the graphs that
@@ -85,8 +85,8 @@ def _sorted(graphs: list[list[bytes]]) -> list[bytes]:
     lines: list[bytes] = []
     for graph in graphs:
         lines.extend(graph)
-    lines.sort()  # a list, not a set: the dump's runs make this sort ~6x faster at 1M lines
-    # a triple in two graphs once; the usual graphs share none, which one set test shows (1M: 0.27 -> 0.05 s)
+    lines.sort()  # a list, not a set: the dump's lines come in sorted runs, which the sort takes whole
+    # a triple in two graphs once; the usual graphs share none, which one set test shows more cheaply than a pass over every line
     if len(graphs) > 1 and not _disjoint(graphs):
         lines = [line for line, _ in itertools.groupby(lines)]
     return lines

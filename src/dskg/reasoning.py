@@ -1,6 +1,6 @@
 """OWL-RL materialisation into a graph of its own, with the engines' noise filtered out.
 
-owlrl is the reference engine. `reasonable` (Rust) is ~25x faster (perf-baseline.md) and a test
+owlrl is the reference engine. `reasonable` (Rust) is many times faster and a test
 checks it yields the same entailments that queries and shapes use: types, inverses,
 sub-properties. `rules` is the default: owlrl closes the small ontology alone (the schema
 entailments), then the few OWL-RL rules our ontology triggers on instance data (sub-properties,

@@ -355,7 +355,7 @@ def _attach_lazy_origin(model: Any, file: str, path: Path, keys: tuple[Any, ...]
     """Record on every nested model its file and where in it it was read; lines come on demand."""
     if not isinstance(model, Record):
         return
-    private = model.__pydantic_private__  # set directly: pydantic's __setattr__ costs ~0.2 µs a field
+    private = model.__pydantic_private__  # set directly: pydantic's __setattr__ runs checks for every field
     private["_file"] = file
     private["_origin"] = (path, keys)
     for name, value in model.__dict__.items():
@@ -367,7 +367,7 @@ def _attach_lazy_origin(model: Any, file: str, path: Path, keys: tuple[Any, ...]
 def built(cls: type[RecordT], fields: dict[str, Any], private: dict[str, Any]) -> RecordT:
     """`cls.model_construct(**fields)` with its private attributes, for records whose values are
     already valid and whose every field is given. pydantic's model_construct walks each field's
-    default and initialises private attributes one by one: ~5 µs a record, ~1 s at 1M triples."""
+    default and initialises private attributes one by one, for each of a big build's records."""
     record = cls.__new__(cls)
     object.__setattr__(record, "__dict__", fields)
     object.__setattr__(record, "__pydantic_fields_set__", set(fields))

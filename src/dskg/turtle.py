@@ -71,7 +71,7 @@ def joined(lines: list[bytes]) -> bytes:
 
 def convert(lines: bytes, source: ox.RdfFormat, target: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
     """Oxigraph's own sorted dump (N-Triples or N-Quads) in another format, by its writers."""
-    # lenient: the lines are Oxigraph's own dump, checked when they went in (1M: parse 1.07 -> 0.68 s)
+    # lenient: the lines are Oxigraph's own dump, checked when they went in, so not checked again
     return ox.serialize(ox.parse(lines, format=source, lenient=True), format=target, prefixes=prefixes)
 
 

@@ -3,7 +3,7 @@
 Each finding names the record (id and label, never a bare blank node), the path, the value, an
 instruction to the curator and, for records read from YAML, the file and line. New entries are
 validated through their own subgraph (plus what it references), so the cost follows the entry,
-not the graph (perf-baseline.md measured this pattern flat in graph size, unlike `focus_nodes=`).
+not the graph (pySHACL's `focus_nodes=` over the whole graph costs more as the graph grows).
 """
 
 from __future__ import annotations
@@ -272,10 +272,10 @@ def _prepared_sparql() -> Iterator[None]:
     """Parse each SPARQL string pySHACL sends once per process, not once per run.
 
     pySHACL hands rdflib the same ~50 query strings (the shapes' SPARQL targets and constraints)
-    on every run, and rdflib parses each anew: ~0.5 s of a one-entry validation that otherwise
-    takes milliseconds. rdflib's processor calls translateQuery(parseQuery(text), base, initNs);
-    for the run, parsing passes the text through and translating is memoised on all three. A
-    translated query is what rdflib's own prepareQuery returns for reuse.
+    on every run, and rdflib parses each anew: most of a one-entry validation's time otherwise.
+    rdflib's processor calls translateQuery(parseQuery(text), base, initNs); for the run,
+    parsing passes the text through and translating is memoised on all three. A translated
+    query is what rdflib's own prepareQuery returns for reuse.
     """
     from rdflib.plugins.sparql import processor
 
