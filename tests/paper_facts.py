@@ -1,7 +1,7 @@
 """Expected facts about the source paper of dskg, read independently from the text.
 
-Source: /work/shared/seed/paper-ssem-2025-143042.txt (plus /work/shared/seed/README.md for
-bibliographic data). These constants were written by reading the paper only, without looking
+Source: ../shared/seed/paper-ssem-2025-143042.txt beside the project (plus that folder's
+README.md for bibliographic data). These constants were written by reading the paper only, without looking
 at data/*.yaml or src/, so that tests can check the curated graph against them.
 
 Conventions
@@ -23,8 +23,9 @@ This module defines no test functions; it only holds data and helpers (stdlib on
 import os
 import re
 
-_SEED_PATH = "/work/shared/seed/paper-ssem-2025-143042.txt"
-_SHIPPED_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "source", "paper-ssem-2025-143042.txt")
+_PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_SEED_PATH = os.path.join(_PROJECT, "..", "shared", "seed", "paper-ssem-2025-143042.txt")
+_SHIPPED_PATH = os.path.join(_PROJECT, "data", "source", "paper-ssem-2025-143042.txt")
 # The independent seed copy where this machine has it; the copy shipped with the data otherwise.
 PAPER_PATH = _SEED_PATH if os.path.exists(_SEED_PATH) else _SHIPPED_PATH
 
