@@ -13,7 +13,12 @@ import dskg
 from dskg import resources
 
 # Persistent builds of the test run go to a private folder, not the user's ~/.cache/dskg.
-os.environ["DSKG_CACHE"] = tempfile.mkdtemp(prefix="dskg-test-cache-")
+_CACHE = os.environ["DSKG_CACHE"] = tempfile.mkdtemp(prefix="dskg-test-cache-")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The run's builds go with it: every run would otherwise leave its cache in the temp folder."""
+    shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
