@@ -60,7 +60,10 @@ def main(copies: int = 25) -> None:
         load = time.perf_counter() - start
         join = _time(lambda ds=ds: list(ds.query(TWO_HOP)))
         canned_time = _time(lambda ds=ds: list(ds.query(canned)))
-        print(f"{store:9s} {len(triples):>8d} triples: load {load:.2f} s, two-hop join {join:.3f} s, countermeasures-by-barrier {canned_time:.3f} s")
+        print(
+            f"{store:9s} {len(triples):>8d} triples: load {load:.2f} s, two-hop join {join:.3f} s, "
+            f"countermeasures-by-barrier {canned_time:.3f} s"
+        )
 
 
 if __name__ == "__main__":

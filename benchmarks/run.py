@@ -244,8 +244,11 @@ def main() -> None:
         naive[name] = capped(name, nt_path, data, args.cap)[0]
 
     cap = args.cap
-    print(f"\ndskg benchmark on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}): "
-          f"{asserted:,} asserted triples (+{len(inferred):,} inferred), {len(entries):,} entries; medians of {args.runs} runs (build: >= 5, alternating with the raw loads; queries: >= 7, alternating with pyoxigraph; one entry: >= 5)")
+    print(
+        f"\ndskg benchmark on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}): "
+        f"{asserted:,} asserted triples (+{len(inferred):,} inferred), {len(entries):,} entries; medians of {args.runs} runs "
+        "(build: >= 5, alternating with the raw loads; queries: >= 7, alternating with pyoxigraph; one entry: >= 5)"
+    )
     print(f"\n{'step':50s} {'dskg':>12s} {'naive stack':>14s}")
     pairs = [
         ("build", "parse", "rdflib parse of the N-Triples"),
@@ -261,7 +264,10 @@ def main() -> None:
     ]
     for ours, theirs, _ in pairs:
         print(f"{ours:50s} {fmt(results[ours], cap):>12s} {fmt(naive[theirs], cap) if theirs else '':>14s}")
-    print(f"{'peak memory, build + reason + validate + export':50s} {results['peak memory, build + reason + validate + export (GB)']:>10.2f} GB")
+    print(
+        f"{'peak memory, build + reason + validate + export':50s} "
+        f"{results['peak memory, build + reason + validate + export (GB)']:>10.2f} GB"
+    )
     print(f"  floor: pyoxigraph's {notes['floor']} of the build's triples as sorted N-Triples (the faster of its two loaders)")
     if notes["full validation"]:
         print(f"  full validation found: {notes['full validation']}")
@@ -278,30 +284,55 @@ def main() -> None:
     reasoning_vs = "owlrl > cap" if owlrl_time is None else f"{owlrl_time / results['reasoning (rules)']:.0f}x"
     targets = [
         (f"build <= 2x raw load (is {build_ratio:.1f}x)", build_ratio <= 2),
-        (f"reasoning >= 20x faster than owlrl, or owlrl past the cap ({reasoning_vs})",
-         owlrl_time is None or owlrl_time / results["reasoning (rules)"] >= 20),
+        (
+            f"reasoning >= 20x faster than owlrl, or owlrl past the cap ({reasoning_vs})",
+            owlrl_time is None or owlrl_time / results["reasoning (rules)"] >= 20,
+        ),
         (f"one new entry validated <= 100 ms (is {results['validate one entry'] * 1000:.0f} ms)", results["validate one entry"] <= 0.1),
-        (f"canned queries with <= 1,000 rows: p50 <= 200 ms ({len(small_queries)} queries; slowest {max((query_times[n] for n in small_queries), default=0) * 1000:.0f} ms)",
-         all(query_times[n] <= 0.2 for n in small_queries)),
-        (f"every canned query <= 2x pyoxigraph (worst {max(query_times[n] / native_times[n] for n in query_times):.1f}x)",
-         all(query_times[n] <= 2 * native_times[n] for n in query_times)),
+        (
+            f"canned queries with <= 1,000 rows: p50 <= 200 ms ({len(small_queries)} queries; "
+            f"slowest {max((query_times[n] for n in small_queries), default=0) * 1000:.0f} ms)",
+            all(query_times[n] <= 0.2 for n in small_queries),
+        ),
+        (
+            f"every canned query <= 2x pyoxigraph (worst {max(query_times[n] / native_times[n] for n in query_times):.1f}x)",
+            all(query_times[n] <= 2 * native_times[n] for n in query_times),
+        ),
         (f"Turtle export <= 3 s (is {results['turtle export']:.1f} s)", results["turtle export"] <= 3),
-        (f"peak memory <= 2 GB (is {results['peak memory, build + reason + validate + export (GB)']:.2f} GB)",
-         results["peak memory, build + reason + validate + export (GB)"] <= 2),
+        (
+            f"peak memory <= 2 GB (is {results['peak memory, build + reason + validate + export (GB)']:.2f} GB)",
+            results["peak memory, build + reason + validate + export (GB)"] <= 2,
+        ),
         (f"dskg --help <= 0.5 s (is {results['dskg --help cold start']:.2f} s)", results["dskg --help cold start"] <= 0.5),
-        (f"whole dskg query process, graph built, <= 1.5 s (is {results['dskg query process, graph built']:.2f} s)",
-         results["dskg query process, graph built"] <= 1.5),
+        (
+            f"whole dskg query process, graph built, <= 1.5 s (is {results['dskg query process, graph built']:.2f} s)",
+            results["dskg query process, graph built"] <= 1.5,
+        ),
     ]
     print(f"\nthe README's Performance targets (set for 1M triples; this run: {asserted:,})")
     for label, ok in targets:
         print(f"  {'pass' if ok else 'FAIL'}  {label}")
     print(f"\nbuild / raw load ratio: {build_ratio:.1f}")
     if args.json:
-        args.json.write_text(json.dumps({
-            "triples": asserted, "inferred": len(inferred), "entries": len(entries), "machine": {"node": platform.node(), "cores": os.cpu_count()},
-            "results": results, "naive": naive, "queries": query_times, "native": native_times, "rows": rows,
-            "targets": {label: ok for label, ok in targets}, "notes": notes,
-        }, indent=2, ensure_ascii=False))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "triples": asserted,
+                    "inferred": len(inferred),
+                    "entries": len(entries),
+                    "machine": {"node": platform.node(), "cores": os.cpu_count()},
+                    "results": results,
+                    "naive": naive,
+                    "queries": query_times,
+                    "native": native_times,
+                    "rows": rows,
+                    "targets": {label: ok for label, ok in targets},
+                    "notes": notes,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -129,7 +129,9 @@ def test_export_writes_a_file(tmp_path):
 
 
 def test_sparql_runs_an_ad_hoc_select_over_inferred_triples():
-    result = invoke("sparql", "PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT (COUNT(?b) AS ?n) WHERE { ?b a dskg:Barrier }", "--format", "csv")
+    result = invoke(
+        "sparql", "PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT (COUNT(?b) AS ?n) WHERE { ?b a dskg:Barrier }", "--format", "csv"
+    )
     assert result.exit_code == 0
     assert result.stdout.splitlines() == ["n", str(len(facts.BARRIERS))]
 

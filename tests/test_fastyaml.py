@@ -35,10 +35,55 @@ def _round_trip(text: str):
 
 @pytest.mark.parametrize(
     "scalar",
-    ["yes", "no", "on", "off", "y", "true", "True", "FALSE", "tRue", "null", "~", "", "010", "007", "+5", "-3",
-     "1.5", "1.", "1.0e+3", "1e3", ".inf", "-.Inf", "'2025-01-01'", '"12:30:45"', "'010'", '"yes"', "[no, 1]", "{a: 01}", "0x1F", "0o10", "0b101", "1:20", "12:30:45", "[1:20]", "1.5.2", "1:2 ratio", "'It''s'", '"a\\u00e9\\x41"',
-     "|\n  x\n  y", "|-\n  x\n\n", ">+\n  x\n  y\n\n", "plain\n  folded\n\n  lines", "[a, b]", "{b: c, d: [e]}", "Wow! no tag",
-     "a<b", '"First, [a] (b)"'],
+    [
+        "yes",
+        "no",
+        "on",
+        "off",
+        "y",
+        "true",
+        "True",
+        "FALSE",
+        "tRue",
+        "null",
+        "~",
+        "",
+        "010",
+        "007",
+        "+5",
+        "-3",
+        "1.5",
+        "1.",
+        "1.0e+3",
+        "1e3",
+        ".inf",
+        "-.Inf",
+        "'2025-01-01'",
+        '"12:30:45"',
+        "'010'",
+        '"yes"',
+        "[no, 1]",
+        "{a: 01}",
+        "0x1F",
+        "0o10",
+        "0b101",
+        "1:20",
+        "12:30:45",
+        "[1:20]",
+        "1.5.2",
+        "1:2 ratio",
+        "'It''s'",
+        '"a\\u00e9\\x41"',
+        "|\n  x\n  y",
+        "|-\n  x\n\n",
+        ">+\n  x\n  y\n\n",
+        "plain\n  folded\n\n  lines",
+        "[a, b]",
+        "{b: c, d: [e]}",
+        "Wow! no tag",
+        "a<b",
+        '"First, [a] (b)"',
+    ],
 )
 def test_scalars_read_as_yaml_1_2_like_ruamel(scalar):
     text = f"a: {scalar}\n"
@@ -47,8 +92,32 @@ def test_scalars_read_as_yaml_1_2_like_ruamel(scalar):
 
 @pytest.mark.parametrize(
     "text",
-    ["a: 2025-01-01\n", "a: 2025-01-01 10:00:00\n", "a: [2025-01-01T10:00:00+08:00]\n", "a: 1_000\n", "a: _1\n", "a: 0X1f\n", "a: 1e1_0\n", "a: =\n", "a: [=]\n", "a: .5\n", "a: &x 1\n", "a: {b: c, {d: e}: f}\n", "a: |\nb: 1\n", "a: {b: |\n x}\n", "a: !!binary aGVsbG8=\n", "a: !!str 1\n", "a: !foo bar\n", "- !foo bar\n",
-     "a: 1\na: 2\n", "a: {b: 1, b: 2}\n", "a: &x {b: 1}\nc:\n  <<: *x\n", "a: [\n", "a: 1\n---\nb: 2\n", "---\na: 1\n...\n---\nb: 2\n"],
+    [
+        "a: 2025-01-01\n",
+        "a: 2025-01-01 10:00:00\n",
+        "a: [2025-01-01T10:00:00+08:00]\n",
+        "a: 1_000\n",
+        "a: _1\n",
+        "a: 0X1f\n",
+        "a: 1e1_0\n",
+        "a: =\n",
+        "a: [=]\n",
+        "a: .5\n",
+        "a: &x 1\n",
+        "a: {b: c, {d: e}: f}\n",
+        "a: |\nb: 1\n",
+        "a: {b: |\n x}\n",
+        "a: !!binary aGVsbG8=\n",
+        "a: !!str 1\n",
+        "a: !foo bar\n",
+        "- !foo bar\n",
+        "a: 1\na: 2\n",
+        "a: {b: 1, b: 2}\n",
+        "a: &x {b: 1}\nc:\n  <<: *x\n",
+        "a: [\n",
+        "a: 1\n---\nb: 2\n",
+        "---\na: 1\n...\n---\nb: 2\n",
+    ],
 )
 def test_what_it_would_read_differently_goes_to_ruamel(text):
     with pytest.raises(fastyaml.NotFast):
@@ -141,7 +210,18 @@ def _same_or_refused(text: str) -> None:
     assert repr(fast) == repr(exact), text  # repr: nan == nan, and 1 != True
 
 
-_FORMS = ("a: {}\n", "a:\n  {}\n", "{}: x\n", "- {}\n", "- [{}, x]\n", "a: {{b: {}}}\n", "a: '{}'\n", 'a: "{}"\n', "- a: {}\n  b: 1\n", "a: &x 1\nb: {}\n")
+_FORMS = (
+    "a: {}\n",
+    "a:\n  {}\n",
+    "{}: x\n",
+    "- {}\n",
+    "- [{}, x]\n",
+    "a: {{b: {}}}\n",
+    "a: '{}'\n",
+    'a: "{}"\n',
+    "- a: {}\n  b: 1\n",
+    "a: &x 1\nb: {}\n",
+)
 
 
 @settings(max_examples=1500, deadline=None, derandomize=True)

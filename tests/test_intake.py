@@ -118,18 +118,54 @@ BAD = [
     ("empty", "", "yaml", 1, "empty"),
     ("list-for-mapping", "- [a, b]\n", "yaml", 1, "must be a mapping"),
     ("authors-not-a-list", GOOD.replace('authors: ["Doe, Jane", "Roe, Richard"]', 'authors: "Doe, Jane"'), "yaml", 1, "authors"),
-    ("missing-title", GOOD.replace('title: {en: "Data localisation and trade in digital services"}\n', ""), "yaml", 1, "missing field `title`"),
+    (
+        "missing-title",
+        GOOD.replace('title: {en: "Data localisation and trade in digital services"}\n', ""),
+        "yaml",
+        1,
+        "missing field `title`",
+    ),
     ("missing-authors", GOOD.replace('authors: ["Doe, Jane", "Roe, Richard"]\n', ""), "yaml", 1, "missing field `authors`"),
     ("missing-year", GOOD.replace("year: 2024\n", ""), "yaml", 1, "missing field `year`"),
     ("year-as-text", GOOD.replace("year: 2024", "year: next year"), "yaml", 1, "year must be a number"),
     ("malformed-doi", GOOD.replace("doi: 10.9999/dskg-test.2024", "doi: doi.org/10.9999/x"), "yaml", 1, "malformed DOI"),
-    ("doi-already-in-graph", GOOD.replace("doi: 10.9999/dskg-test.2024", "doi: 10.12677/ssem.2025.143042"), "yaml", 1, "already in the graph as wang-jinze-2025"),
+    (
+        "doi-already-in-graph",
+        GOOD.replace("doi: 10.9999/dskg-test.2024", "doi: 10.12677/ssem.2025.143042"),
+        "yaml",
+        1,
+        "already in the graph as wang-jinze-2025",
+    ),
     ("unknown-key", GOOD.replace("authors:", "autors:"), "yaml", 1, "did you mean `authors`?"),
-    ("unknown-about-id", GOOD.replace("about: [bar-market-access]", "about: [bar-market-acess]"), "yaml", 1, "did you mean bar-market-access"),
-    ("title-without-language", GOOD.replace('title: {en: "Data localisation and trade in digital services"}', 'title: "Data localisation"'), "yaml", 1, "title needs its language"),
+    (
+        "unknown-about-id",
+        GOOD.replace("about: [bar-market-access]", "about: [bar-market-acess]"),
+        "yaml",
+        1,
+        "did you mean bar-market-access",
+    ),
+    (
+        "title-without-language",
+        GOOD.replace('title: {en: "Data localisation and trade in digital services"}', 'title: "Data localisation"'),
+        "yaml",
+        1,
+        "title needs its language",
+    ),
     ("duplicate-id", GOOD.replace("id: doe-2024", "id: zhang-qi-2024"), "yaml", 1, "duplicate id"),
-    ("turtle-syntax", "@prefix dskg: <https://w3id.org/dskg/ontology#> .\n<urn:x> a dskg:Work ;\n  dskg:authorsText \"x\" \n<urn:y> a .\n", "ttl", 1, "Turtle syntax error"),
-    ("bibtex-unclosed", "@article{doe2024,\n  title = {Unclosed,\n  author = {Doe, Jane},\n  year = 2024\n", "bib", 1, "BibTeX syntax error"),
+    (
+        "turtle-syntax",
+        '@prefix dskg: <https://w3id.org/dskg/ontology#> .\n<urn:x> a dskg:Work ;\n  dskg:authorsText "x" \n<urn:y> a .\n',
+        "ttl",
+        1,
+        "Turtle syntax error",
+    ),
+    (
+        "bibtex-unclosed",
+        "@article{doe2024,\n  title = {Unclosed,\n  author = {Doe, Jane},\n  year = 2024\n",
+        "bib",
+        1,
+        "BibTeX syntax error",
+    ),
 ]
 
 
@@ -195,7 +231,12 @@ def test_two_adds_at_once_both_land_whole(tmp_path, folder):
 
 
 def test_bibtex_import_keeps_chinese_and_warns_there_are_no_claims(tmp_path, folder):
-    bib = _entry(tmp_path, "@article{wang2023demo,\n  title = {数字服务贸易壁垒测试},\n  author = {王某 and 李某},\n  journal = {测试期刊},\n  year = {2023}\n}\n", "demo.bib")
+    bib = _entry(
+        tmp_path,
+        "@article{wang2023demo,\n  title = {数字服务贸易壁垒测试},\n  author = {王某 and 李某},\n"
+        "  journal = {测试期刊},\n  year = {2023}\n}\n",
+        "demo.bib",
+    )
     result = _add(bib, folder)
     assert result.exit_code == 0, result.output
     assert "no claims yet" in result.stdout

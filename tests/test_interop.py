@@ -82,7 +82,10 @@ def owlready2():
     try:
         import owlready2
     except ImportError:
-        pytest.skip("SKIPPED because the Python package owlready2 (which bundles HermiT) is not installed; `pip install owlready2` (it is in the `test` extra)")
+        pytest.skip(
+            "SKIPPED because the Python package owlready2 (which bundles HermiT) is not installed; "
+            "`pip install owlready2` (it is in the `test` extra)"
+        )
     if shutil.which(owlready2.JAVA_EXE) is None:
         pytest.skip(f"SKIPPED because Java (`{owlready2.JAVA_EXE}`), which HermiT needs, is not installed; {INSTALL_HINT}")
     return owlready2

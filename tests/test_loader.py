@@ -204,7 +204,13 @@ def test_string_literals_made_directly_are_rdflib_literals(text, lang):
 
     fast, slow = string_literal(text, lang), Literal(text, lang=lang)
     assert fast == slow and hash(fast) == hash(slow) and fast.eq(slow)
-    assert (fast.n3(), fast.value, fast.language, fast.datatype, fast.toPython()) == (slow.n3(), slow.value, slow.language, slow.datatype, slow.toPython())
+    assert (fast.n3(), fast.value, fast.language, fast.datatype, fast.toPython()) == (
+        slow.n3(),
+        slow.value,
+        slow.language,
+        slow.datatype,
+        slow.toPython(),
+    )
     triple = (URIRef("https://example.org/s"), URIRef("https://example.org/p"))
     assert to_ntriples([(*triple, fast)]) == to_ntriples([(*triple, slow)])
     assert set(Graph().parse(data=to_ntriples([(*triple, fast)]), format="nt")) == {(*triple, slow)}
@@ -280,7 +286,12 @@ def test_a_work_language_that_is_no_language_tag_is_reported(data_copy):
     path = data_copy / "sources.yaml"
     _replace(path, "work_language: zh", "work_language: Chinese")
     [problem] = _problems(data_copy)
-    assert (problem.file, problem.line, problem.entity, problem.field) == ("data/sources.yaml", _line_of(path, "work_language: Chinese"), "wang-jinze-2025", "work_language")
+    assert (problem.file, problem.line, problem.entity, problem.field) == (
+        "data/sources.yaml",
+        _line_of(path, "work_language: Chinese"),
+        "wang-jinze-2025",
+        "work_language",
+    )
     assert "'Chinese' is not a language tag" in problem.message and "`zh`" in problem.fix
 
 

@@ -29,14 +29,23 @@ def _corpus(tmp_path: Path, copies: int) -> list[Path]:
             elif n == 0:
                 shutil.copy(src, folder / src.name)
     (folder / "500-bad-syntax.yaml").write_text("id: broken\ntitle: [unclosed\n", encoding="utf-8")
-    (folder / "501-bad-field.yaml").write_text('id: bad-field-2020\ntype: article\ntitle: {en: T}\nauthors: ["A, B."]\nyear: 2020\nlanguage: en\nvenu: X\n', encoding="utf-8")
-    (folder / "502-date.yaml").write_text('id: dated-2020\ntype: article\ntitle: {en: T}\nauthors: ["A, B."]\nyear: 2020\nlanguage: en\nnote: 2020-01-01\n', encoding="utf-8")
+    (folder / "501-bad-field.yaml").write_text(
+        'id: bad-field-2020\ntype: article\ntitle: {en: T}\nauthors: ["A, B."]\nyear: 2020\nlanguage: en\nvenu: X\n', encoding="utf-8"
+    )
+    (folder / "502-date.yaml").write_text(
+        'id: dated-2020\ntype: article\ntitle: {en: T}\nauthors: ["A, B."]\nyear: 2020\nlanguage: en\nnote: 2020-01-01\n', encoding="utf-8"
+    )
     return sorted(folder.iterdir())
 
 
 def _read(paths: list[Path], root: Path):
     out = read_entries(paths, display_root=root)
-    return [r.model_dump() for r in out.records.all()], [(r.file, r.line_of("id")) for r in out.records.all()], out.problems, len(out.graphs)
+    return (
+        [r.model_dump() for r in out.records.all()],
+        [(r.file, r.line_of("id")) for r in out.records.all()],
+        out.problems,
+        len(out.graphs),
+    )
 
 
 def test_the_worker_reads_what_this_process_reads(tmp_path, monkeypatch):

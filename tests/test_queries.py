@@ -268,7 +268,8 @@ def test_rows_read_from_oxigraph_terms_are_what_rdflib_terms_give(kg, name):
 
 def test_rows_convert_every_kind_of_term_as_rdflib_does(kg):
     sparql = """SELECT ?v WHERE { VALUES ?v { <https://example.org/a> "text" "text"@zh 42 "007"^^xsd:integer "x1"^^xsd:integer
-        3.50 "-0.0"^^xsd:decimal "100000000"^^xsd:decimal "+1."^^xsd:decimal 1.5e3 true "2017"^^xsd:gYear "2025-02-01"^^xsd:date "--01-30"^^xsd:gMonthDay "x"^^<https://example.org/dt> } }"""
+        3.50 "-0.0"^^xsd:decimal "100000000"^^xsd:decimal "+1."^^xsd:decimal 1.5e3 true
+        "2017"^^xsd:gYear "2025-02-01"^^xsd:date "--01-30"^^xsd:gMonthDay "x"^^<https://example.org/dt> } }"""
     fast = queries.rows(queries.run_sparql(sparql, kg))
     assert len(fast) == 16
     assert _typed(fast) == _typed(_reference_rows(queries.run_sparql(sparql, kg)))

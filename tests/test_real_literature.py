@@ -22,7 +22,12 @@ runner = CliRunner()
 def folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("real") / "my-data"
     assert runner.invoke(app, ["init", str(folder)]).exit_code == 0
-    for name in ("nordas-rouzet-2017.yaml", "ferracane-van-der-marel-2018.yaml", "ferracane-lee-makiyama-van-der-marel-2018.yaml", "two-works.yaml"):
+    for name in (
+        "nordas-rouzet-2017.yaml",
+        "ferracane-van-der-marel-2018.yaml",
+        "ferracane-lee-makiyama-van-der-marel-2018.yaml",
+        "two-works.yaml",
+    ):
         result = runner.invoke(app, ["add", str(ENTRIES / name), "--data", str(folder)])
         assert result.exit_code == 0, result.output
     return folder
@@ -38,7 +43,11 @@ def test_added_works_appear_in_the_literature_with_their_real_metadata(kg):
     assert works["nordas-rouzet-2017"]["title"] == "The Impact of Services Trade Restrictiveness on Trade Flows"
     assert works["nordas-rouzet-2017"]["year"] == 2017
     assert works["nordas-rouzet-2017"]["authors"] == "Nordås, Hildegunn Kyvik; Rouzet, Dorothée"
-    chinese = [r for r in works.values() if r["language"] == "zh" and r["ref_number"] is None and r["year"] == 2021 and "数据跨境流动" in r["title"]]
+    chinese = [
+        r
+        for r in works.values()
+        if r["language"] == "zh" and r["ref_number"] is None and r["year"] == 2021 and "数据跨境流动" in r["title"]
+    ]
     assert len(chinese) == 1
 
 

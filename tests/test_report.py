@@ -82,7 +82,9 @@ def test_every_page_sets_its_language_and_nothing_points_off_the_file_system(sit
 
 def test_labels_stand_in_both_languages_with_lang_attributes(site_zh, kg):
     page = (site_zh / "entity" / "bar-legal-framework.html").read_text(encoding="utf-8")
-    assert '<span lang="zh">法律法规建设壁垒</span> <span class="other" lang="en">Barrier of legal and regulatory construction</span>' in page
+    assert (
+        '<span lang="zh">法律法规建设壁垒</span> <span class="other" lang="en">Barrier of legal and regulatory construction</span>' in page
+    )
     for quote in (r["evidence_zh"] for r in rows(run_query("countermeasures-by-barrier", kg, {"barrier": "bar-legal-framework"}))):
         for q in quote.split(" | "):
             assert f'<q lang="zh">{q}</q>' in page
@@ -124,7 +126,10 @@ def test_completeness_panel_counts_come_from_the_graph(site, kg):
         "PREFIX dskg: <https://w3id.org/dskg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
         "SELECT (COUNT(?w) AS ?n) WHERE { ?w a dskg:Work FILTER NOT EXISTS { ?w dcterms:title ?t } }", kg)
     assert f"{int(next(iter(untitled))[0])} of {len(rows(run_query('literature', kg)))}" in panel
-    labelled = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH <https://w3id.org/dskg/graph/data> { ?s rdfs:label ?l %s } FILTER(STRSTARTS(STR(?s), \"%s\")) }"
+    labelled = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { "
+        'GRAPH <https://w3id.org/dskg/graph/data> { ?s rdfs:label ?l %s } FILTER(STRSTARTS(STR(?s), "%s")) }'
+    )
     both = 'FILTER(LANG(?l) = "zh") ?s rdfs:label ?en FILTER(LANG(?en) = "en")'
     counts = [int(next(iter(run_sparql(labelled % (extra, ID), kg)))[0]) for extra in (both, "")]
     assert f"{counts[0]} of {counts[1]}" in panel
@@ -300,7 +305,11 @@ def test_matrix_has_a_row_per_barrier_and_a_column_per_countermeasure(browser, s
         assert len(row_ids) == len(barriers) and set(row_ids) == barriers
         assert len(col_ids) == len(countermeasures) and set(col_ids) == countermeasures
         # each cell shows the basis of the graph's link (or none)
-        basis = {(r["barrier_id"], r["countermeasure_id"]): r["basis"] for r in rows(run_query("countermeasures-by-barrier", kg)) if r["countermeasure_id"]}
+        basis = {
+            (r["barrier_id"], r["countermeasure_id"]): r["basis"]
+            for r in rows(run_query("countermeasures-by-barrier", kg))
+            if r["countermeasure_id"]
+        }
         cells = page.locator("#matrix tr[data-barrier]").evaluate_all(
             "rows => rows.map(r => [...r.querySelectorAll('td')].map(td => td.dataset.basis))")
         for barrier, marks in zip(row_ids, cells):
@@ -314,11 +323,15 @@ def test_matrix_has_a_row_per_barrier_and_a_column_per_countermeasure(browser, s
         page.locator("#matrix").screenshot(path=str(screenshots / "matrix-1280.png"))
         page.locator("figure.map").screenshot(path=str(screenshots / "map-1280.png"))
         # the map links each record to its page
-        hrefs = page.locator("figure.map svg a").evaluate_all("links => links.map(a => a.getAttribute('xlink:href') || a.getAttribute('href'))")
+        hrefs = page.locator("figure.map svg a").evaluate_all(
+            "links => links.map(a => a.getAttribute('xlink:href') || a.getAttribute('href'))"
+        )
         nodes = {h.removeprefix("entity/").removesuffix(".html") for h in hrefs if "#" not in h}
         assert nodes == barriers | countermeasures | graph_ids(kg, "Advantage")
         # ... and each edge to the evidence of its link
-        links = len(rows(run_query("countermeasures-by-barrier", kg, {"basis": "explicit"}))) + len(rows(run_query("countermeasures-by-barrier", kg, {"basis": "interpretive"})))
+        links = len(rows(run_query("countermeasures-by-barrier", kg, {"basis": "explicit"}))) + len(
+            rows(run_query("countermeasures-by-barrier", kg, {"basis": "interpretive"}))
+        )
         assert len([h for h in hrefs if "#" in h]) >= links
         assert seen["errors"] == []
     finally:

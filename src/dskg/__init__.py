@@ -24,7 +24,23 @@ _LAZY = {
     "infer": "reasoning",
 }
 
-_MODULES = {"cache", "diagram", "endpoint", "entries", "graph", "intake", "loader", "publish", "queries", "reasoning", "report", "results", "sources", "validation", "vocab"}
+_MODULES = {
+    "cache",
+    "diagram",
+    "endpoint",
+    "entries",
+    "graph",
+    "intake",
+    "loader",
+    "publish",
+    "queries",
+    "reasoning",
+    "report",
+    "results",
+    "sources",
+    "validation",
+    "vocab",
+}
 
 
 def __getattr__(name: str):

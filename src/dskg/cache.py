@@ -56,7 +56,12 @@ def fingerprint(data: Path | None, base: Path | None, entries: list[Path] | None
             stat = os.stat(module)
             digest.update(f"\0code\0{os.path.basename(module)}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
     base_dir = Path(base) if base is not None else resources.data_dir()
-    groups = [("ontology", [str(resources.ontology_file())]), ("base", _files(base_dir)), ("data", _files(Path(data) / "entries") if data else []), ("entries", [str(p) for p in entries or []])]
+    groups = [
+        ("ontology", [str(resources.ontology_file())]),
+        ("base", _files(base_dir)),
+        ("data", _files(Path(data) / "entries") if data else []),
+        ("entries", [str(p) for p in entries or []]),
+    ]
     for name, paths in groups:
         for path in paths:
             digest.update(f"\0{name}\0{os.path.basename(path)}\0".encode())

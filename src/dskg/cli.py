@@ -46,16 +46,25 @@ err = Console(stderr=True)
 
 DataOption = Annotated[
     Path | None,
-    typer.Option("--data", envvar="DSKG_DATA", help="Your data folder (from `dskg init`), layered on the shipped graph.", show_default=False),
+    typer.Option(
+        "--data", envvar="DSKG_DATA", help="Your data folder (from `dskg init`), layered on the shipped graph.", show_default=False
+    ),
 ]
 BaseOption = Annotated[
     Path | None,
     typer.Option("--base", help="Curated base folder to build from instead of the shipped data (for curators).", show_default=False),
 ]
-EngineOption = Annotated[str, typer.Option("--engine", help="OWL-RL engine: rules (fast, gives owlrl's entailments), owlrl (the reference) or reasonable.")]
+EngineOption = Annotated[
+    str, typer.Option("--engine", help="OWL-RL engine: rules (fast, gives owlrl's entailments), owlrl (the reference) or reasonable.")
+]
 EndpointOption = Annotated[
     str | None,
-    typer.Option("--endpoint", envvar="DSKG_ENDPOINT", help="Query a remote SPARQL endpoint (its query URL) instead of the embedded graph.", show_default=False),
+    typer.Option(
+        "--endpoint",
+        envvar="DSKG_ENDPOINT",
+        help="Query a remote SPARQL endpoint (its query URL) instead of the embedded graph.",
+        show_default=False,
+    ),
 ]
 GraphOption = Annotated[str, typer.Option("--graph", help="Named graph on the server (the one `dskg push` writes).")]
 TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")]
@@ -277,7 +286,14 @@ def _print_report(report, fmt: str) -> None:
         for col in ("severity", "where", "entity", "path", "value", "message"):
             table.add_column(col, overflow="fold")
         for f in report.findings:
-            table.add_row(f.severity, f"{f.file}:{f.line}" if f.file else "", f"{f.entity} ({f.label})" if f.label else f.entity, f.path, f.value, f.message)
+            table.add_row(
+                f.severity,
+                f"{f.file}:{f.line}" if f.file else "",
+                f"{f.entity} ({f.label})" if f.label else f.entity,
+                f.path,
+                f.value,
+                f.message,
+            )
         out.print(table)
         out.print(report.summary())
     else:
@@ -297,7 +313,10 @@ def _check_report_options(fmt: str, fail_on: str) -> None:
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(metavar="[PATH]...", help="Entry files (.yaml, .ttl, .bib) to validate in the context of the graph.")] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="[PATH]...", help="Entry files (.yaml, .ttl, .bib) to validate in the context of the graph."),
+    ] = None,
     fmt: ReportFormat = "text",
     fail_on: FailOn = "violation",
     data: DataOption = None,
@@ -336,7 +355,9 @@ def init(folder: Annotated[Path, typer.Argument(help="Folder to create for your 
 @app.command()
 def add(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Entry files (.yaml, .ttl, .bib) to add.")],
-    data: Annotated[Path | None, typer.Option("--data", envvar="DSKG_DATA", help="Your data folder (from `dskg init`).", show_default=False)] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", envvar="DSKG_DATA", help="Your data folder (from `dskg init`).", show_default=False)
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and show what would be written; write nothing.")] = False,
     fmt: ReportFormat = "text",
     base: BaseOption = None,
@@ -369,11 +390,21 @@ def add(
 
 @app.command()
 def push(
-    endpoint: Annotated[str, typer.Option("--endpoint", envvar="DSKG_ENDPOINT", help="The server's SPARQL query URL, e.g. http://127.0.0.1:7878/query.")],
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", envvar="DSKG_ENDPOINT", help="The server's SPARQL query URL, e.g. http://127.0.0.1:7878/query.")
+    ],
     graph: GraphOption = DEFAULT_GRAPH,
-    store: Annotated[str | None, typer.Option("--store", help="Graph Store Protocol URL, where it cannot be derived (it is for Oxigraph, Fuseki and Virtuoso).")] = None,
-    update: Annotated[str | None, typer.Option("--update", help="SPARQL Update URL, where it cannot be derived (used where the server has no Graph Store).")] = None,
-    inferred: Annotated[bool, typer.Option("--inferred/--asserted-only", help="Include the inferred triples (queries rely on them).")] = True,
+    store: Annotated[
+        str | None,
+        typer.Option("--store", help="Graph Store Protocol URL, where it cannot be derived (it is for Oxigraph, Fuseki and Virtuoso)."),
+    ] = None,
+    update: Annotated[
+        str | None,
+        typer.Option("--update", help="SPARQL Update URL, where it cannot be derived (used where the server has no Graph Store)."),
+    ] = None,
+    inferred: Annotated[
+        bool, typer.Option("--inferred/--asserted-only", help="Include the inferred triples (queries rely on them).")
+    ] = True,
     data: DataOption = None,
     engine: EngineOption = "rules",
     timeout: TimeoutOption = 120.0,
@@ -421,8 +452,12 @@ def serve(
 
 @app.command()
 def report(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the site into (replaced whole if it holds an earlier report).")],
-    lang: Annotated[str, typer.Option("--lang", help="Language of the pages: zh or en (the other language stands beside every label).")] = "en",
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Folder to write the site into (replaced whole if it holds an earlier report).")
+    ],
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the pages: zh or en (the other language stands beside every label).")
+    ] = "en",
     data: DataOption = None,
     engine: EngineOption = "rules",
 ) -> None:

@@ -180,7 +180,9 @@ def to_svg(dot_source: str) -> str:
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise MissingToolError(f"Graphviz's `dot` could not run ({exc}). Fix: check the Graphviz installation (`dot -V`).") from None
     if done.returncode != 0:
-        raise MissingToolError(f"Graphviz's `dot` failed: {done.stderr.decode('utf-8', 'replace').strip()}. Fix: check the Graphviz installation (`dot -V`).")
+        raise MissingToolError(
+            f"Graphviz's `dot` failed: {done.stderr.decode('utf-8', 'replace').strip()}. Fix: check the Graphviz installation (`dot -V`)."
+        )
     svg = done.stdout.decode("utf-8")
     return svg[svg.index("<svg"):] if "<svg" in svg else svg
 

@@ -241,7 +241,10 @@ class _Http:
                 if self.credentials:
                     cause = "credentials refused (HTTP 401); check DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD (or ~/.netrc)"
                 else:
-                    cause = "credentials refused (HTTP 401): the server wants an account; set DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD (or ~/.netrc)"
+                    cause = (
+                        "credentials refused (HTTP 401): the server wants an account; "
+                        "set DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD (or ~/.netrc)"
+                    )
                 return EndpointError(f"{where}: {cause}", 401)
             if fix:
                 return EndpointError(f"{where}: HTTP {exc.code}; {fix}", exc.code)
@@ -439,7 +442,8 @@ def remote_query(sparql: str, endpoint: Endpoint, bindings: dict[str, Any] | Non
     cut = virtuoso.rows_cut(headers) if virtuoso.recognises(headers.get("Server")) else None  # server seam
     if cut is not None:
         raise EndpointError(
-            f"{where}: Virtuoso cut the answer at {cut} rows (its ResultSetMaxRows). Fix: raise [SPARQL] ResultSetMaxRows in its virtuoso.ini, or page with LIMIT/OFFSET"
+            f"{where}: Virtuoso cut the answer at {cut} rows (its ResultSetMaxRows). "
+            "Fix: raise [SPARQL] ResultSetMaxRows in its virtuoso.ini, or page with LIMIT/OFFSET"
         )
     try:
         if not graph_answer:

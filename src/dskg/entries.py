@@ -46,7 +46,9 @@ from .sources import (
 ENTRY_TYPES = ("article", "book", "chapter", "report", "thesis", "conference-paper", "webpage", "dataset")
 STANCES = ("supports", "disputes", "extends", "qualifies", "discusses", "confirms", "refutes")
 
-LanguageMap = dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")], Annotated[str, StringConstraints(min_length=1)]]
+LanguageMap = dict[
+    Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")], Annotated[str, StringConstraints(min_length=1)]
+]
 
 
 def _language_map(name: str):
@@ -149,20 +151,41 @@ def _entry_fields(loc: tuple) -> list[str]:
 def _problems(error: ValidationError, node: Any, file: str, entity: str) -> list[Problem]:
     out = []
     for err in error.errors():
-        loc = tuple(p for p in err["loc"] if isinstance(p, int) or (isinstance(p, str) and p.isidentifier() and p not in ("str", "int", "list", "dict")))
+        loc = tuple(
+            p
+            for p in err["loc"]
+            if isinstance(p, int) or (isinstance(p, str) and p.isidentifier() and p not in ("str", "int", "list", "dict"))
+        )
         line = _line_at(node, loc)
         name = ".".join(str(p) for p in loc)
         kind = err["type"]
         if kind == "extra_forbidden":
             out.append(Problem(file, line, entity, name, f"unknown field `{loc[-1]}`", _suggest(str(loc[-1]), _entry_fields(loc))))
         elif kind == "missing":
-            examples = {"title": "title: {en: ...}", "authors": 'authors: ["Family, Given"]', "year": "year: 2021", "language": "language: en", "type": "type: article", "about": "about: [bar-market-access]", "text": "text: {en: ...}"}
+            examples = {
+                "title": "title: {en: ...}",
+                "authors": 'authors: ["Family, Given"]',
+                "year": "year: 2021",
+                "language": "language: en",
+                "type": "type: article",
+                "about": "about: [bar-market-access]",
+                "text": "text: {en: ...}",
+            }
             fix = f"add it, e.g. `{examples.get(str(loc[-1]), str(loc[-1]) + ': ...')}`"
             out.append(Problem(file, line, entity, name, f"missing field `{loc[-1]}`", fix))
         elif kind == "literal_error":
             out.append(Problem(file, line, entity, name, f"{err['msg']} (got {err.get('input')!r})", "use one of the allowed values"))
         elif kind == "string_pattern_mismatch" and loc and loc[-1] == "doi":
-            out.append(Problem(file, line, entity, name, f"malformed DOI {err.get('input')!r}", "write the DOI alone, like `doi: 10.1111/twec.12424` (no https://doi.org/)"))
+            out.append(
+                Problem(
+                    file,
+                    line,
+                    entity,
+                    name,
+                    f"malformed DOI {err.get('input')!r}",
+                    "write the DOI alone, like `doi: 10.1111/twec.12424` (no https://doi.org/)",
+                )
+            )
         else:
             msg = err["msg"].removeprefix("Value error, ")
             out.append(Problem(file, line, entity, name, msg, ""))
@@ -275,14 +298,25 @@ def _read_yaml(path: Path, read: FileRead, display: str, out: EntrySet, exact: b
     if node is DONE:
         return
     if node is None:
-        out.problems.append(Problem(display, 1, "", "", "the file is empty", "write an entry: a mapping with id, type, title, authors, year, language"))
+        out.problems.append(
+            Problem(display, 1, "", "", "the file is empty", "write an entry: a mapping with id, type, title, authors, year, language")
+        )
         return
     items = node if isinstance(node, CommentedSeq) else [node]
     for index, item in enumerate(items):
         where = (index,) if isinstance(node, CommentedSeq) else ()
         if not isinstance(item, CommentedMap):
             line = _line_at(node, where) if where else 1
-            out.problems.append(Problem(display, line, "", "", "an entry must be a mapping (id: ..., title: ...), not a list or a value", "write one entry as a mapping, or several as a list of mappings"))
+            out.problems.append(
+                Problem(
+                    display,
+                    line,
+                    "",
+                    "",
+                    "an entry must be a mapping (id: ..., title: ...), not a list or a value",
+                    "write one entry as a mapping, or several as a list of mappings",
+                )
+            )
             continue
         entity = str(item.get("id", f"entry {index + 1}"))
         try:
@@ -305,7 +339,16 @@ def _read_turtle(path: Path, read: FileRead, display: str, out: EntrySet, exact:
     except Exception as exc:  # rdflib raises several parser error types
         match = _TURTLE_LINE.search(str(exc))
         detail = " ".join(str(exc).split())[:300]
-        out.problems.append(Problem(display, int(match.group(1)) if match else 0, "", "", f"Turtle syntax error: {detail}", "correct the Turtle at that line (rapper -c FILE shows it too)"))
+        out.problems.append(
+            Problem(
+                display,
+                int(match.group(1)) if match else 0,
+                "",
+                "",
+                f"Turtle syntax error: {detail}",
+                "correct the Turtle at that line (rapper -c FILE shows it too)",
+            )
+        )
         return
     out.graphs.append((display, graph))
 
@@ -318,9 +361,22 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "entry"
 
 
-BIB_TYPES = {"article": "article", "book": "book", "inbook": "chapter", "incollection": "chapter", "techreport": "report", "report": "report",
-             "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis", "inproceedings": "conference-paper",
-             "conference": "conference-paper", "online": "webpage", "misc": "webpage", "dataset": "dataset"}
+BIB_TYPES = {
+    "article": "article",
+    "book": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "techreport": "report",
+    "report": "report",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "inproceedings": "conference-paper",
+    "conference": "conference-paper",
+    "online": "webpage",
+    "misc": "webpage",
+    "dataset": "dataset",
+}
 
 
 def _read_bibtex(path: Path, read: FileRead, display: str, out: EntrySet, exact: bool = False) -> None:
@@ -329,7 +385,16 @@ def _read_bibtex(path: Path, read: FileRead, display: str, out: EntrySet, exact:
     library = bibtexparser.parse_string(read.text)
     for block in library.failed_blocks:
         reason = str(getattr(block, "error", "")).splitlines()[-1:] or ["syntax error"]
-        out.problems.append(Problem(display, block.start_line + 1, "", "", f"BibTeX syntax error: {reason[0].strip()}", "close every brace and quote of that entry"))
+        out.problems.append(
+            Problem(
+                display,
+                block.start_line + 1,
+                "",
+                "",
+                f"BibTeX syntax error: {reason[0].strip()}",
+                "close every brace and quote of that entry",
+            )
+        )
     for bib in library.entries:
         fields = {k.lower(): _bib_value(v.value) for k, v in bib.fields_dict.items()}
         title = fields.get("title", "")
@@ -343,9 +408,17 @@ def _read_bibtex(path: Path, read: FileRead, display: str, out: EntrySet, exact:
             "year": fields.get("year"),
             "language": language,
         }
-        venue = fields.get("journal") or fields.get("booktitle") or fields.get("publisher") or fields.get("institution") or fields.get("school")
-        for key, value in (("venue", venue), ("volume", fields.get("volume")), ("issue", fields.get("number")),
-                           ("pages", fields.get("pages", "").replace("--", "-") or None), ("doi", fields.get("doi")), ("url", fields.get("url"))):
+        venue = (
+            fields.get("journal") or fields.get("booktitle") or fields.get("publisher") or fields.get("institution") or fields.get("school")
+        )
+        for key, value in (
+            ("venue", venue),
+            ("volume", fields.get("volume")),
+            ("issue", fields.get("number")),
+            ("pages", fields.get("pages", "").replace("--", "-") or None),
+            ("doi", fields.get("doi")),
+            ("url", fields.get("url")),
+        ):
             if value:
                 data[key] = value
         line = bib.start_line + 1
@@ -354,12 +427,23 @@ def _read_bibtex(path: Path, read: FileRead, display: str, out: EntrySet, exact:
         except ValidationError as exc:
             for err in exc.errors():
                 name = ".".join(str(p) for p in err["loc"] if isinstance(p, (str, int)))
-                out.problems.append(Problem(display, line, data["id"], name, err["msg"].removeprefix("Value error, "), "complete the BibTeX entry"))
+                out.problems.append(
+                    Problem(display, line, data["id"], name, err["msg"].removeprefix("Value error, "), "complete the BibTeX entry")
+                )
             continue
         entry._file, entry._line = display, line
         out.entries.append((path, entry, data))
         _entry_to_records(entry, out.records)
-        out.warnings.append(Problem(display, line, entry.id, "claims", "imported from BibTeX: the entry has no claims yet", "add claims (about, stance, text) to say what the work argues"))
+        out.warnings.append(
+            Problem(
+                display,
+                line,
+                entry.id,
+                "claims",
+                "imported from BibTeX: the entry has no claims yet",
+                "add claims (about, stance, text) to say what the work argues",
+            )
+        )
 
 
 READERS = {".yaml": _read_yaml, ".yml": _read_yaml, ".ttl": _read_turtle, ".bib": _read_bibtex}
@@ -394,7 +478,10 @@ def iter_entries(paths: list[Path], out: EntrySet, display_root: Path | None = N
         if read.error is not None:
             kind, detail = read.error
             if kind == "too-large":
-                raise UnreadableInputError(f"{display}: {detail / 1e6:.1f} MB is too large for an entry file (limit {MAX_BYTES / 1e6:.0f} MB). Fix: split it, one work per entry.")
+                raise UnreadableInputError(
+                    f"{display}: {detail / 1e6:.1f} MB is too large for an entry file (limit {MAX_BYTES / 1e6:.0f} MB). "
+                    "Fix: split it, one work per entry."
+                )
             if kind == "not-utf8":
                 raise UnreadableInputError(f"{display}: not UTF-8 text (byte {detail}). Fix: save the file as UTF-8.")
             raise UnreadableInputError(f"{display}: cannot read the file ({detail}). Fix: check the path.")

@@ -31,7 +31,8 @@ class NotFast(Exception):
 # And in flow collections, a `:` right after `[` `{` `,` or before `,` `]` `}`
 # (yaml-rs: a mapping), `"key":value` (ruamel: an error), collections in flow collections or as keys.
 _SCALAR = re.compile(
-    r"[\n:\[{,-][ \t]*(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \t\r,\]}]|$)|[-+]?(?:(?:[0-9.][0-9a-zA-Z.+-]*)?_|0[XBO]|\.[0-9])|=[ \t\r]*(?:$|[,\]}#]))",
+    r"[\n:\[{,-][ \t]*(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \t\r,\]}]|$)"
+    r"|[-+]?(?:(?:[0-9.][0-9a-zA-Z.+-]*)?_|0[XBO]|\.[0-9])|=[ \t\r]*(?:$|[,\]}#]))",
     re.MULTILINE,
 )
 _KEY_IN_FLOW = re.compile(r"[\[{,][ \t]*:")

@@ -124,7 +124,14 @@ def _check_turtle_dois(records: Records, graphs: list[tuple[str, Graph]], proble
             work_id = str(work).removeprefix(str(ID))
             first = seen.setdefault(str(doi).lower(), work_id)
             if first != work_id:
-                problems.add(display, 0, work_id, "bibo:doi", f"DOI {doi} is already in the graph as {first}", "this work is already there: drop the entry, or correct the DOI")
+                problems.add(
+                    display,
+                    0,
+                    work_id,
+                    "bibo:doi",
+                    f"DOI {doi} is already in the graph as {first}",
+                    "this work is already there: drop the entry, or correct the DOI",
+                )
 
 
 def require_data_dir(data: Path | str | None) -> None:
@@ -163,7 +170,11 @@ def build(
     with gc_paused(long_lived=True), loading_behind(dataset) as loader:
         # the data triples go to the loading thread in chunks while the next files are read
         records, ontology, triples = read_sources(
-            data, base=base, entries=entries, emit=lambda chunk: loader.load("data", to_ntriples(chunk)), discard=lambda: loader.clear("data")
+            data,
+            base=base,
+            entries=entries,
+            emit=lambda chunk: loader.load("data", to_ntriples(chunk)),
+            discard=lambda: loader.clear("data"),
         )
         loader.load("ontology", to_ntriples(ontology))
         if reason:

@@ -129,4 +129,6 @@ def add_entries(paths: list[Path], folder: Path, *, dry_run: bool = False, engin
                 result.written.append(target)
             return result
     except Timeout:
-        raise UsageError(f"{folder} is locked by another `dskg add` (lock file {folder / '.dskg.lock'}). Fix: wait for it to finish.") from None
+        raise UsageError(
+            f"{folder} is locked by another `dskg add` (lock file {folder / '.dskg.lock'}). Fix: wait for it to finish."
+        ) from None

@@ -84,7 +84,12 @@ LINKS: dict[str, tuple[URIRef, URIRef, tuple[str, ...], tuple[str, ...]]] = {
     # yaml name: (direct property, qualified class, subject kinds, target kinds)
     "addresses": (DSKG.addresses, DSKG.Addressing, ("countermeasures",), ("barriers",)),
     "builds-on": (DSKG.buildsOn, DSKG.BuildingOn, ("countermeasures",), ("advantages",)),
-    "illustrates": (DSKG.illustrates, DSKG.Illustration, ("cases", "documents", "statistics"), ("advantages", "barriers", "countermeasures")),
+    "illustrates": (
+        DSKG.illustrates,
+        DSKG.Illustration,
+        ("cases", "documents", "statistics"),
+        ("advantages", "barriers", "countermeasures"),
+    ),
     "evidences": (DSKG.evidences, DSKG.Evidencing, ("statistics", "cases", "documents"), ("advantages", "barriers", "countermeasures")),
     "is-about": (DSKG.isAbout, DSKG.Aboutness, ("claims",), ("advantages", "barriers", "countermeasures", "sectors", "themes", "areas")),
     "falls-under": (DSKG.fallsUnder, DSKG.AreaMapping, ("barriers",), ("areas",)),
@@ -220,7 +225,14 @@ class _Index:
     def _add(self, rid: str, kind: str, rec: Record) -> None:
         if rid in self.record:
             first = self.record[rid]
-            self.problems.add(rec.file, rec.line_of("id"), rid, "id", f"duplicate id: already used at {first.file}:{first.line_of('id')}", "give one of the two records another id")
+            self.problems.add(
+                rec.file,
+                rec.line_of("id"),
+                rid,
+                "id",
+                f"duplicate id: already used at {first.file}:{first.line_of('id')}",
+                "give one of the two records another id",
+            )
             return
         self.kind[rid] = kind
         self.record[rid] = rec
@@ -243,10 +255,24 @@ class _Index:
             close = difflib.get_close_matches(rid, candidates, n=3, cutoff=0.5)
             hint = f"did you mean {', '.join(close)}?" if close else f"use the id of an existing {' or '.join(k[:-1] for k in kinds)}"
             wanted = " or ".join(k[:-1] for k in kinds)
-            self.problems.add(owner.file, owner.line_of(field), owner_id, field, f"unknown id {rid!r} (expected a {wanted})", f"{hint} (ids are listed by `dskg query`), or add that record")
+            self.problems.add(
+                owner.file,
+                owner.line_of(field),
+                owner_id,
+                field,
+                f"unknown id {rid!r} (expected a {wanted})",
+                f"{hint} (ids are listed by `dskg query`), or add that record",
+            )
             return False
         if self.kind[rid] not in kinds:
-            self.problems.add(owner.file, owner.line_of(field), owner_id, field, f"{rid!r} is a {self.kind[rid][:-1]}, not a {' or '.join(k[:-1] for k in kinds)}", "point this field at a record of the right kind")
+            self.problems.add(
+                owner.file,
+                owner.line_of(field),
+                owner_id,
+                field,
+                f"{rid!r} is a {self.kind[rid][:-1]}, not a {' or '.join(k[:-1] for k in kinds)}",
+                "point this field at a record of the right kind",
+            )
             return False
         return True
 
@@ -265,7 +291,9 @@ class _Builder:
     triples go to Oxigraph as N-Triples anyway (see to_ntriples).
     """
 
-    def __init__(self, records: Records, ontology: Graph, problems: ProblemList, emit: Callable[[list], None] | None = None, chunk: int = CHUNK):
+    def __init__(
+        self, records: Records, ontology: Graph, problems: ProblemList, emit: Callable[[list], None] | None = None, chunk: int = CHUNK
+    ):
         self.emit, self.chunk, self.emitted = emit, chunk, 0
         self.records = records
         self.ontology = ontology
@@ -292,7 +320,9 @@ class _Builder:
 
     def check_source_and_section(self, rec: Record, rid: str, source: str | None, section: str | None) -> None:
         if source is None:
-            self.problems.add(rec.file, rec.line, rid, "source", "no source work", "add `source: <work id>` to the record or at the top of the file")
+            self.problems.add(
+                rec.file, rec.line, rid, "source", "no source work", "add `source: <work id>` to the record or at the top of the file"
+            )
             return
         if not self.index.check(rec, rid, "source", source, ("works",)):
             return
@@ -301,7 +331,14 @@ class _Builder:
             return
         if section is not None and work.sections and section not in {s.number for s in work.sections}:
             known = ", ".join(s.number for s in work.sections)
-            self.problems.add(rec.file, rec.line_of("section"), rid, "section", f"section {section!r} is not a section of {source}", f"use one of: {known}")
+            self.problems.add(
+                rec.file,
+                rec.line_of("section"),
+                rid,
+                "section",
+                f"section {section!r} is not a section of {source}",
+                f"use one of: {known}",
+            )
 
     def check_verbatim(self, rec: Record, rid: str, field: str, source: str | None, texts: Iterable[str]) -> None:
         path = self.source_text(source)
@@ -309,7 +346,14 @@ class _Builder:
             return
         for index, text in enumerate(texts):
             if text and not sourcetext.contains(path, text):
-                self.problems.add(rec.file, rec.line_of(f"{field}[{index}]"), rid, field, f"not found verbatim in {path.name}: {text[:40]!r}", "copy the passage exactly from the source text (whitespace and running headers are ignored)")
+                self.problems.add(
+                    rec.file,
+                    rec.line_of(f"{field}[{index}]"),
+                    rid,
+                    field,
+                    f"not found verbatim in {path.name}: {text[:40]!r}",
+                    "copy the passage exactly from the source text (whitespace and running headers are ignored)",
+                )
 
     # -- triples ------------------------------------------------------------------------------
     def add(self, s: URIRef, p: URIRef, o) -> None:
@@ -358,7 +402,14 @@ class _Builder:
         for link in links:
             direct, cls, subject_kinds, target_kinds = LINKS[link.property]
             if kind not in subject_kinds:
-                self.problems.add(link.file, link.line_of("property"), owner_id, "property", f"a {kind[:-1]} cannot have a `{link.property}` link", f"`{link.property}` goes from {' or '.join(k[:-1] for k in subject_kinds)}")
+                self.problems.add(
+                    link.file,
+                    link.line_of("property"),
+                    owner_id,
+                    "property",
+                    f"a {kind[:-1]} cannot have a `{link.property}` link",
+                    f"`{link.property}` goes from {' or '.join(k[:-1] for k in subject_kinds)}",
+                )
                 continue
             if not self.index.check(link, owner_id, "target", link.target, target_kinds):
                 continue
@@ -563,7 +614,14 @@ class _Builder:
         for name in [*rec.authors, *rec.authors_alt]:
             self.add(node, DSKG.authorName, string_literal(name))
         if rec.authors_en and len(rec.authors_en) != len(rec.authors):
-            self.problems.add(rec.file, rec.line_of("authors_en"), rec.id, "authors_en", f"{len(rec.authors_en)} names for {len(rec.authors)} authors", "give one romanised name per entry of `authors`, in the same order")
+            self.problems.add(
+                rec.file,
+                rec.line_of("authors_en"),
+                rec.id,
+                "authors_en",
+                f"{len(rec.authors_en)} names for {len(rec.authors)} authors",
+                "give one romanised name per entry of `authors`, in the same order",
+            )
         for name_zh, name_en in zip(rec.authors, rec.authors_en):
             person = ID[f"author/{'-'.join(name_en.lower().split())}"]
             self.add(node, DCTERMS.creator, person)
@@ -581,7 +639,14 @@ class _Builder:
         if rec.work_language:
             language = language_iri(rec.work_language)
             if language is None:
-                self.problems.add(rec.file, rec.line_of("work_language"), rec.id, "work_language", f"{rec.work_language!r} is not a language tag", "write the language as a BCP 47 tag, e.g. `en` or `zh`")
+                self.problems.add(
+                    rec.file,
+                    rec.line_of("work_language"),
+                    rec.id,
+                    "work_language",
+                    f"{rec.work_language!r} is not a language tag",
+                    "write the language as a BCP 47 tag, e.g. `en` or `zh`",
+                )
             else:
                 self.add(node, DCTERMS.language, language)
                 if language not in self.languages:
@@ -600,7 +665,14 @@ class _Builder:
         if rec.doi:
             first = self.dois.setdefault(rec.doi.lower(), rec)
             if first is not rec:
-                self.problems.add(rec.file, rec.line_of("doi"), rec.id, "doi", f"DOI {rec.doi} is already in the graph as {first.id} ({first.file}:{first.line_of('doi')})", "this work is already there: drop the entry, or correct the DOI")
+                self.problems.add(
+                    rec.file,
+                    rec.line_of("doi"),
+                    rec.id,
+                    "doi",
+                    f"DOI {rec.doi} is already in the graph as {first.id} ({first.file}:{first.line_of('doi')})",
+                    "this work is already there: drop the entry, or correct the DOI",
+                )
         for prop, value in ((BIBO.volume, rec.volume), (BIBO.issue, rec.issue), (BIBO.doi, rec.doi), (DSKG.textFile, rec.text_file)):
             if value:
                 self.add(node, prop, string_literal(value))
@@ -609,7 +681,14 @@ class _Builder:
         if rec.license:
             self.add(node, DCTERMS.license, URIRef(rec.license))
         if rec.text_file and self.records.data_dir is not None and not (self.records.data_dir / rec.text_file).is_file():
-            self.problems.add(rec.file, rec.line_of("text_file"), rec.id, "text_file", f"no file {rec.text_file} in the data folder", "put the work's text there or correct the path")
+            self.problems.add(
+                rec.file,
+                rec.line_of("text_file"),
+                rec.id,
+                "text_file",
+                f"no file {rec.text_file} in the data folder",
+                "put the work's text there or correct the path",
+            )
         for section in rec.sections:
             sec = section_iri(rec.id, section.number)
             self.add(sec, RDF.type, DSKG.Section)
@@ -628,7 +707,14 @@ class _Builder:
             self.problems.add(rec.file, rec.line, rec.id, "source", "citations need the citing work", "add `source: <citing work id>`")
             return
         if rec.claims and rec.source is None:
-            self.problems.add(rec.file, rec.line, rec.id, "source", "claims need the work that reports them", "add `source: <work id>` (the work itself for its own claims)")
+            self.problems.add(
+                rec.file,
+                rec.line,
+                rec.id,
+                "source",
+                "claims need the work that reports them",
+                "add `source: <work id>` (the work itself for its own claims)",
+            )
             return
         if rec.source is not None and rec.source != rec.id:
             self.index.check(rec, rec.id, "source", rec.source, ("works",))
@@ -641,7 +727,14 @@ class _Builder:
         citing, cited = iri(rec.source), iri(rec.id)
         intent = CITO[citation.intent]
         if (intent, RDF.type, OWL.ObjectProperty) not in self.ontology:
-            self.problems.add(citation.file, citation.line_of("intent"), rec.id, "intent", f"{citation.intent!r} is not a CiTO citation property declared in the ontology", "use e.g. citesForInformation, citesAsEvidence, usesConclusionsFrom")
+            self.problems.add(
+                citation.file,
+                citation.line_of("intent"),
+                rec.id,
+                "intent",
+                f"{citation.intent!r} is not a CiTO citation property declared in the ontology",
+                "use e.g. citesForInformation, citesAsEvidence, usesConclusionsFrom",
+            )
             return
         self.add(citing, intent, cited)
         node = ID[f"citation/{rec.source}/{rec.id}/{number}"]
@@ -662,7 +755,14 @@ class _Builder:
         self.text(node, DSKG.claimText, claim.text_zh, "zh")
         self.text(node, DSKG.claimText, claim.text_en, "en")
         if not (claim.text_zh or claim.text_en):
-            self.problems.add(claim.file, claim.line, claim.id, "text", "a claim needs its text", "add `text_zh:` or `text_en:` (in an entry: `text: {en: ...}`)")
+            self.problems.add(
+                claim.file,
+                claim.line,
+                claim.id,
+                "text",
+                "a claim needs its text",
+                "add `text_zh:` or `text_en:` (in an entry: `text: {en: ...}`)",
+            )
         if claim.quote:
             self.text(node, DSKG.quote, claim.quote, rec.work_language or "und")
         if claim.page:
@@ -726,7 +826,9 @@ _XSD_STRING = XSD.string
 
 
 def _bad_iri(term: Any) -> InvalidDataError:
-    return InvalidDataError([Problem("", 0, str(term), "", f"{str(term)!r} is not a valid IRI", "remove spaces and <>\"{}|^` from URLs and ids")])
+    return InvalidDataError(
+        [Problem("", 0, str(term), "", f"{str(term)!r} is not a valid IRI", 'remove spaces and <>"{}|^` from URLs and ids')]
+    )
 
 
 def to_ntriples(triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]]) -> bytes:

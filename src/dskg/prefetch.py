@@ -83,7 +83,10 @@ def _is_own(index: int) -> bool:
 def worker_env() -> dict[str, str]:
     """The environment of a `python -m dskg.<module>` worker: this dskg importable first, from a
     wheel or a source checkout alike."""
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")]))}
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")])),
+    }
 
 
 def _start_worker(chunks: list[list[str]], parse: bool) -> subprocess.Popen | None:
@@ -135,7 +138,9 @@ def _worker(parse: bool) -> None:
     out = sys.stdout.buffer
     for chunk in chunks:
         # tuples, not FileRead objects: pickle writes plain tuples without a class to record and rebuild
-        pickle.dump([(r.text, r.parsed, r.plain, r.error) for r in (read_one(p, parse) for p in chunk)], out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(
+            [(r.text, r.parsed, r.plain, r.error) for r in (read_one(p, parse) for p in chunk)], out, protocol=pickle.HIGHEST_PROTOCOL
+        )
         out.flush()
 
 

@@ -118,7 +118,9 @@ def ensure_read_only(sparql: str) -> None:
         return
     if update.get("request"):
         verb = update["request"][0].name
-        raise UsageError(f"refused: this is SPARQL Update ({verb}); dskg's query commands are read-only. Use SELECT, ASK, CONSTRUCT or DESCRIBE.")
+        raise UsageError(
+            f"refused: this is SPARQL Update ({verb}); dskg's query commands are read-only. Use SELECT, ASK, CONSTRUCT or DESCRIBE."
+        )
 
 
 def _bind(query: CannedQuery, param: Param, value: Any, kg: KnowledgeGraph | None) -> Any:

@@ -37,7 +37,12 @@ def _is_noise(s, p, o) -> bool:
         return True
     if str(s).startswith(_META):
         return True
-    if p == RDF.type and isinstance(o, URIRef) and str(o).startswith(_META) and o not in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty):
+    if (
+        p == RDF.type
+        and isinstance(o, URIRef)
+        and str(o).startswith(_META)
+        and o not in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+    ):
         return True
     return False
 
@@ -105,8 +110,22 @@ def _check_disjointness(base: Graph, inferred: list[tuple]) -> None:
     _report_disjoint(members, _disjoint_pairs(base), base)
 
 
-_SCHEMA_PREDICATES = {RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf, OWL.equivalentClass, OWL.equivalentProperty,
-                      OWL.sameAs, OWL.onProperty, OWL.propertyChainAxiom, OWL.hasKey, OWL.unionOf, OWL.intersectionOf, OWL.oneOf}
+_SCHEMA_PREDICATES = {
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    RDFS.domain,
+    RDFS.range,
+    OWL.inverseOf,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+    OWL.sameAs,
+    OWL.onProperty,
+    OWL.propertyChainAxiom,
+    OWL.hasKey,
+    OWL.unionOf,
+    OWL.intersectionOf,
+    OWL.oneOf,
+}
 _SCHEMA_TYPES = {OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.Restriction,
                  OWL.AsymmetricProperty, OWL.IrreflexiveProperty, OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
 
@@ -160,7 +179,13 @@ def _rules(ontology: Graph, data: list[tuple]) -> list[tuple] | None:
     if any(p in _SCHEMA_PREDICATES or (p == _TYPE and o in _SCHEMA_TYPES) for _, p, o in data):
         return None
     schema = _schema_of(to_ntriples(sorted(ontology)))
-    supers, inverses, domains, ranges, super_classes = schema.super_properties, schema.inverses, schema.domains, schema.ranges, schema.super_classes
+    supers, inverses, domains, ranges, super_classes = (
+        schema.super_properties,
+        schema.inverses,
+        schema.domains,
+        schema.ranges,
+        schema.super_classes,
+    )
     # only triples of a predicate some rule can derive need remembering (hashing a million literals is slow)
     derivable = {_TYPE, *(q for qs in supers.values() for q in qs), *(q for qs in inverses.values() for q in qs)}
     known = {t for t in data if t[1] in derivable}

@@ -171,25 +171,43 @@ def trade_chart(rows: list[dict], page: Page) -> Markup:
     scale = (width - left - right_room) / peak
     unit = unit_text(rows[0]["unit"])
     title = escape(page.t("chart_title"))
-    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
-           f'<title id="chart-title">{title}</title>',
-           '<desc id="chart-desc">' + escape("; ".join(
-               f'{r["sector_en"] or r["sector_zh"]} {r["period"]}: imports {_number(r["imports"])}, exports {_number(r["exports"])} ({unit})' for r in rows)) + "</desc>",
-           '<defs><pattern id="hatch" width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-           '<rect width="7" height="7" fill="#E69F00"/><line x1="0" y1="0" x2="0" y2="7" stroke="#8a5a00" stroke-width="2.5"/></pattern></defs>',
-           f'<text x="{left}" y="18" class="chart-unit">{escape(page.t("unit"))}: {escape(unit)}</text>']
+    out = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="chart-title">{title}</title>',
+        '<desc id="chart-desc">'
+        + escape(
+            "; ".join(
+                f"{r['sector_en'] or r['sector_zh']} {r['period']}: "
+                f"imports {_number(r['imports'])}, exports {_number(r['exports'])} ({unit})"
+                for r in rows
+            )
+        )
+        + "</desc>",
+        '<defs><pattern id="hatch" width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<rect width="7" height="7" fill="#E69F00"/>'
+        '<line x1="0" y1="0" x2="0" y2="7" stroke="#8a5a00" stroke-width="2.5"/></pattern></defs>',
+        f'<text x="{left}" y="18" class="chart-unit">{escape(page.t("unit"))}: {escape(unit)}</text>',
+    ]
     y = top
     for r in rows:
         sector = r["sector_zh"] if page.lang == "zh" else r["sector_en"]
         other = r["sector_en"] if page.lang == "zh" else r["sector_zh"]
-        out.append(f'<text x="{left}" y="{y + 18}" class="chart-sector"><tspan lang="{page.lang}">{escape(sector or "")}</tspan> '
-                   f'<tspan class="other" lang="{page.other}">{escape(other or "")}</tspan> <tspan class="other">{escape(str(r["period"]))}</tspan></text>')
+        out.append(
+            f'<text x="{left}" y="{y + 18}" class="chart-sector"><tspan lang="{page.lang}">{escape(sector or "")}</tspan> '
+            f'<tspan class="other" lang="{page.other}">{escape(other or "")}</tspan> '
+            f'<tspan class="other">{escape(str(r["period"]))}</tspan></text>'
+        )
         for i, (flow, fill) in enumerate((("imports", "url(#hatch)"), ("exports", "#0072B2"))):
             by = y + 26 + i * bar_h
             w = max(float(r[flow]) * scale, 1)
             out.append(f'<rect x="{left}" y="{by}" width="{w:.1f}" height="{bar_h - 6}" fill="{fill}" stroke="#333" stroke-width="0.6"/>')
-            out.append(f'<text x="{left + w + 8:.1f}" y="{by + bar_h - 12}" class="chart-value">{escape(page.t(flow))} {_number(r[flow])}</text>')
-        out.append(f'<text x="{left}" y="{y + 26 + 2 * bar_h + 14}" class="chart-balance">{escape(page.t("balance"))} {_number(r["balance"])}</text>')
+            out.append(
+                f'<text x="{left + w + 8:.1f}" y="{by + bar_h - 12}" class="chart-value">{escape(page.t(flow))} {_number(r[flow])}</text>'
+            )
+        out.append(
+            f'<text x="{left}" y="{y + 26 + 2 * bar_h + 14}" class="chart-balance">'
+            f'{escape(page.t("balance"))} {_number(r["balance"])}</text>'
+        )
         y += group_h
     out.append("</svg>")
     return Markup("\n".join(out))

@@ -230,7 +230,9 @@ def _links(kg: KnowledgeGraph) -> list[Link]:
           OPTIONAL { ?link (dskg:statedIn|dskg:inSection/dskg:sectionOf)/dskg:textFile ?text }
         } ORDER BY ?s ?t""")
     quotes: dict[str, list[str]] = defaultdict(list)
-    for r in _select(kg, "SELECT ?link ?q WHERE { VALUES ?class { dskg:Addressing dskg:BuildingOn } ?link a ?class ; dskg:quote ?q } ORDER BY ?link ?q"):
+    for r in _select(
+        kg, "SELECT ?link ?q WHERE { VALUES ?class { dskg:Addressing dskg:BuildingOn } ?link a ?class ; dskg:quote ?q } ORDER BY ?link ?q"
+    ):
         quotes[str(r["link"])].append(r["q"])
     rationale = _texts(kg, "dskg:rationale")
     links = []
@@ -294,7 +296,9 @@ def _works(kg: KnowledgeGraph) -> dict[str, Work]:
     return works
 
 
-def _completeness(kg: KnowledgeGraph, labels: dict[str, Text], entities: dict[str, Entity], links: list[Link], works: dict[str, Work]) -> Completeness:
+def _completeness(
+    kg: KnowledgeGraph, labels: dict[str, Text], entities: dict[str, Entity], links: list[Link], works: dict[str, Work]
+) -> Completeness:
     labelled = _select(kg, f"""
         SELECT DISTINCT ?s WHERE {{ GRAPH <{GRAPH.data}> {{ ?s rdfs:label ?l }} FILTER(STRSTARTS(STR(?s), "{ID}")) }}""")
     ids = sorted(_id(r["s"]) for r in labelled)
@@ -343,7 +347,10 @@ def _terms(kg: KnowledgeGraph) -> tuple[list[Term], dict[str, Text]]:
         terms.append(Term(iri, kinds[str(r["type"]).rsplit("#", 1)[-1]], labels.get(iri, Text()), definitions.get(iri, Text()),
                           parents[iri], domains[iri], ranges[iri]))
     ontology = "https://w3id.org/dskg/ontology"
-    about = {"title": _texts(kg, "dcterms:title").get(ontology, Text()), "description": _texts(kg, "dcterms:description").get(ontology, Text())}
+    about = {
+        "title": _texts(kg, "dcterms:title").get(ontology, Text()),
+        "description": _texts(kg, "dcterms:description").get(ontology, Text()),
+    }
     return terms, about
 
 

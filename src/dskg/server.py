@@ -61,7 +61,9 @@ def serve(kg: KnowledgeGraph, port: int = 7878, *, on_ready: Callable[[str, str]
         store = Path(location) if location else Path(tmp) / "store"
         dump = Path(tmp) / "graph.nt"
         dump.write_bytes(serialize(kg, "nt", inferred=True))
-        loaded = subprocess.run([program, "load", "--location", str(store), "--file", str(dump), "--graph", DEFAULT_GRAPH], capture_output=True, text=True)
+        loaded = subprocess.run(
+            [program, "load", "--location", str(store), "--file", str(dump), "--graph", DEFAULT_GRAPH], capture_output=True, text=True
+        )
         if loaded.returncode != 0:
             raise UsageError(f"oxigraph could not load the graph: {loaded.stderr.strip()[:300]}")
         process = subprocess.Popen(

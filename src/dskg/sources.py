@@ -242,7 +242,9 @@ class SectionRecord(Record):
 
 class Work(Record):
     id: Slug
-    type: Literal["article", "journal-article", "book", "chapter", "report", "thesis", "conference-paper", "webpage", "dataset", "work"] = "work"
+    type: Literal["article", "journal-article", "book", "chapter", "report", "thesis", "conference-paper", "webpage", "dataset", "work"] = (
+        "work"
+    )
     title_zh: str | None = None
     title_en: str | None = None
     title: str | None = None
@@ -465,7 +467,16 @@ def read_yaml_text(text: str, file: str, read_plain: Callable[[Any], bool] | Non
         return _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problems.append(Problem(file, mark.line + 1 if mark else 0, "", "", f"YAML syntax error: {exc.problem or exc}", "correct the YAML syntax at that line"))
+        problems.append(
+            Problem(
+                file,
+                mark.line + 1 if mark else 0,
+                "",
+                "",
+                f"YAML syntax error: {exc.problem or exc}",
+                "correct the YAML syntax at that line",
+            )
+        )
         return DONE
 
 
@@ -513,7 +524,9 @@ def read_file(path: Path, records: Records, problems: ProblemList, display: str 
     if node is DONE or node is None:
         return
     if not isinstance(node, CommentedMap):
-        problems.add(file, 1, "", "", "a data file must be a mapping with lists such as `barriers:`", "start the file with e.g. `barriers:`")
+        problems.add(
+            file, 1, "", "", "a data file must be a mapping with lists such as `barriers:`", "start the file with e.g. `barriers:`"
+        )
         return
     default_source = node.get("source")
     for key in node:
@@ -527,7 +540,14 @@ def read_file(path: Path, records: Records, problems: ProblemList, display: str 
                 records.schemes.append(scheme)
             except ValidationError as exc:
                 for err in exc.errors():
-                    problems.add(file, _line_at(node, (key, *err["loc"])), "scheme", ".".join(map(str, err["loc"])), err["msg"], _FIXES.get(err["type"], ""))
+                    problems.add(
+                        file,
+                        _line_at(node, (key, *err["loc"])),
+                        "scheme",
+                        ".".join(map(str, err["loc"])),
+                        err["msg"],
+                        _FIXES.get(err["type"], ""),
+                    )
             continue
         if key not in KINDS:
             problems.add(file, line, "", key, f"unknown list {key!r}", f"use one of: {', '.join(sorted(KINDS))}, scheme, source")

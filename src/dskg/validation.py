@@ -79,7 +79,11 @@ class ValidationReport:
         return "".join(f"{f}\n" for f in self.findings) + self.summary() + "\n"
 
     def to_json(self) -> str:
-        doc = {"conforms": not self.fails(), "summary": {s: self.count(s) for s in SEVERITIES}, "findings": [asdict(f) for f in self.findings]}
+        doc = {
+            "conforms": not self.fails(),
+            "summary": {s: self.count(s) for s in SEVERITIES},
+            "findings": [asdict(f) for f in self.findings],
+        }
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
     def to_turtle(self) -> str:
@@ -161,7 +165,17 @@ def pyshacl_shapes() -> Graph:
 
 
 def _problem_finding(problem: Problem, severity: str = "Violation") -> Finding:
-    return Finding(severity, problem.entity, "", problem.field, "", f"{problem.message}. Fix: {problem.fix}" if problem.fix else problem.message, problem.file, problem.line, "dskg:loader")
+    return Finding(
+        severity,
+        problem.entity,
+        "",
+        problem.field,
+        "",
+        f"{problem.message}. Fix: {problem.fix}" if problem.fix else problem.message,
+        problem.file,
+        problem.line,
+        "dskg:loader",
+    )
 
 
 def _owner_id(node) -> str:

@@ -129,5 +129,8 @@ def explain(text: str, *, user: str | None) -> str | None:
     if any(code in text for code in ("SP030", "SP031", "SQ199", "HT057")) and (
         "exhausted" in text or "exceeded" in text or "longer than" in text
     ):
-        return "Virtuoso refused a request this large (its SPARQL compiler's limits). Fix: push through its Graph Store Protocol (--store URL of /sparql-graph-crud-auth)"
+        return (
+            "Virtuoso refused a request this large (its SPARQL compiler's limits). "
+            "Fix: push through its Graph Store Protocol (--store URL of /sparql-graph-crud-auth)"
+        )
     return None
