@@ -68,6 +68,15 @@ def test_table_shows_the_chosen_language():
     assert "Barrier of legal" in en.stdout and "barrier_zh" not in en.stdout
 
 
+@pytest.mark.parametrize(
+    "command", [("query", "barriers"), ("sparql", "ASK {}"), ("report", "-o", "/nonexistent-folder/site"), ("diagram", "-f", "mermaid")]
+)
+def test_every_command_with_lang_refuses_a_language_it_has_no_labels_in(command):
+    result = invoke(*command, "--lang", "fr")
+    assert result.exit_code == 2 and "'fr' is not one of 'zh', 'en'" in result.output
+    assert "Traceback" not in result.output
+
+
 CATALOGUE = [
     "barriers", "advantages", "countermeasures", "countermeasures-by-barrier", "uncovered-barriers", "literature",
     "literature-by-theme", "evidence-for", "statistics", "trade-balance", "cases", "documents", "timeline", "dstri-areas",

@@ -86,9 +86,8 @@ def test_every_canned_query_gives_the_same_rows_on_the_server(pushed, kg, name, 
     query = queries.get_query(name)
     if any(p.required for p in query.header.params) and not params:
         params = {p.name: p.example for p in query.header.params if p.required}
-    bindings = queries.bindings_for(query, params, kg)
-    local = queries.run_sparql(query.text, kg, bindings)
-    there = remote.remote_query(query.text, remote.Endpoint.from_url(pushed), bindings)
+    local = queries.run(name, kg, params)
+    there = queries.run(name, remote.Endpoint.from_url(pushed), params)
     assert [str(v) for v in there.vars] == [str(v) for v in local.vars]
     assert _normalised(there) == _normalised(local)
     assert len(local) > 0 or name == "uncovered-barriers"
@@ -120,6 +119,21 @@ def test_cli_query_and_sparql_against_the_server(pushed):
     assert result.stdout.strip() == '{"head": {}, "boolean": true}'
     result = runner.invoke(app, ["sparql", "DROP ALL", "--endpoint", pushed])
     assert result.exit_code == 2 and "read-only" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["query", "no-such-query"], "Available: "),
+        (["query", "countermeasures-by-barrier", "-p", "colour=red"], "its parameters: "),
+        (["query", "literature", "-p", "year=last"], "not a year"),
+    ],
+)
+def test_a_bad_query_name_or_parameter_is_the_same_error_on_the_server_and_on_the_embedded_graph(pushed, args, needle):
+    local = runner.invoke(app, args)
+    there = runner.invoke(app, [*args, "--endpoint", pushed])
+    assert local.exit_code == there.exit_code == 2, (local.output, there.output)
+    assert needle in local.stderr and local.stderr == there.stderr
 
 
 def test_derived_urls_for_known_layouts():

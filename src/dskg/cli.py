@@ -4,36 +4,37 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from . import DEFAULT_GRAPH
 from .errors import DskgError, UsageError
 
+if TYPE_CHECKING:
+    from .endpoint import Endpoint
+    from .graph import KnowledgeGraph
 
-def _lazy(name: str):
-    """The stdlib's lazy import: the module loads when a command first uses it, so --help stays fast."""
-    import importlib.util
-
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    return module
+# Each command imports the library modules it uses inside its body: `dskg --help` (README target
+# <= 0.5 s) then loads none of rdflib, pydantic, pyoxigraph or pyshacl.
 
 
-cache, intake, publish, queries, results, server, validation, remote, graph_mod = (
-    _lazy(f"dskg.{name}") for name in ("cache", "intake", "publish", "queries", "results", "server", "validation", "endpoint", "graph")
-)
+class _Commands(TyperGroup):
+    """The one place library errors become exit codes: one red line on stderr, no traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DskgError as exc:
+            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+
 
 app = typer.Typer(
+    cls=_Commands,
     help="dskg: the knowledge graph of digital services trade (advantages, barriers, countermeasures, literature).",
     no_args_is_help=True,
     add_completion=False,
@@ -68,16 +69,23 @@ EndpointOption = Annotated[
 ]
 GraphOption = Annotated[str, typer.Option("--graph", help="Named graph on the server (the one `dskg push` writes).")]
 TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")]
+LangOption = Annotated[Literal["zh", "en"], typer.Option("--lang", help="Label language (report and diagram show the other one too).")]
 
 
-def _fail(exc: DskgError) -> None:
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
-    raise typer.Exit(exc.exit_code)
+def _build(data: Path | None, engine: str = "rules", reason: bool = True, base: Path | None = None) -> KnowledgeGraph:
+    from .cache import cached_build
 
-
-def _build(data: Path | None, engine: str = "rules", reason: bool = True, base: Path | None = None) -> graph_mod.KnowledgeGraph:
     with err.status("building the graph...", spinner="dots"):
-        return cache.cached_build(data, base=base, reason=reason, engine=engine)
+        return cached_build(data, base=base, reason=reason, engine=engine)
+
+
+def _target(endpoint: str | None, timeout: float, data: Path | None, engine: str) -> KnowledgeGraph | Endpoint:
+    """Where `query` and `sparql` run: the server at --endpoint, else the embedded graph."""
+    if endpoint:
+        from .endpoint import Endpoint
+
+        return Endpoint.from_url(endpoint, timeout=timeout)
+    return _build(data, engine)
 
 
 def _version(value: bool) -> None:
@@ -106,11 +114,9 @@ def build(data: DataOption = None, base: BaseOption = None, engine: EngineOption
 
     Example: dskg build --base ./data
     """
-    try:
-        kg = _build(data, engine, base=base)
-        st = queries.stats(kg)
-    except DskgError as exc:
-        _fail(exc)
+    from .queries import stats
+
+    st = stats(_build(data, engine, base=base))
     out.print(f"built: {st.triples['asserted']} asserted, {st.triples['inferred']} inferred, {st.triples['ontology']} ontology triples")
 
 
@@ -120,10 +126,9 @@ def stats(data: DataOption = None, engine: EngineOption = "rules") -> None:
 
     Example: dskg stats
     """
-    try:
-        st = queries.stats(_build(data, engine))
-    except DskgError as exc:
-        _fail(exc)
+    from . import queries
+
+    st = queries.stats(_build(data, engine))
     table = Table(title="entities")
     table.add_column("class")
     table.add_column("count", justify="right")
@@ -157,17 +162,16 @@ def export(
 
     Example: dskg export -f turtle -o dskg.ttl
     """
-    try:
-        if fmt not in publish.FORMATS:
-            raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(publish.FORMATS)}")
-        kg = _build(data, reason=inferred)
-        if output is None:
-            sys.stdout.buffer.write(publish.serialize(kg, fmt, inferred=inferred, include_ontology=not no_ontology))
-        else:
-            publish.export(kg, output, fmt, inferred=inferred, include_ontology=not no_ontology)
-            err.print(f"wrote {output}")
-    except DskgError as exc:
-        _fail(exc)
+    from . import publish
+
+    if fmt not in publish.FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(publish.FORMATS)}")
+    kg = _build(data, reason=inferred)
+    if output is None:
+        sys.stdout.buffer.write(publish.serialize(kg, fmt, inferred=inferred, include_ontology=not no_ontology))
+    else:
+        publish.export(kg, output, fmt, inferred=inferred, include_ontology=not no_ontology)
+        err.print(f"wrote {output}")
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
@@ -180,14 +184,16 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
-def _check_output_options(fmt: str, lang: str) -> None:
-    if fmt not in results.FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(results.FORMATS)}")
-    if lang not in ("zh", "en"):
-        raise UsageError(f"unknown language {lang!r}; use zh or en")
+def _check_output_format(fmt: str) -> None:
+    from .results import FORMATS
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
 
 
 def _print_result(result, fmt: str, lang: str | None) -> None:
+    from . import results
+
     if fmt == "table" and result.type == "SELECT":
         names = results.columns_for([str(v) for v in result.vars], lang)
         index = {str(v): i for i, v in enumerate(result.vars)}
@@ -207,7 +213,7 @@ def query(
     name: Annotated[str | None, typer.Argument(help="Name of a canned query (see --list).")] = None,
     param: Annotated[list[str] | None, typer.Option("-p", "--param", help="Parameter as key=value; repeatable.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, md, json, csv or tsv.")] = "table",
-    lang: Annotated[str, typer.Option("--lang", help="Label language for tables: zh or en.")] = "en",
+    lang: LangOption = "en",
     list_: Annotated[bool, typer.Option("--list", help="List the canned queries and their parameters.")] = False,
     data: DataOption = None,
     engine: EngineOption = "rules",
@@ -219,28 +225,23 @@ def query(
 
     Example: dskg query countermeasures-by-barrier -p basis=explicit --format csv
     """
-    try:
-        _check_output_options(fmt, lang)
-        if list_:
-            table = Table()
-            for col in ("name", "title", "parameters"):
-                table.add_column(col, overflow="fold")
-            for q in queries.catalogue().values():
-                params = ", ".join(f"{p.name} ({p.type}, e.g. {p.example})" for p in q.header.params)
-                table.add_row(q.name, q.title(lang), params)
-            out.print(table)
-            return
-        if name is None:
-            raise UsageError("give a query name, e.g. dskg query countermeasures-by-barrier (see dskg query --list)")
-        canned = queries.get_query(name)  # an unknown name fails before the graph is built
-        params = _parse_params(param or [])
-        if endpoint:
-            bindings = queries.bindings_for(canned, params)
-            result = remote.remote_query(canned.text, remote.Endpoint.from_url(endpoint, timeout=timeout), bindings, graph=graph or None)
-        else:
-            result = queries.run_query(name, _build(data, engine), params)
-    except DskgError as exc:
-        _fail(exc)
+    from . import queries
+
+    _check_output_format(fmt)
+    if list_:
+        table = Table()
+        for col in ("name", "title", "parameters"):
+            table.add_column(col, overflow="fold")
+        for q in queries.catalogue().values():
+            params = ", ".join(f"{p.name} ({p.type}, e.g. {p.example})" for p in q.header.params)
+            table.add_row(q.name, q.title(lang), params)
+        out.print(table)
+        return
+    if name is None:
+        raise UsageError("give a query name, e.g. dskg query countermeasures-by-barrier (see dskg query --list)")
+    params = _parse_params(param or [])
+    queries.bindings_for(queries.get_query(name), params)  # an unknown name or parameter fails before the graph is built
+    result = queries.run(name, _target(endpoint, timeout, data, engine), params, graph=graph or None)
     _print_result(result, fmt, lang)
 
 
@@ -249,7 +250,7 @@ def sparql(
     query_text: Annotated[str | None, typer.Argument(metavar="QUERY", help="A SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).")] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from this file instead.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, md, json, csv or tsv (CONSTRUCT/DESCRIBE print Turtle).")] = "table",
-    lang: Annotated[str, typer.Option("--lang", help="Label language for tables: zh or en.")] = "en",
+    lang: LangOption = "en",
     data: DataOption = None,
     engine: EngineOption = "rules",
     endpoint: EndpointOption = None,
@@ -260,19 +261,15 @@ def sparql(
 
     Example: dskg sparql 'PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT ?b WHERE { ?b a dskg:Barrier }'
     """
-    try:
-        _check_output_options(fmt, lang)
-        if (query_text is None) == (file is None):
-            raise UsageError("give a query or --file FILE (one of the two)")
-        if file is not None:
-            query_text = queries.read_query_text(file)
-        queries.ensure_read_only(query_text)
-        if endpoint:
-            result = remote.remote_query(query_text, remote.Endpoint.from_url(endpoint, timeout=timeout), graph=graph or None)
-        else:
-            result = queries.run_sparql(query_text, _build(data, engine))
-    except DskgError as exc:
-        _fail(exc)
+    from . import queries
+
+    _check_output_format(fmt)
+    if (query_text is None) == (file is None):
+        raise UsageError("give a query or --file FILE (one of the two)")
+    if file is not None:
+        query_text = queries.read_query_text(file)
+    queries.ensure_read_only(query_text)  # an update is refused before the graph is built
+    result = queries.run_sparql(query_text, _target(endpoint, timeout, data, engine), graph=graph or None)
     _print_result(result, fmt, lang)
 
 
@@ -329,12 +326,11 @@ def validate(
 
     Example: dskg validate my-entry.yaml --data ./my-data
     """
-    try:
-        _check_report_options(fmt, fail_on)
-        with err.status("validating...", spinner="dots"):
-            report = validation.validate(data, base=base, entries=list(paths or []) or None, engine=engine)
-    except DskgError as exc:
-        _fail(exc)
+    from .validation import validate as validate_graph
+
+    _check_report_options(fmt, fail_on)
+    with err.status("validating...", spinner="dots"):
+        report = validate_graph(data, base=base, entries=list(paths or []) or None, engine=engine)
     _print_report(report, fmt)
     raise typer.Exit(1 if report.fails(fail_on) else 0)
 
@@ -345,10 +341,9 @@ def init(folder: Annotated[Path, typer.Argument(help="Folder to create for your 
 
     Example: dskg init ./my-data
     """
-    try:
-        intake.init_data_dir(folder)
-    except DskgError as exc:
-        _fail(exc)
+    from .intake import init_data_dir
+
+    init_data_dir(folder)
     err.print(f"data folder ready: {folder} (add entries with: dskg add FILE --data {folder})")
 
 
@@ -367,14 +362,13 @@ def add(
 
     Example: dskg add nordas-rouzet-2017.yaml --data ./my-data
     """
-    try:
-        _check_report_options(fmt, "violation")
-        if data is None:
-            raise UsageError("say which data folder to add to: --data DIR (or DSKG_DATA); create one with `dskg init DIR`")
-        with err.status("validating...", spinner="dots"):
-            result = intake.add_entries(list(paths), data, dry_run=dry_run, engine=engine, base=base)
-    except DskgError as exc:
-        _fail(exc)
+    from .intake import add_entries
+
+    _check_report_options(fmt, "violation")
+    if data is None:
+        raise UsageError("say which data folder to add to: --data DIR (or DSKG_DATA); create one with `dskg init DIR`")
+    with err.status("validating...", spinner="dots"):
+        result = add_entries(list(paths), data, dry_run=dry_run, engine=engine, base=base)
     if result.report.findings:
         _print_report(result.report, fmt)
     for name in result.unchanged:
@@ -417,13 +411,12 @@ def push(
 
     Example: dskg push --endpoint http://127.0.0.1:7878/query
     """
-    try:
-        target = remote.Endpoint.from_url(endpoint, store=store, update=update, timeout=timeout)
-        kg = _build(data, engine)
-        with err.status(f"uploading to {endpoint}...", spinner="dots"):
-            result = remote.push(kg, target, graph=graph, inferred=inferred)
-    except DskgError as exc:
-        _fail(exc)
+    from . import endpoint as remote
+
+    target = remote.Endpoint.from_url(endpoint, store=store, update=update, timeout=timeout)
+    kg = _build(data, engine)
+    with err.status(f"uploading to {endpoint}...", spinner="dots"):
+        result = remote.push(kg, target, graph=graph, inferred=inferred)
     err.print(f"pushed {result.triples} triples into <{result.graph}> ({result.method})")
 
 
@@ -437,17 +430,15 @@ def serve(
 
     Example: dskg serve --port 7878
     """
+    from .server import serve as serve_graph
+
     def ready(page: str, query_url: str) -> None:
         err.print(f"query page: {page}\nSPARQL endpoint: {query_url}\n(read-only; Ctrl-C stops it)")
 
-    try:
-        if not 0 < port < 65536:
-            raise UsageError(f"--port must be 1-65535, not {port}")
-        code = server.serve(_build(data, engine), port, on_ready=ready)
-    except DskgError as exc:
-        _fail(exc)
+    if not 0 < port < 65536:
+        raise UsageError(f"--port must be 1-65535, not {port}")
+    code = serve_graph(_build(data, engine), port, on_ready=ready)
     raise typer.Exit(0 if code in (0, -15, 143) else code)
-
 
 
 @app.command()
@@ -455,9 +446,7 @@ def report(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Folder to write the site into (replaced whole if it holds an earlier report).")
     ],
-    lang: Annotated[
-        str, typer.Option("--lang", help="Language of the pages: zh or en (the other language stands beside every label).")
-    ] = "en",
+    lang: LangOption = "en",
     data: DataOption = None,
     engine: EngineOption = "rules",
 ) -> None:
@@ -468,16 +457,10 @@ def report(
     Example: dskg report -o site --lang zh
     """
     from . import report as report_mod
+    from .diagram import dot_program
 
-    try:
-        if lang not in ("zh", "en"):
-            raise UsageError(f"unknown language {lang!r}; use zh or en")
-        from .diagram import dot_program
-
-        dot_program()  # say Graphviz is missing before building anything
-        result = report_mod.write_report(_build(data, engine), output, lang=lang)
-    except DskgError as exc:
-        _fail(exc)
+    dot_program()  # say Graphviz is missing before building anything
+    result = report_mod.write_report(_build(data, engine), output, lang=lang)
     err.print(f"wrote {len(result.pages)} pages into {result.folder}; open {result.folder / 'index.html'}")
 
 
@@ -485,7 +468,7 @@ def report(
 def diagram(
     fmt: Annotated[str, typer.Option("--format", "-f", help="svg (needs Graphviz's dot), dot or mermaid.")] = "svg",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Label language: zh or en (the other language beneath).")] = "en",
+    lang: LangOption = "en",
     data: DataOption = None,
     engine: EngineOption = "rules",
 ) -> None:
@@ -494,22 +477,18 @@ def diagram(
     Example: dskg diagram --format mermaid -o map.mmd
     """
     from . import diagram as diagram_mod
+    from .publish import write_atomic
 
-    try:
-        if fmt not in diagram_mod.FORMATS:
-            raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(diagram_mod.FORMATS)}")
-        if lang not in ("zh", "en"):
-            raise UsageError(f"unknown language {lang!r}; use zh or en")
-        if fmt == "svg":
-            diagram_mod.dot_program()  # say Graphviz is missing before building anything
-        text = diagram_mod.render(_build(data, engine), fmt, lang)
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            publish.write_atomic(output, text.encode("utf-8"))
-            err.print(f"wrote {output}")
-    except DskgError as exc:
-        _fail(exc)
+    if fmt not in diagram_mod.FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(diagram_mod.FORMATS)}")
+    if fmt == "svg":
+        diagram_mod.dot_program()  # say Graphviz is missing before building anything
+    text = diagram_mod.render(_build(data, engine), fmt, lang)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text.encode("utf-8"))
+        err.print(f"wrote {output}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from typing import Literal as Literal_
 
 import pyoxigraph as ox
@@ -28,9 +28,12 @@ from rdflib.query import Result
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from . import resources
+from . import DEFAULT_GRAPH, resources
 from .errors import UnreadableInputError, UsageError
 from .graph import KnowledgeGraph
+
+if TYPE_CHECKING:
+    from .endpoint import Endpoint
 
 
 class Param(BaseModel):
@@ -247,13 +250,22 @@ def _store_query(sparql: str, kg: KnowledgeGraph) -> StoreResult:
     return result
 
 
-def run_sparql(sparql: str, kg: KnowledgeGraph, bindings: dict[str, Any] | None = None) -> StoreResult:
-    """Run a read-only SPARQL query over asserted + inferred triples, `bindings` bound by VALUES.
+def run_sparql(
+    sparql: str, target: KnowledgeGraph | Endpoint, bindings: dict[str, Any] | None = None, *, graph: str | None = DEFAULT_GRAPH
+) -> Result:
+    """Run a read-only SPARQL query, `bindings` bound by VALUES, on the embedded graph (asserted +
+    inferred triples) or on a SPARQL endpoint, where `graph` is the named graph it answers from
+    (None: the server's default graph).
 
     Read-only by construction: the store is asked through its query grammar, which has no
     INSERT or DELETE; only when a text fails it does rdflib's update grammar (slow to load and
-    run) tell whether it was an update, for the message.
+    run) tell whether it was an update, for the message. An endpoint is never sent an update.
     """
+    if not isinstance(target, KnowledgeGraph):
+        from .endpoint import remote_query
+
+        return remote_query(sparql, target, bindings, graph=graph)
+    kg = target
     sparql = with_values(sparql, bindings or {})
     try:
         return _store_query(sparql, kg)
@@ -274,10 +286,21 @@ def get_query(name: str) -> CannedQuery:
     return queries[name]
 
 
-def run_query(name: str, kg: KnowledgeGraph, params: dict[str, Any] | None = None) -> Result:
-    """Run a canned query by name with typed parameters."""
+def run(name: str, target: KnowledgeGraph | Endpoint, params: dict[str, Any] | None = None, *, graph: str | None = DEFAULT_GRAPH) -> Result:
+    """Run canned query `name` with typed parameters on the embedded graph or on a SPARQL endpoint.
+
+    The same text, the same checks and the same errors on both (an unknown query or parameter is
+    a UsageError naming what exists); ids are also checked against the embedded graph's records.
+    `graph` is the named graph an endpoint answers from (None: the server's default graph).
+    """
     query = get_query(name)
-    return run_sparql(query.text, kg, bindings_for(query, params or {}, kg))
+    kg = target if isinstance(target, KnowledgeGraph) else None
+    return run_sparql(query.text, target, bindings_for(query, params or {}, kg), graph=graph)
+
+
+def run_query(name: str, kg: KnowledgeGraph, params: dict[str, Any] | None = None) -> Result:
+    """Run a canned query by name with typed parameters on the embedded graph (`dskg.run_query`)."""
+    return run(name, kg, params)
 
 
 def rows(result: Result) -> list[dict[str, Any]]:
