@@ -599,17 +599,38 @@ def _sections_of(needle, text):
     return out
 
 
+class _Checks:
+    """The normalised text, a count of checks made, and `check` for a verbatim string."""
+
+    def __init__(self, path):
+        self.text = _text(path)
+        self.raw_nows = normalise(open(path, encoding="utf-8").read())
+        self.n = 0
+
+    def check(self, s, what):
+        assert normalise(s) in self.text, (what, s)
+        self.n += 1
+
+
 def verify_all(path=PAPER_PATH):
     """Check every verbatim string and derived claim against the text; returns #checks."""
-    text = _text(path)
-    raw_nows = normalise(open(path, encoding="utf-8").read())
-    n = 0
+    checks = _Checks(path)
+    for part in (
+        _check_headings,
+        _check_cited_works,
+        _check_themes,
+        _check_statistics,
+        _check_documents_and_cases,
+        _check_links,
+        _check_quotes,
+    ):
+        part(checks)
+    return checks.n
 
-    def check(s, what):
-        nonlocal n
-        assert normalise(s) in text, (what, s)
-        n += 1
 
+def _check_headings(checks):
+    """The headings of advantages, barriers, countermeasures and sections, and where the barrier wording sits."""
+    text, check = checks.text, checks.check
     for a in ADVANTAGES:
         check(a["section"] + ". " + a["label_zh"], "advantage heading")
     for b in BARRIERS:
@@ -626,6 +647,10 @@ def verify_all(path=PAPER_PATH):
     for sec, h in SECTION_HEADINGS.items():
         check(sec + ". " + h, "section heading")
 
+
+def _check_cited_works(checks):
+    """Cited works: authors + [n] + year, how often each is cited, and the sections they occur in."""
+    text = checks.text
     # cited works: authors + [n] + year, and the sections they occur in
     numbered = [w for w in CITED_WORKS if w["ref_number"] is not None]
     assert sorted(w["ref_number"] for w in numbered) == list(range(1, 20))
@@ -645,8 +670,12 @@ def verify_all(path=PAPER_PATH):
             assert f in text, ("unnumbered citation", w)
             secs = _sections_of(f, text)
         assert sorted(secs) == w["sections"], ("sections", w, secs)
-        n += 1
+        checks.n += 1
 
+
+def _check_themes(checks):
+    """Themes: the literature review's three theme statements and the works under each."""
+    text = checks.text
     # themes: positions of theme statements in section 2
     t1 = text.index(normalise(THEME_STATEMENTS["growth"]))
     t2 = text.index(normalise(THEME_STATEMENTS["digital-infrastructure"]))
@@ -663,8 +692,12 @@ def verify_all(path=PAPER_PATH):
     for (a, y), v in THEME_OF_UNNUMBERED.items():
         i = text.index(normalise(a) + "，%d" % y)
         assert t3 < i < end and v == ["barriers"]
-    n += 1
+    checks.n += 1
 
+
+def _check_statistics(checks):
+    """Statistics: verbatim, the printed number, the right section, nothing missed; the 2023 trade figures."""
+    text, check = checks.text, checks.check
     # statistics: verbatim, value is the printed number, section is right, nothing missed
     seen = set()
     for s in STATISTICS:
@@ -709,6 +742,10 @@ def verify_all(path=PAPER_PATH):
         assert section_at(text.index(normalise(v) + "亿元")) == "4"
     check(TRADE_FIGURES_2023_SOURCE, "trade source")
 
+
+def _check_documents_and_cases(checks):
+    """Documents (exactly the 《》 titles, in order), actions, events, cases, persons, organisations."""
+    text, check = checks.text, checks.check
     # documents: exactly the 《》 titles, in order
     titles = re.findall(r"《([^》]*)》", text)
     assert titles == DOCUMENTS, titles
@@ -726,6 +763,10 @@ def verify_all(path=PAPER_PATH):
         check(c, "case/person/org")
     assert set(CASES_PRIMARY) <= set(CASES)
 
+
+def _check_links(checks):
+    """The countermeasure -> barrier links and their quotes."""
+    text, check = checks.text, checks.check
     labels = {b["label_zh"] for b in BARRIERS}
     secs = {c["section"] for c in COUNTERMEASURES}
     for cm, b in EXPLICIT_LINKS | PLAUSIBLE_LINKS | DOUBTFUL_LINKS:
@@ -748,6 +789,11 @@ def verify_all(path=PAPER_PATH):
         b["label_zh"] for b in BARRIERS if b["label_zh"] not in {x for _, x in EXPLICIT_LINKS}]
     check(SECTION5_PROBLEMS_TEXT, "section 5 problems")
 
+
+def _check_quotes(checks):
+    """Sample quotes, those that cross a running header, and no header furniture left in the text."""
+    text, check = checks.text, checks.check
+    raw_nows = checks.raw_nows
     assert len(QUOTES_SAMPLE) == 10
     for q in QUOTES_SAMPLE + list(THEME_STATEMENTS.values()) + [EXTRA_HEADER_CROSSING_QUOTE]:
         check(q, "quote")
@@ -760,8 +806,6 @@ def verify_all(path=PAPER_PATH):
     # header furniture is gone
     for junk in ("王锦泽", "OpenAccess", "服务科学和管理", "doi.org", "creativecommons"):
         assert junk not in text, junk
-    return n
-
 
 if __name__ == "__main__":
     print("ok: %d checks passed" % verify_all())

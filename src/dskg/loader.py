@@ -594,10 +594,38 @@ class _Builder:
         self.links("statistics", rec, rec.id, rec.source, rec.links)
 
     def work(self, rec: Work) -> None:
+        """A work's triples, one part of the record at a time (in this order: the triples keep it)."""
         node = iri(rec.id)
         self.add(node, RDF.type, DSKG.Work)
         if rec.type in WORK_CLASS:
             self.add(node, RDF.type, WORK_CLASS[rec.type])
+        self._work_labels(rec, node)
+        self._work_authors(rec, node)
+        self._work_publication(rec, node)
+        self._work_venue(rec, node)
+        self._work_sections(rec, node)
+        if rec.citations and (rec.source is None or rec.source == rec.id):
+            self.problems.add(rec.file, rec.line, rec.id, "source", "citations need the citing work", "add `source: <citing work id>`")
+            return
+        if rec.claims and rec.source is None:
+            self.problems.add(
+                rec.file,
+                rec.line,
+                rec.id,
+                "source",
+                "claims need the work that reports them",
+                "add `source: <work id>` (the work itself for its own claims)",
+            )
+            return
+        if rec.source is not None and rec.source != rec.id:
+            self.index.check(rec, rec.id, "source", rec.source, ("works",))
+        for number, citation in enumerate(rec.citations, start=1):
+            self.citation(rec, number, citation)
+        for claim in rec.claims:
+            self.claim(rec, claim)
+
+    def _work_labels(self, rec: Work, node: URIRef) -> None:
+        """Label and titles; a work known only by its citation is labelled by authors and year."""
         ref = f" [{rec.ref_number}]" if rec.ref_number is not None else ""
         if rec.title_zh or rec.title_en or rec.title:
             self.text(node, RDFS.label, rec.title_zh, "zh")
@@ -610,6 +638,9 @@ class _Builder:
         self.text(node, DCTERMS.title, rec.title_en, "en")
         if rec.title:
             self.add(node, DCTERMS.title, string_literal(rec.title))
+
+    def _work_authors(self, rec: Work, node: URIRef) -> None:
+        """Authors as written, and a person for each author with a romanised name."""
         self.add(node, DSKG.authorsText, string_literal(rec.authors_text))
         for name in [*rec.authors, *rec.authors_alt]:
             self.add(node, DSKG.authorName, string_literal(name))
@@ -630,6 +661,9 @@ class _Builder:
             self.text(person, RDFS.label, name_en, "en")
             self.add(person, FOAF.name, string_literal(name_zh, "zh"))
             self.add(person, FOAF.name, string_literal(name_en, "en"))
+
+    def _work_publication(self, rec: Work, node: URIRef) -> None:
+        """Year, reference number and languages."""
         self.add(node, DSKG.etAl, _BOOLEANS[rec.et_al])
         self.add(node, FABIO.hasPublicationYear, Literal(str(rec.year), datatype=XSD.gYear))
         if rec.ref_number is not None:
@@ -652,6 +686,9 @@ class _Builder:
                 if language not in self.languages:
                     self.languages.add(language)
                     self.add(language, RDF.type, DCTERMS.LinguisticSystem)
+
+    def _work_venue(self, rec: Work, node: URIRef) -> None:
+        """Where the work appeared, its identifiers, licence and shipped text."""
         if rec.venue:
             self.add(node, DSKG.venue, string_literal(rec.venue))
         if rec.url:
@@ -689,6 +726,9 @@ class _Builder:
                 f"no file {rec.text_file} in the data folder",
                 "put the work's text there or correct the path",
             )
+
+    def _work_sections(self, rec: Work, node: URIRef) -> None:
+        """Its sections, themes and the work it is cited through."""
         for section in rec.sections:
             sec = section_iri(rec.id, section.number)
             self.add(sec, RDF.type, DSKG.Section)
@@ -703,25 +743,6 @@ class _Builder:
                 self.add(node, DSKG.hasTheme, iri(theme))
         if self.index.check(rec, rec.id, "cited_via", rec.cited_via, ("works",)):
             self.add(node, DSKG.citedVia, iri(rec.cited_via))
-        if rec.citations and (rec.source is None or rec.source == rec.id):
-            self.problems.add(rec.file, rec.line, rec.id, "source", "citations need the citing work", "add `source: <citing work id>`")
-            return
-        if rec.claims and rec.source is None:
-            self.problems.add(
-                rec.file,
-                rec.line,
-                rec.id,
-                "source",
-                "claims need the work that reports them",
-                "add `source: <work id>` (the work itself for its own claims)",
-            )
-            return
-        if rec.source is not None and rec.source != rec.id:
-            self.index.check(rec, rec.id, "source", rec.source, ("works",))
-        for number, citation in enumerate(rec.citations, start=1):
-            self.citation(rec, number, citation)
-        for claim in rec.claims:
-            self.claim(rec, claim)
 
     def citation(self, rec: Work, number: int, citation) -> None:
         citing, cited = iri(rec.source), iri(rec.id)
