@@ -356,20 +356,26 @@ def _update_in_batches(http: _Http, url: str, graph: str, body: bytes, limits: v
     lines = body.split(b"\n")
     if lines and not lines[-1]:
         lines.pop()
-    blank = [line for line in lines if b"_:" in line and _blank_labels(line)]
-    plain = [line for line in lines if not (b"_:" in line and _blank_labels(line))]
+    blank: list[bytes] = []
+    plain: list[bytes] = []
+    for line in lines:
+        (blank if b"_:" in line and _blank_labels(line) else plain).append(line)
     staging = f"urn:dskg:push:{uuid.uuid4()}"
+
+    def template(triples: list[bytes]) -> bytes:
+        return b"INSERT { GRAPH <%s> {\n%s\n} } WHERE {}" % (staging.encode(), b"\n".join(triples))
+
     requests: list[bytes] = []
     for batch in _batches(plain, limits.data_triples, limits.max_bytes):
         requests.append(b"INSERT DATA { GRAPH <%s> {\n%s\n} }" % (staging.encode(), b"\n".join(batch)))
     packed: list[bytes] = []
     for group in sorted(_blank_node_groups(blank), key=len, reverse=True):
         if packed and len(packed) + len(group) > limits.template_triples:
-            requests.append(b"INSERT { GRAPH <%s> {\n%s\n} } WHERE {}" % (staging.encode(), b"\n".join(packed)))
+            requests.append(template(packed))
             packed = []
         packed.extend(group)
     if packed:
-        requests.append(b"INSERT { GRAPH <%s> {\n%s\n} } WHERE {}" % (staging.encode(), b"\n".join(packed)))
+        requests.append(template(packed))
     requests.append(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>".encode())
     headers = {"Content-Type": "application/sparql-update"}
     sent = 0
