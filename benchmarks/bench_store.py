@@ -16,7 +16,7 @@ from rdflib import Dataset, URIRef
 
 import dskg
 from dskg import queries
-from dskg.graph import new_dataset
+from dskg.graph import new_graph
 from dskg.vocab import GRAPH, ID
 
 TWO_HOP = """
@@ -54,7 +54,7 @@ def main(copies: int = 25) -> None:
     triples = _scaled(kg, copies)
     canned = queries.get_query("countermeasures-by-barrier").text
     for store in ("Memory", "Oxigraph"):
-        ds = Dataset(store=store, default_union=True) if store == "Memory" else new_dataset()
+        ds = Dataset(store=store, default_union=True) if store == "Memory" else new_graph().dataset
         start = time.perf_counter()
         ds.addN((s, p, o, ds.graph(GRAPH.data)) for s, p, o in triples)
         load = time.perf_counter() - start

@@ -154,8 +154,9 @@ def main() -> None:
 
     import dskg
     from dskg import publish, queries
-    from dskg.graph import assemble, load_ntriples, read_sources
+    from dskg.graph import assemble
     from dskg.loader import to_ntriples
+    from dskg.pipeline import read_sources
     from dskg.reasoning import entailments
     from dskg.validation import run_shapes
 
@@ -179,11 +180,15 @@ def main() -> None:
     del kg
     # the floor is the faster of pyoxigraph's two loaders (its memory store's `load` beats
     # `bulk_load` on these machines); builds and raw loads alternate
-    build_time, load_time, bulk_time = alternating_medians([
-        lambda: dskg.build(data, reason=False),
-        lambda: ox.Store().load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES),
-        lambda: ox.Store().bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES),
-    ], max(args.runs, 5), collect=True)
+    build_time, load_time, bulk_time = alternating_medians(
+        [
+            lambda: dskg.build(data, reason=False),
+            lambda: ox.Store().load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES),
+            lambda: ox.Store().bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES),
+        ],
+        max(args.runs, 5),
+        collect=True,
+    )
     results["build"] = build_time
     results["floor: pyoxigraph raw load"] = min(load_time, bulk_time)
     notes["floor"] = "Store.load" if load_time <= bulk_time else "Store.bulk_load"
@@ -193,8 +198,8 @@ def main() -> None:
     results["reasoning (rules)"] = median_time(lambda: entailments(ontology, triples, "rules"), args.runs)
     inferred = entailments(ontology, triples, "rules")
     kg = assemble(ontology, None, None, records)
-    load_ntriples(kg.dataset, "data", to_ntriples(triples))
-    load_ntriples(kg.dataset, "inferred", to_ntriples(inferred))
+    kg.load("data", to_ntriples(triples))
+    kg.load("inferred", to_ntriples(inferred))
 
     step("one-entry validation")
     start = time.perf_counter()
@@ -213,10 +218,13 @@ def main() -> None:
         rows[name] = len(queries.rows(queries.run_sparql(text, kg)))
         # natively: the same SPARQL on the same store, every value of every row read (as a caller would);
         # runs alternate, so a busy moment of the machine falls on both
-        query_times[name], native_times[name] = alternating_medians([
-            lambda text=text: queries.rows(queries.run_sparql(text, kg)),
-            lambda text=text: [tuple(s) for s in native_store.query(text, use_default_graph_as_union=True)],
-        ], max(args.runs, 7))
+        query_times[name], native_times[name] = alternating_medians(
+            [
+                lambda text=text: queries.rows(queries.run_sparql(text, kg)),
+                lambda text=text: [tuple(s) for s in native_store.query(text, use_default_graph_as_union=True)],
+            ],
+            max(args.runs, 7),
+        )
 
     step("turtle export")
     results["turtle export"] = median_time(lambda: publish.serialize(kg, "turtle"), args.runs)

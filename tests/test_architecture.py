@@ -12,7 +12,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 PACKAGE = PROJECT / "src" / "dskg"
 USED_BY_ALL = {"__init__", "errors", "vocab", "resources"}
-NAMED_EXCEPTIONS = {("graph", "reasoning"), ("queries", "endpoint")}
+NAMED_EXCEPTIONS = {("queries", "endpoint")}
 
 
 def architecture_order() -> list[str]:

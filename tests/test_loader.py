@@ -189,7 +189,7 @@ def test_triples_streamed_in_chunks_are_the_triples_each_once():
 
 def test_a_streamed_build_holds_what_the_records_make(tmp_path):
     kg = dskg.build(reason=False)
-    from dskg.graph import read_sources
+    from dskg.pipeline import read_sources
 
     _, _, triples = read_sources()
     assert len(kg.data) == len(set(triples)) and len(kg.ontology) > 0 and len(kg.inferred) == 0

@@ -16,7 +16,7 @@ Here rather than in endpoint.py so that the CLI's --help can show it without loa
 # The rest loads on first use (PEP 562): `dskg --help` must not pay for rdflib, pydantic and pyshacl.
 _LAZY = {
     "KnowledgeGraph": "graph",
-    "build": "graph",
+    "build": "pipeline",
     "export": "publish",
     "serialize": "publish",
     "run_query": "queries",

@@ -20,7 +20,8 @@ from importlib.resources import files
 from pathlib import Path
 
 from . import resources
-from .graph import NAMED_GRAPHS, KnowledgeGraph, build, require_data_dir
+from .graph import NAMED_GRAPHS, KnowledgeGraph
+from .pipeline import build, require_data_dir
 from .vocab import GRAPH
 
 COMPLETE = "complete"
@@ -72,16 +73,8 @@ def fingerprint(data: Path | None, base: Path | None, entries: list[Path] | None
 
 def _open(folder: Path) -> KnowledgeGraph:
     import pyoxigraph as ox
-    from oxrdflib.store import OxigraphStore
-    from rdflib import Dataset
 
-    from .loader import PREFIXES
-
-    store = ox.Store.read_only(str(folder / "store"))
-    ds = Dataset(store=OxigraphStore(store=store), default_union=True)
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
-    return KnowledgeGraph(ds, None, folder / "records.pickle")
+    return KnowledgeGraph(ox.Store.read_only(str(folder / "store")), None, folder / "records.pickle")
 
 
 def _write(kg: KnowledgeGraph, folder: Path) -> None:
@@ -116,7 +109,7 @@ def cached_build(
     reason: bool = True,
     engine: str = "rules",
 ) -> KnowledgeGraph:
-    """Like `graph.build`, but reuse the on-disk build of the same inputs when there is one."""
+    """Like `pipeline.build`, but reuse the on-disk build of the same inputs when there is one."""
     require_data_dir(data)
     root = cache_root()
     key = fingerprint(Path(data) if data else None, Path(base) if base else None, entries, engine, reason)

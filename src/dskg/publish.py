@@ -25,7 +25,8 @@ from rdflib.compare import to_canonical_graph
 
 from . import turtle
 from .errors import UnreadableInputError, UsageError
-from .graph import KnowledgeGraph, gc_paused
+from .fast.loading import gc_paused
+from .graph import KnowledgeGraph
 from .loader import PREFIXES as NAMESPACES
 from .vocab import GRAPH
 

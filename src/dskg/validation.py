@@ -21,7 +21,8 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 
 from . import resources, sourcetext
 from .errors import InconsistencyError, InvalidDataError, Problem
-from .graph import KnowledgeGraph, build
+from .graph import KnowledgeGraph
+from .pipeline import build
 from .vocab import DSKG, ID
 
 SH = Namespace("http://www.w3.org/ns/shacl#")

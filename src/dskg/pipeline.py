@@ -1,0 +1,130 @@
+"""The build: source files -> records -> triples -> the store -> reasoning, as one pipeline.
+
+Each stage is a call that returns a value; this module only strings them together (and, for
+speed, hands the data triples to the store chunk by chunk while later files are still read:
+fast/loading.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rdflib import Graph
+
+from . import loader, resources
+from .errors import ProblemList, UnreadableInputError
+from .fast.loading import gc_paused, loading_behind
+from .graph import KnowledgeGraph, load_ontology, new_graph
+from .loader import to_ntriples
+from .sources import Records, read_folder
+from .vocab import BIBO, ID
+
+
+def _check_turtle_dois(records: Records, graphs: list[tuple[str, Graph]], problems) -> None:
+    """A DOI names one work, whatever its case: the loader checks YAML and BibTeX works; this, Turtle ones."""
+    seen = {w.doi.lower(): w.id for w in records.works if w.doi}
+    for display, turtle in graphs:
+        for work, doi in sorted(turtle.subject_objects(BIBO.doi)):
+            work_id = str(work).removeprefix(str(ID))
+            first = seen.setdefault(str(doi).lower(), work_id)
+            if first != work_id:
+                problems.add(
+                    display,
+                    0,
+                    work_id,
+                    "bibo:doi",
+                    f"DOI {doi} is already in the graph as {first}",
+                    "this work is already there: drop the entry, or correct the DOI",
+                )
+
+
+def require_data_dir(data: Path | str | None) -> None:
+    """A user data folder, when given, must exist."""
+    if data is not None and not Path(data).is_dir():
+        raise UnreadableInputError(f"{data}: no such data folder. Fix: create one with `dskg init {data}`.")
+
+
+def build(
+    data: Path | str | None = None,
+    *,
+    base: Path | str | None = None,
+    entries: list[Path] | None = None,
+    reason: bool = True,
+    engine: str = "rules",
+) -> KnowledgeGraph:
+    """Build the knowledge graph: the curated base, with a user's data folder layered on top.
+
+    Args:
+        data: a user data folder (made by `dskg init`); its `entries/` files are added.
+        base: the curated base folder of `*.yaml`; the data shipped with dskg when None.
+        entries: further entry files (YAML, Turtle, BibTeX) to add, e.g. ones being validated.
+        reason: materialise OWL-RL entailments into the inferred graph (queries rely on them).
+        engine: 'rules' (fast; gives owlrl's entailments), 'owlrl' (reference) or 'reasonable'.
+
+    Raises:
+        InvalidDataError: the data does not hold together; lists every problem with file:line.
+        InconsistencyError: reasoning found a contradiction with the ontology.
+        UnreadableInputError: a folder or file cannot be read.
+    """
+    from .reasoning import entailments
+
+    kg = new_graph()
+    with gc_paused(long_lived=True), loading_behind(kg) as into_store:
+        # the data triples go to the store in chunks while the next files are read
+        records, ontology, triples = read_sources(
+            data,
+            base=base,
+            entries=entries,
+            emit=lambda chunk: into_store.load("data", to_ntriples(chunk)),
+            discard=lambda: into_store.clear("data"),
+        )
+        into_store.load("ontology", to_ntriples(ontology))
+        if reason:
+            into_store.load("inferred", to_ntriples(entailments(ontology, triples, engine=engine)))
+        del triples  # before collections resume: the first would walk its million tuples and literals
+    return KnowledgeGraph(kg.store, records)
+
+
+def read_sources(
+    data: Path | str | None = None,
+    *,
+    base: Path | str | None = None,
+    entries: list[Path] | None = None,
+    emit: Callable[[list], None] | None = None,
+    discard: Callable[[], None] | None = None,
+) -> tuple[Records, Graph, list[tuple]]:
+    """The records, the ontology and the data triples a build loads (arguments as for `build`).
+
+    `emit`, when given, receives the data triples in chunks as they are made, while later entry
+    files are still being read (see loader.stream_triples). When that first pass finds anything
+    amiss, `discard()` is called to forget what was emitted, and the whole is checked and made
+    again in one pass (records_to_triples), which raises with every problem, or emits it all
+    afresh when the pass only met references to records read after them.
+    """
+    from .entries import EntrySet, entry_files, iter_entries
+
+    require_data_dir(data)
+    records = read_folder(Path(base) if base is not None else resources.data_dir())
+    paths = [*entry_files(Path(data)), *(entries or [])] if data is not None else list(entries or [])
+    ontology = load_ontology()
+    added = EntrySet()
+
+    def batches():
+        for batch in iter_entries(paths, added, display_root=Path(data) if data is not None else None):
+            for kind, items in batch.by_kind.items():
+                records.by_kind[kind].extend(items)
+            yield batch
+
+    triples = loader.stream_triples(records, ontology, batches(), emit)
+    problems = ProblemList(list(added.problems))
+    _check_turtle_dois(records, added.graphs, problems)
+    if triples is None or problems.items:
+        if emit is not None and discard is not None:
+            discard()
+        triples = loader.records_to_triples(records, ontology, problems, emit)
+    for _, turtle in added.graphs:
+        made = len(triples)
+        triples.extend(turtle)
+        if emit is not None:
+            emit(triples[made:])
+    return records, ontology, triples
