@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dskg import cache, loader
+from dskg import cache, graph
 from dskg.queries import rows, run_query
 
 
@@ -43,7 +43,7 @@ def test_a_change_to_the_data_makes_a_new_build(root, data_copy):
 
 def test_a_changed_dskg_module_makes_a_new_key():
     # A checkout whose loader changed keeps its version number; its old builds must not be reused.
-    module = Path(loader.__file__)
+    module = Path(graph.__file__)
     before = cache.fingerprint(None, None, None, "owlrl", True)
     stat = module.stat()
     try:
@@ -52,6 +52,14 @@ def test_a_changed_dskg_module_makes_a_new_key():
     finally:
         os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert cache.fingerprint(None, None, None, "owlrl", True) == before
+
+
+def test_the_reference_path_keeps_builds_of_its_own(monkeypatch):
+    """DSKG_REFERENCE_PATH=1 must build on the reference path, not reuse what the fast path built."""
+    monkeypatch.delenv("DSKG_REFERENCE_PATH", raising=False)
+    fast_key = cache.fingerprint(None, None, None, "rules", True)
+    monkeypatch.setenv("DSKG_REFERENCE_PATH", "1")
+    assert cache.fingerprint(None, None, None, "rules", True) != fast_key
 
 
 def test_an_interrupted_build_is_never_used(root, kg):

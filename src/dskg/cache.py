@@ -2,8 +2,9 @@
 
 The key hashes the dskg version, the size and modification time of dskg's own modules (so a
 checkout whose loader changed under the same version builds again), the reasoning engine, the
-ontology and every input file (the curated base, the user's entries, extra entry files). A build is written to a temporary folder
-and renamed into place only when complete, so an interrupted build is never used and two
+speed path (fast or reference), the ontology and every input file (the curated base, the
+user's entries, extra entry files). A build is written to a temporary folder and renamed into
+place only when complete, so an interrupted build is never used and two
 commands building at once both end with a whole store. Cached stores are opened read-only, so
 any number of commands can read one at the same time.
 """
@@ -49,13 +50,15 @@ def _files(folder: Path | None) -> list[str]:
 
 def fingerprint(data: Path | None, base: Path | None, entries: list[Path] | None, engine: str, reason: bool) -> str:
     """A hash of everything a build depends on."""
-    from . import __version__
+    from . import __version__, fast
 
-    digest = hashlib.sha256(f"{__version__}|{engine}|{reason}".encode())
-    for module in _files(Path(str(files(__package__)))):
+    # the reference path (DSKG_REFERENCE_PATH) keeps builds of its own: a build it reuses would not be its
+    digest = hashlib.sha256(f"{__version__}|{engine}|{reason}|{fast.enabled()}".encode())
+    package = str(files(__package__))
+    for module in _files(Path(package)):
         if module.endswith(".py"):
             stat = os.stat(module)
-            digest.update(f"\0code\0{os.path.basename(module)}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+            digest.update(f"\0code\0{os.path.relpath(module, package)}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
     base_dir = Path(base) if base is not None else resources.data_dir()
     groups = [
         ("ontology", [str(resources.ontology_file())]),
