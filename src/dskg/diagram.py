@@ -14,7 +14,7 @@ from html import escape
 
 from .errors import DskgError, UsageError
 from .graph import KnowledgeGraph
-from .reportdata import Entity, SiteData, collect
+from .reportdata import Entity, Link, SiteData, check_lang, collect
 
 FORMATS = ("svg", "dot", "mermaid")
 FONT = "Noto Sans CJK SC, Noto Sans, DejaVu Sans, sans-serif"
@@ -52,11 +52,17 @@ def _wrap(text: str, lang: str) -> list[str]:
     return textwrap.wrap(text, 30) or [text]
 
 
+def _names(entity: Entity, lang: str) -> tuple[str, str | None]:
+    """The name to show first (the chosen language, else the other, else the id) and the other language's beneath it."""
+    other = "en" if lang == "zh" else "zh"
+    main = entity.label.get(lang) or entity.label.get(other) or entity.id
+    return main, entity.label.get(other) if entity.label.get(lang) else None
+
+
 def _label(entity: Entity, lang: str) -> str:
     """An HTML-like Graphviz label: the chosen language first, the other smaller beneath."""
     other = "en" if lang == "zh" else "zh"
-    main = entity.label.get(lang) or entity.label.get(other) or entity.id
-    second = entity.label.get(other) if entity.label.get(lang) else None
+    main, second = _names(entity, lang)
     lines = [f'<FONT POINT-SIZE="{_font_size(entity)}"><B>{"<BR/>".join(escape(x) for x in _wrap(main, lang))}</B></FONT>']
     if second:
         lines.append(f'<FONT POINT-SIZE="10" COLOR="#333333">{"<BR/>".join(escape(x) for x in _wrap(second, other))}</FONT>')
@@ -75,10 +81,23 @@ def _node_id(entity_id: str) -> str:
     return entity_id.replace("-", "_")
 
 
+def _in_order(data: SiteData, kind: str) -> list[Entity]:
+    """The entities of one column, by level, section and id."""
+    return sorted(data.of_kind(kind), key=lambda e: (e.level or "", e.section or "", e.id))
+
+
+def _edges(data: SiteData):
+    """Each link between two drawn entities as (link, from, to): a countermeasure points to the barrier it
+    addresses, an advantage to the countermeasure that builds on it."""
+    for link in data.links:
+        src, dst = (link.target, link.subject) if link.kind == "builds-on" else (link.subject, link.target)
+        if src in data.entities and dst in data.entities:
+            yield link, src, dst
+
+
 def to_dot(data: SiteData, lang: str = "en", href: str | None = None, legend_box: bool = True) -> str:
     """The argument map as Graphviz DOT; `href` (e.g. "entity/{id}.html") makes nodes links."""
-    _check_lang(lang)
-    legend = LEGEND[lang]
+    check_lang(lang)
     out = [
         "digraph argument_map {",
         '  graph [rankdir=LR, ranksep=1.1, nodesep=0.25, fontname="%s", bgcolor="white", pad=0.2];' % FONT,
@@ -87,41 +106,49 @@ def to_dot(data: SiteData, lang: str = "en", href: str | None = None, legend_box
     ]
     for kind in ("advantage", "countermeasure", "barrier"):
         out.append(f"  subgraph cluster_{kind} {{")
-        out.append(f'    label=<<B>{escape(legend[kind])}</B>>; fontsize=16; style="dashed"; color="#BBBBBB";')
-        entities = sorted(data.of_kind(kind), key=lambda e: (e.level or "", e.section or "", e.id))
-        for e in entities:
-            attrs = dict(KIND_STYLE[kind])
-            width = 2.2 + 0.35 * min(len(e.works), 5)
-            attrs.update(label=_label(e, lang), width=f"{width:.2f}", penwidth=str(1 + min(len(e.works), 5)))
-            if href:
-                attrs["URL"] = '"' + href.format(id=e.id) + '"'
-                attrs["tooltip"] = '"' + (e.label.get(lang) or e.id).replace('"', "'") + '"'
-            out.append(f"    {_node_id(e.id)} [{_attrs(attrs)}];")
+        out.append(f'    label=<<B>{escape(LEGEND[lang][kind])}</B>>; fontsize=16; style="dashed"; color="#BBBBBB";')
+        out.extend(f"    {_node_id(e.id)} [{_attrs(_dot_node(e, kind, lang, href))}];" for e in _in_order(data, kind))
         out.append("  }")
-    for link in data.links:
-        style = dict(BASIS_STYLE.get(link.basis, BASIS_STYLE["interpretive"]))
-        if link.kind == "builds-on":  # drawn from the advantage to the countermeasure that builds on it
-            src, dst = link.target, link.subject
-            style["arrowhead"] = "empty"
-        else:
-            src, dst = link.subject, link.target
-        if href:  # the edge leads to the link's evidence on the countermeasure's page
-            style["URL"] = '"' + href.format(id=link.subject) + "#" + link.anchor + '"'
-            section = f" §{link.section}" if link.section else ""
-            style["tooltip"] = f'"{BASIS_WORD[lang].get(link.basis, link.basis)}{section}"'
-        if src in data.entities and dst in data.entities:
-            out.append(f"  {_node_id(src)} -> {_node_id(dst)} [{_attrs(style)}];")
+    out.extend(f"  {_node_id(src)} -> {_node_id(dst)} [{_attrs(_dot_edge(link, lang, href))}];" for link, src, dst in _edges(data))
     if legend_box:
-        out.append("  subgraph cluster_legend {")
-        out.append('    label=""; style="solid"; color="#999999";')
-        for basis in ("explicit", "interpretive"):
-            out.append(f'    legend_{basis} [shape=plaintext, style="", fontsize=10, label="{legend[basis]}"];')
-            out.append(f'    legend_{basis}_end [shape=point, style="", width=0.03];')
-            out.append(f"    legend_{basis} -> legend_{basis}_end [{_attrs(BASIS_STYLE[basis])}];")
-        out.append(f'    legend_size [shape=plaintext, style="", fontsize=10, label="{legend["size"]}; ▷ {legend["builds"]}"];')
-        out.append("  }")
+        out.extend(_dot_legend(LEGEND[lang]))
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _dot_node(e: Entity, kind: str, lang: str, href: str | None) -> dict[str, str]:
+    """A node's attributes: its kind's colours, a size growing with the works about it, and a link to its page."""
+    attrs = dict(KIND_STYLE[kind])
+    width = 2.2 + 0.35 * min(len(e.works), 5)
+    attrs.update(label=_label(e, lang), width=f"{width:.2f}", penwidth=str(1 + min(len(e.works), 5)))
+    if href:
+        attrs["URL"] = '"' + href.format(id=e.id) + '"'
+        attrs["tooltip"] = '"' + (e.label.get(lang) or e.id).replace('"', "'") + '"'
+    return attrs
+
+
+def _dot_edge(link: Link, lang: str, href: str | None) -> dict[str, str]:
+    """An edge's attributes: line style by basis, an empty arrowhead for builds-on, a link to the link's evidence."""
+    style = dict(BASIS_STYLE.get(link.basis, BASIS_STYLE["interpretive"]))
+    if link.kind == "builds-on":
+        style["arrowhead"] = "empty"
+    if href:  # the edge leads to the link's evidence on the countermeasure's page
+        style["URL"] = '"' + href.format(id=link.subject) + "#" + link.anchor + '"'
+        section = f" §{link.section}" if link.section else ""
+        style["tooltip"] = f'"{BASIS_WORD[lang].get(link.basis, link.basis)}{section}"'
+    return style
+
+
+def _dot_legend(legend: dict[str, str]) -> list[str]:
+    """A box that shows what the line styles and node sizes mean."""
+    out = ["  subgraph cluster_legend {", '    label=""; style="solid"; color="#999999";']
+    for basis in ("explicit", "interpretive"):
+        out.append(f'    legend_{basis} [shape=plaintext, style="", fontsize=10, label="{legend[basis]}"];')
+        out.append(f'    legend_{basis}_end [shape=point, style="", width=0.03];')
+        out.append(f"    legend_{basis} -> legend_{basis}_end [{_attrs(BASIS_STYLE[basis])}];")
+    out.append(f'    legend_size [shape=plaintext, style="", fontsize=10, label="{legend["size"]}; ▷ {legend["builds"]}"];')
+    out.append("  }")
+    return out
 
 
 def _attrs(attrs: dict[str, str]) -> str:
@@ -134,30 +161,26 @@ def _mermaid_text(text: str) -> str:
 
 def to_mermaid(data: SiteData, lang: str = "en") -> str:
     """The argument map as a Mermaid flowchart, for Markdown documents."""
-    _check_lang(lang)
-    legend = LEGEND[lang]
-    other = "en" if lang == "zh" else "zh"
+    check_lang(lang)
     out = ["flowchart LR"]
     for kind in ("advantage", "countermeasure", "barrier"):
-        out.append(f'  subgraph {kind}s["{legend[kind]}"]')
-        for e in sorted(data.of_kind(kind), key=lambda e: (e.level or "", e.section or "", e.id)):
-            main = e.label.get(lang) or e.label.get(other) or e.id
-            second = e.label.get(other) if e.label.get(lang) else None
-            text = _mermaid_text(main) + (f"<br/><small>{_mermaid_text(second)}</small>" if second else "")
-            out.append(f'    {_node_id(e.id)}["{text}"]')
+        out.append(f'  subgraph {kind}s["{LEGEND[lang][kind]}"]')
+        out.extend(f'    {_node_id(e.id)}["{_mermaid_label(e, lang)}"]' for e in _in_order(data, kind))
         out.append("  end")
-    for link in data.links:
+    for link, src, dst in _edges(data):
         arrow = "==>" if link.basis == "explicit" else "-.->"
-        label = BASIS_WORD[lang].get(link.basis, link.basis)
-        src, dst = (link.target, link.subject) if link.kind == "builds-on" else (link.subject, link.target)
-        if src in data.entities and dst in data.entities:
-            out.append(f"  {_node_id(src)} {arrow}|{label}| {_node_id(dst)}")
+        out.append(f"  {_node_id(src)} {arrow}|{BASIS_WORD[lang].get(link.basis, link.basis)}| {_node_id(dst)}")
     for kind, style in KIND_STYLE.items():
         out.append(f"  classDef {kind} fill:{style['fillcolor']},stroke:{style['color']}")
         ids = ",".join(_node_id(e.id) for e in data.of_kind(kind))
         if ids:
             out.append(f"  class {ids} {kind}")
     return "\n".join(out) + "\n"
+
+
+def _mermaid_label(e: Entity, lang: str) -> str:
+    main, second = _names(e, lang)
+    return _mermaid_text(main) + (f"<br/><small>{_mermaid_text(second)}</small>" if second else "")
 
 
 def dot_program() -> str:
@@ -187,11 +210,6 @@ def to_svg(dot_source: str) -> str:
     return svg[svg.index("<svg"):] if "<svg" in svg else svg
 
 
-def _check_lang(lang: str) -> None:
-    if lang not in ("zh", "en"):
-        raise UsageError(f"unknown language {lang!r}; use zh or en")
-
-
 def render(kg: KnowledgeGraph, format: str = "svg", lang: str = "en") -> str:
     """The argument map of `kg` as SVG, DOT or Mermaid text.
 
@@ -201,7 +219,7 @@ def render(kg: KnowledgeGraph, format: str = "svg", lang: str = "en") -> str:
     """
     if format not in FORMATS:
         raise UsageError(f"unknown format {format!r}; use one of: {', '.join(FORMATS)}")
-    _check_lang(lang)
+    check_lang(lang)
     if format == "svg":
         dot_program()  # fail before reading the graph
     data = collect(kg)

@@ -162,6 +162,19 @@ class _Schema:
                 table.setdefault(a, set()).add(b)
         return table
 
+    def consequences(self, s, p, o) -> list[tuple]:
+        """What one triple entails in one step: its super-classes (rdfs9) for a type, else its super-properties (rdfs7),
+        its subject's domain classes (rdfs2) and, for a resource object, the inverse triples (owl inverseOf) and its
+        object's range classes (rdfs3)."""
+        if p == _TYPE:
+            return [(s, _TYPE, c) for c in self.super_classes.get(o, ())]
+        new = [(s, q, o) for q in self.super_properties.get(p, ())]
+        new.extend((s, _TYPE, c) for c in self.domains.get(p, ()))
+        if not isinstance(o, Literal):
+            new.extend((o, q, s) for q in self.inverses.get(p, ()))
+            new.extend((o, _TYPE, c) for c in self.ranges.get(p, ()))
+        return new
+
 
 @functools.lru_cache(maxsize=4)
 def _schema_of(ontology_ntriples: bytes) -> _Schema:
@@ -172,58 +185,56 @@ _TYPE = RDF.type
 _XSD_STRING = XSD.string
 
 
+def _has_schema_axioms(data: list[tuple]) -> bool:
+    """Data that states schema or equality axioms itself, which only owlrl handles in full."""
+    return any(p in _SCHEMA_PREDICATES or (p == _TYPE and o in _SCHEMA_TYPES) for _, p, o in data)
+
+
 def _rules(ontology: Graph, data: list[tuple]) -> list[tuple] | None:
     """Instance entailments of ontology + data, or None when data holds schema axioms (owlrl then)."""
-    from .loader import to_ntriples
+    from .fast.ntriples import to_ntriples
 
-    if any(p in _SCHEMA_PREDICATES or (p == _TYPE and o in _SCHEMA_TYPES) for _, p, o in data):
+    if _has_schema_axioms(data):
         return None
     schema = _schema_of(to_ntriples(sorted(ontology)))
-    supers, inverses, domains, ranges, super_classes = (
-        schema.super_properties,
-        schema.inverses,
-        schema.domains,
-        schema.ranges,
-        schema.super_classes,
-    )
+    derived = _forward_chain(schema, ontology, data)
+    _report_disjoint(_members(data, derived), schema.disjoint, ontology)
+    return [*schema.entailed, *derived]
+
+
+def _forward_chain(schema: _Schema, ontology: Graph, data: list[tuple]) -> list[tuple]:
+    """The schema's rules applied to the data until nothing new follows; the new triples in the order found."""
     # only triples of a predicate some rule can derive need remembering (hashing a million literals is slow)
-    derivable = {_TYPE, *(q for qs in supers.values() for q in qs), *(q for qs in inverses.values() for q in qs)}
+    derivable = {_TYPE, *(q for qs in schema.super_properties.values() for q in qs), *(q for qs in schema.inverses.values() for q in qs)}
     known = {t for t in data if t[1] in derivable}
     known.update(ontology)
     known.update(schema.entailed)
     out: list[tuple] = []
-
-    def consequences(s, p, o, queue: list) -> None:
-        new = []
-        if p == _TYPE:
-            new.extend((s, _TYPE, c) for c in super_classes.get(o, ()))
-        else:
-            new.extend((s, q, o) for q in supers.get(p, ()))
-            new.extend((s, _TYPE, c) for c in domains.get(p, ()))
-            if not isinstance(o, Literal):
-                new.extend((o, q, s) for q in inverses.get(p, ()))
-                new.extend((o, _TYPE, c) for c in ranges.get(p, ()))
-        for triple in new:
-            if triple not in known:
-                known.add(triple)
-                out.append(triple)
-                queue.append(triple)
-
     queue: list[tuple] = []
+
+    def follow(s, p, o) -> None:
+        for new in schema.consequences(s, p, o):
+            if new not in known:
+                known.add(new)
+                out.append(new)
+                queue.append(new)
+
     for s, p, o in data:
-        if p in schema.properties or (p == _TYPE and o in super_classes):
-            consequences(s, p, o, queue)
+        if p in schema.properties or (p == _TYPE and o in schema.super_classes):
+            follow(s, p, o)
     while queue:
-        consequences(*queue.pop(), queue)
+        follow(*queue.pop())
+    return out
+
+
+def _members(*triple_lists: list[tuple]) -> dict:
+    """Class -> its individuals, from the rdf:type triples of the lists."""
     members: dict = {}
-    for s, p, o in data:
-        if p == _TYPE:
-            members.setdefault(o, set()).add(s)
-    for s, p, o in out:
-        if p == _TYPE:
-            members.setdefault(o, set()).add(s)
-    _report_disjoint(members, schema.disjoint, ontology)
-    return [*schema.entailed, *out]
+    for triples in triple_lists:
+        for s, p, o in triples:
+            if p == _TYPE:
+                members.setdefault(o, set()).add(s)
+    return members
 
 
 def entailments(ontology: Graph, data: Graph | Iterable[tuple], engine: str = DEFAULT_ENGINE) -> list[tuple]:
@@ -248,7 +259,7 @@ def entailments(ontology: Graph, data: Graph | Iterable[tuple], engine: str = DE
 
 def infer(ontology: Graph, data: Graph | Iterable[tuple], engine: str = DEFAULT_ENGINE) -> Graph:
     """`entailments` as an rdflib Graph."""
-    from .loader import PREFIXES
+    from .terms import PREFIXES
 
     inferred = Graph()
     for prefix, ns in PREFIXES.items():

@@ -25,11 +25,10 @@ from ruamel.yaml import YAML
 from . import diagram
 from .errors import UnreadableInputError, UsageError
 from .graph import KnowledgeGraph
-from .reportdata import SiteData, Text, Work, collect
+from .reportdata import SiteData, Text, Work, check_lang, collect
 
 MARKER = ".dskg-report"
 """File that marks a folder as a dskg report, so a later run may replace it."""
-LANGS = ("zh", "en")
 # GB/T 7714-2015 document type codes for FaBiO types
 GBT_TYPE = {"JournalArticle": "J", "Book": "M", "BookChapter": "M", "ReportDocument": "R", "Thesis": "D",
             "ConferencePaper": "C", "WebContent": "EB/OL", "WebPage": "EB/OL", "DataFile": "DS"}
@@ -112,34 +111,37 @@ def gbt7714(work: Work, page: Page) -> Markup:
     What the graph does not know (most cited works' titles and venues) is marked as unknown.
     """
     lang = "zh" if work.language == "zh" else "en"
-    parts = [f'<span lang="{lang}">{escape(work.authors)}</span>. ' if work.authors else ""]
+    authors = f'<span lang="{lang}">{escape(work.authors)}</span>. ' if work.authors else ""
+    return Markup(authors + _gbt_title(work, lang, page) + _gbt_publication(work, lang) + _gbt_locator(work))
+
+
+def _gbt_title(work: Work, lang: str, page: Page) -> str:
+    """题名[文献类型标识]. in the work's language where the graph has it, else the other one."""
     title = work.title.zh if lang == "zh" and work.title.zh else (work.title.en or work.title.zh)
+    if not title:
+        return f'<span class="unknown">[{escape(page.t("title_unknown"))}]</span>. '
     code = next((GBT_TYPE[t] for t in work.types if t in GBT_TYPE), None)
-    if title:
-        parts.append(f'<cite lang="{"zh" if title == work.title.zh else "en"}">{escape(title)}</cite>')
-        parts.append(f"[{code}]. " if code else ". ")
-    else:
-        parts.append(f'<span class="unknown">[{escape(page.t("title_unknown"))}]</span>. ')
+    cite = f'<cite lang="{"zh" if title == work.title.zh else "en"}">{escape(title)}</cite>'
+    return cite + (f"[{code}]. " if code else ". ")
+
+
+def _gbt_publication(work: Work, lang: str) -> str:
+    """刊名, 年, 卷(期): 页码. with whichever parts the graph knows."""
     venue = work.venue.get(lang) or work.venue.other(lang)
-    tail = []
-    if venue:
-        tail.append(f'<span lang="{"zh" if venue == work.venue.zh else "en"}">{escape(venue)}</span>')
-    year = str(work.year) if work.year else ""
-    if work.volume:
-        year += f", {escape(work.volume)}"
-    if work.issue:
-        year += f"({escape(work.issue)})"
+    tail = [f'<span lang="{"zh" if venue == work.venue.zh else "en"}">{escape(venue)}</span>'] if venue else []
+    year = (str(work.year) if work.year else "") + (f", {escape(work.volume)}" if work.volume else "")
+    year += f"({escape(work.issue)})" if work.issue else ""
     if year:
         tail.append(year)
-    text = ", ".join(tail)
-    if work.pages:
-        text += f": {escape(work.pages)}"
-    parts.append(text + ("." if text else ""))
+    text = ", ".join(tail) + (f": {escape(work.pages)}" if work.pages else "")
+    return text + ("." if text else "")
+
+
+def _gbt_locator(work: Work) -> str:
+    """The DOI, else the URL."""
     if work.doi:
-        parts.append(f" DOI: {escape(work.doi)}.")
-    elif work.url:
-        parts.append(f" {escape(work.url)}.")
-    return Markup("".join(parts))
+        return f" DOI: {escape(work.doi)}."
+    return f" {escape(work.url)}." if work.url else ""
 
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -224,8 +226,7 @@ def _environment() -> Environment:
 
 def render_site(data: SiteData, lang: str = "en", map_svg: str = "") -> dict[str, str]:
     """Every file of the site as relative path -> text (HTML, CSS, SVG)."""
-    if lang not in LANGS:
-        raise UsageError(f"unknown language {lang!r}; use zh or en")
+    check_lang(lang)
     env, strings = _environment(), _strings()
     files: dict[str, str] = {"style.css": (resources.files("dskg") / "report_templates" / "style.css").read_text(encoding="utf-8")}
     if map_svg:
@@ -284,8 +285,7 @@ def write_report(kg: KnowledgeGraph, folder: Path | str, lang: str = "en") -> Re
         MissingToolError: Graphviz's `dot` is not installed (the argument map needs it).
         UnreadableInputError: the folder's parent does not exist.
     """
-    if lang not in LANGS:
-        raise UsageError(f"unknown language {lang!r}; use zh or en")
+    check_lang(lang)
     diagram.dot_program()  # fail before reading the graph
     data = collect(kg)
     svg = diagram.to_svg(diagram.to_dot(data, lang, href="entity/{id}.html", legend_box=False))

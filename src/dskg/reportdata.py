@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import UsageError
 from .graph import KnowledgeGraph
 from .queries import rows, run_query, run_sparql
 from .vocab import GRAPH
@@ -29,6 +30,13 @@ PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 """
 ID = "https://w3id.org/dskg/id/"
 KINDS = {"Advantage": "advantage", "Barrier": "barrier", "Countermeasure": "countermeasure"}
+LANGS = ("zh", "en")
+
+
+def check_lang(lang: str) -> None:
+    """The report and the argument map are written in zh or en; library callers get a UsageError for anything else."""
+    if lang not in LANGS:
+        raise UsageError(f"unknown language {lang!r}; use zh or en")
 
 
 @dataclass
@@ -246,7 +254,8 @@ def _links(kg: KnowledgeGraph) -> list[Link]:
 
 
 def _works(kg: KnowledgeGraph) -> dict[str, Work]:
-    listed = {r["id"]: r for r in rows(run_query("literature", kg))}
+    """The works the literature query lists and the paper's own sources, with their claims."""
+    listed = {r["id"] for r in rows(run_query("literature", kg))}
     details = _select(kg, """
         SELECT ?w ?authors ?year ?lang ?ref ?volume ?issue ?pages ?doi ?url ?known ?text
                (GROUP_CONCAT(DISTINCT STRAFTER(STR(?type), "http://purl.org/spar/fabio/"); separator=" ") AS ?types) WHERE {
@@ -263,22 +272,36 @@ def _works(kg: KnowledgeGraph) -> dict[str, Work]:
           OPTIONAL { ?w a ?type . FILTER(STRSTARTS(STR(?type), "http://purl.org/spar/fabio/") && ?type != fabio:Work) }
         } GROUP BY ?w ?authors ?year ?lang ?ref ?volume ?issue ?pages ?doi ?url ?known ?text""")
     titles = _texts(kg, "dcterms:title")
-    venues = _texts(kg, "dskg:journalTitle")
-    plain_venues = {_id(r["w"]): r["v"] for r in _select(kg, "SELECT ?w ?v WHERE { ?w a dskg:Work ; dskg:venue ?v }")}
+    venues = _venues(kg, {_id(r["w"]): r["lang"] for r in details})
     works: dict[str, Work] = {}
     for r in details:
         wid = _id(r["w"])
-        is_source = r["text"] is not None
-        if wid not in listed and not is_source:
-            continue
+        if wid in listed or r["text"] is not None:
+            works[wid] = _work(wid, r, titles.get(wid, Text()), venues.get(wid, Text()))
+    _attach_claims(kg, works)
+    return works
+
+
+def _venues(kg: KnowledgeGraph, languages: dict[str, str | None]) -> dict[str, Text]:
+    """Work id -> its journal title in zh and en; a plain venue counts in the work's language where there is none."""
+    venues = _texts(kg, "dskg:journalTitle")
+    plain = {_id(r["w"]): r["v"] for r in _select(kg, "SELECT ?w ?v WHERE { ?w a dskg:Work ; dskg:venue ?v }")}
+    for wid, name in plain.items():
         venue = venues.get(wid, Text())
-        if wid in plain_venues and not (venue.zh or venue.en):
-            venue = Text(en=plain_venues[wid]) if r["lang"] != "zh" else Text(zh=plain_venues[wid])
-        year = r["year"]
-        works[wid] = Work(
-            wid, r["ref"], r["authors"] or "", int(str(year)[:4]) if year is not None else None, r["lang"],
-            titles.get(wid, Text()), (r["types"] or "").split(), venue, r["volume"], r["issue"], r["pages"],
-            r["doi"], r["url"], bool(r["known"]), is_source)
+        if not (venue.zh or venue.en):
+            venues[wid] = Text(zh=name) if languages.get(wid) == "zh" else Text(en=name)
+    return venues
+
+
+def _work(wid: str, r: dict[str, Any], title: Text, venue: Text) -> Work:
+    """A Work from one row of the details query; a work with a shipped text file is one of the paper's sources."""
+    year = int(str(r["year"])[:4]) if r["year"] is not None else None
+    return Work(wid, r["ref"], r["authors"] or "", year, r["lang"], title, (r["types"] or "").split(), venue, r["volume"], r["issue"],
+                r["pages"], r["doi"], r["url"], bool(r["known"]), r["text"] is not None)
+
+
+def _attach_claims(kg: KnowledgeGraph, works: dict[str, Work]) -> None:
+    """Each claim goes to its work's `claims`, in claim id order (claims of works not shown are left out)."""
     claims = _select(kg, """
         SELECT ?c ?w ?stance ?section (GROUP_CONCAT(DISTINCT STR(?about); separator=" ") AS ?abouts) WHERE {
           ?c a dskg:Claim ; dskg:claimOf ?w .
@@ -293,36 +316,48 @@ def _works(kg: KnowledgeGraph) -> dict[str, Work]:
             about = [_id(a) for a in (r["abouts"] or "").split()]
             stance = str(r["stance"]).rsplit("/", 1)[-1].rsplit("#", 1)[-1] if r["stance"] else None
             works[wid].claims.append(Claim(_id(r["c"]), wid, texts.get(_id(r["c"]), Text()), about, stance, r["section"]))
-    return works
 
 
 def _completeness(
     kg: KnowledgeGraph, labels: dict[str, Text], entities: dict[str, Entity], links: list[Link], works: dict[str, Work]
 ) -> Completeness:
+    ids, missing = _missing_labels(kg, labels)
+    quoted, unverified = _unverified_links(kg)
+    cited = [w for w in works.values() if not w.is_source]
+    return Completeness(
+        labelled=(len(ids) - len({i for i, _ in missing}), len(ids)),
+        missing_labels=missing,
+        verified_links=(quoted - len(unverified), quoted),
+        unverified_links=unverified,
+        uncovered=_unaddressed_barriers(entities, links),
+        no_explicit=_unaddressed_barriers(entities, links, basis="explicit"),
+        untitled_works=sorted(w.id for w in cited if not (w.title.zh or w.title.en)),
+        works=len(cited),
+    )
+
+
+def _missing_labels(kg: KnowledgeGraph, labels: dict[str, Text]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The ids of the data's labelled records, and (id, language) for each label one of them lacks."""
     labelled = _select(kg, f"""
         SELECT DISTINCT ?s WHERE {{ GRAPH <{GRAPH.data}> {{ ?s rdfs:label ?l }} FILTER(STRSTARTS(STR(?s), "{ID}")) }}""")
     ids = sorted(_id(r["s"]) for r in labelled)
-    missing = [(i, lang) for i in ids for lang in ("zh", "en") if not labels.get(i, Text()).get(lang)]
+    return ids, [(i, lang) for i in ids for lang in ("zh", "en") if not labels.get(i, Text()).get(lang)]
+
+
+def _unverified_links(kg: KnowledgeGraph) -> tuple[int, list[str]]:
+    """How many qualified links carry quotes, and those whose quotes no shipped source text backs."""
     quoted = _select(kg, """
         SELECT ?link (SAMPLE(?text) AS ?file) WHERE {
           ?link a dskg:QualifiedLink ; dskg:quote ?q .
           OPTIONAL { ?link (dskg:statedIn|dskg:inSection/dskg:sectionOf)/dskg:textFile ?text }
         } GROUP BY ?link ORDER BY ?link""")
-    unverified = [_id(r["link"]) for r in quoted if r["file"] is None]
-    covered = {x.target for x in links if x.kind == "addresses"}
-    explicit = {x.target for x in links if x.kind == "addresses" and x.basis == "explicit"}
-    barriers = sorted(e.id for e in entities.values() if e.kind == "barrier")
-    cited = [w for w in works.values() if not w.is_source]
-    return Completeness(
-        labelled=(len(ids) - len({i for i, _ in missing}), len(ids)),
-        missing_labels=missing,
-        verified_links=(len(quoted) - len(unverified), len(quoted)),
-        unverified_links=unverified,
-        uncovered=[b for b in barriers if b not in covered],
-        no_explicit=[b for b in barriers if b not in explicit],
-        untitled_works=sorted(w.id for w in cited if not (w.title.zh or w.title.en)),
-        works=len(cited),
-    )
+    return len(quoted), [_id(r["link"]) for r in quoted if r["file"] is None]
+
+
+def _unaddressed_barriers(entities: dict[str, Entity], links: list[Link], basis: str | None = None) -> list[str]:
+    """Barrier ids, sorted, that no countermeasure addresses (on that `basis`, when one is given)."""
+    covered = {x.target for x in links if x.kind == "addresses" and basis in (None, x.basis)}
+    return sorted(e.id for e in entities.values() if e.kind == "barrier" and e.id not in covered)
 
 
 def _terms(kg: KnowledgeGraph) -> tuple[list[Term], dict[str, Text]]:
