@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
 from . import DEFAULT_GRAPH
 from .errors import DskgError, UsageError
+from .terminal import err, out, print_catalogue, print_result, print_stats
 
 if TYPE_CHECKING:
     from .endpoint import Endpoint
@@ -40,10 +40,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=False)
-if not out.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
-    out.width = 200
-err = Console(stderr=True)
 
 DataOption = Annotated[
     Path | None,
@@ -88,6 +84,12 @@ def _target(endpoint: str | None, timeout: float, data: Path | None, engine: str
     return _build(data, engine)
 
 
+def _check_format(fmt: str, formats: tuple[str, ...]) -> None:
+    """Before anything is built: the usage error for a --format the command does not write."""
+    if fmt not in formats:
+        raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(formats)}")
+
+
 def _version(value: bool) -> None:
     if value:
         from . import __version__
@@ -128,26 +130,7 @@ def stats(data: DataOption = None, engine: EngineOption = "rules") -> None:
     """
     from . import queries
 
-    st = queries.stats(_build(data, engine))
-    table = Table(title="entities")
-    table.add_column("class")
-    table.add_column("count", justify="right")
-    for name, count in st.entities.items():
-        table.add_row(name, str(count))
-    out.print(table)
-    table = Table(title="qualified links")
-    for col in ("kind", "basis"):
-        table.add_column(col)
-    table.add_column("count", justify="right")
-    for (kind, basis), count in st.links.items():
-        table.add_row(kind, basis, str(count))
-    out.print(table)
-    table = Table(title="triples")
-    table.add_column("graph")
-    table.add_column("count", justify="right")
-    for name, count in st.triples.items():
-        table.add_row(name, str(count))
-    out.print(table)
+    print_stats(queries.stats(_build(data, engine)))
 
 
 @app.command()
@@ -164,8 +147,7 @@ def export(
     """
     from . import publish
 
-    if fmt not in publish.FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(publish.FORMATS)}")
+    _check_format(fmt, publish.FORMATS)
     kg = _build(data, reason=inferred)
     if output is None:
         sys.stdout.buffer.write(publish.serialize(kg, fmt, inferred=inferred, include_ontology=not no_ontology))
@@ -182,30 +164,6 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
             raise UsageError(f"parameter {pair!r} is not key=value, e.g. -p barrier=bar-legal-framework")
         params[key.strip()] = value
     return params
-
-
-def _check_output_format(fmt: str) -> None:
-    from .results import FORMATS
-
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
-
-
-def _print_result(result, fmt: str, lang: str | None) -> None:
-    from . import results
-
-    if fmt == "table" and result.type == "SELECT":
-        names = results.columns_for([str(v) for v in result.vars], lang)
-        index = {str(v): i for i, v in enumerate(result.vars)}
-        table = Table(show_lines=True)
-        for name in names:
-            table.add_column(name, overflow="fold")
-        for row in result:
-            table.add_row(*("" if row[index[n]] is None else str(row[index[n]]) for n in names))
-        out.print(table)
-        err.print(f"{len(result)} rows")
-    else:
-        sys.stdout.write(results.render(result, fmt, lang))
 
 
 @app.command()
@@ -225,24 +183,18 @@ def query(
 
     Example: dskg query countermeasures-by-barrier -p basis=explicit --format csv
     """
-    from . import queries
+    from . import queries, results
 
-    _check_output_format(fmt)
+    _check_format(fmt, results.FORMATS)
     if list_:
-        table = Table()
-        for col in ("name", "title", "parameters"):
-            table.add_column(col, overflow="fold")
-        for q in queries.catalogue().values():
-            params = ", ".join(f"{p.name} ({p.type}, e.g. {p.example})" for p in q.header.params)
-            table.add_row(q.name, q.title(lang), params)
-        out.print(table)
+        print_catalogue(list(queries.catalogue().values()), lang)
         return
     if name is None:
         raise UsageError("give a query name, e.g. dskg query countermeasures-by-barrier (see dskg query --list)")
     params = _parse_params(param or [])
     queries.bindings_for(queries.get_query(name), params)  # an unknown name or parameter fails before the graph is built
     result = queries.run(name, _target(endpoint, timeout, data, engine), params, graph=graph or None)
-    _print_result(result, fmt, lang)
+    print_result(result, fmt, lang)
 
 
 @app.command()
@@ -261,16 +213,16 @@ def sparql(
 
     Example: dskg sparql 'PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT ?b WHERE { ?b a dskg:Barrier }'
     """
-    from . import queries
+    from . import queries, results
 
-    _check_output_format(fmt)
+    _check_format(fmt, results.FORMATS)
     if (query_text is None) == (file is None):
         raise UsageError("give a query or --file FILE (one of the two)")
     if file is not None:
         query_text = queries.read_query_text(file)
     queries.ensure_read_only(query_text)  # an update is refused before the graph is built
     result = queries.run_sparql(query_text, _target(endpoint, timeout, data, engine), graph=graph or None)
-    _print_result(result, fmt, lang)
+    print_result(result, fmt, lang)
 
 
 def _print_report(report, fmt: str) -> None:
@@ -326,11 +278,11 @@ def validate(
 
     Example: dskg validate my-entry.yaml --data ./my-data
     """
-    from .validation import validate as validate_graph
+    from .intake import check
 
     _check_report_options(fmt, fail_on)
     with err.status("validating...", spinner="dots"):
-        report = validate_graph(data, base=base, entries=list(paths or []) or None, engine=engine)
+        report = check(data, base=base, entries=list(paths or []) or None, engine=engine)
     _print_report(report, fmt)
     raise typer.Exit(1 if report.fails(fail_on) else 0)
 
@@ -479,8 +431,7 @@ def diagram(
     from . import diagram as diagram_mod
     from .publish import write_atomic
 
-    if fmt not in diagram_mod.FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(diagram_mod.FORMATS)}")
+    _check_format(fmt, diagram_mod.FORMATS)
     if fmt == "svg":
         diagram_mod.dot_program()  # say Graphviz is missing before building anything
     text = diagram_mod.render(_build(data, engine), fmt, lang)
