@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import dskg
-from dskg.validation import validate
+from dskg.intake import check
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "benchmarks" / "generate.py"
@@ -45,7 +45,7 @@ def test_generate_tiny_corpus(tmp_path: Path) -> None:
     kg = dskg.build(first, reason=False)
     assert 0.75 * TRIPLES <= len(kg) <= 1.25 * TRIPLES, len(kg)
 
-    report = validate(first)
+    report = check(first)
     violations = [f for f in report.findings if f.severity == "Violation"]
     assert not violations, "\n".join(str(f) for f in violations)
 

@@ -1,4 +1,4 @@
-"""The fast YAML path (yaml-rs) reads exactly what the round-trip path (ruamel) reads, lines included."""
+"""The fast YAML path (yaml-rs, fast/yaml.py) reads exactly what the reference path (ruamel) reads, lines included."""
 
 from __future__ import annotations
 
@@ -9,12 +9,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from dskg import fastyaml, resources
+from dskg import resources
+from dskg.fast import yaml as fastyaml
 from dskg.entries import read_entries
 from dskg.sources import read_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 YAML_FILES = sorted([*resources.data_dir().glob("*.yaml"), *(ROOT / "tests").rglob("*.yaml")])
+
+
+@pytest.fixture(autouse=True)
+def _fast_path(monkeypatch):
+    """These tests hold the fast path against ruamel: it is on here, whatever the environment says."""
+    monkeypatch.delenv("DSKG_REFERENCE_PATH", raising=False)
 
 
 def _plain(value):
@@ -145,13 +152,6 @@ def test_the_shipped_data_takes_the_fast_path():
     assert not slow
 
 
-def _without_fast_path(monkeypatch):
-    def refuse(text):
-        raise fastyaml.NotFast("test")
-
-    monkeypatch.setattr(fastyaml, "load", refuse)
-
-
 def _lines(records):
     out = {}
     for record in records.all():
@@ -165,7 +165,7 @@ def _lines(records):
 def test_curated_records_point_at_the_same_lines_on_both_paths(monkeypatch):
     fast = read_folder(resources.data_dir())
     fast_lines = _lines(fast)
-    _without_fast_path(monkeypatch)
+    monkeypatch.setenv("DSKG_REFERENCE_PATH", "1")
     exact = read_folder(resources.data_dir())
     assert fast.by_id().keys() == exact.by_id().keys()
     assert [r.model_dump() for r in fast.all()] == [r.model_dump() for r in exact.all()]
@@ -178,7 +178,7 @@ def test_entry_records_point_at_the_same_lines_on_both_paths(monkeypatch):
     assert paths
     fast = read_entries(paths)
     fast_lines = _lines(fast.records)
-    _without_fast_path(monkeypatch)
+    monkeypatch.setenv("DSKG_REFERENCE_PATH", "1")
     exact = read_entries(paths)
     assert [r.model_dump() for r in fast.records.all()] == [r.model_dump() for r in exact.records.all()]
     assert fast_lines == _lines(exact.records)
@@ -229,23 +229,3 @@ _FORMS = (
 def test_any_scalar_reads_as_ruamel_reads_it_or_goes_to_ruamel(scalar):
     for form in _FORMS:
         _same_or_refused(form.format(scalar))
-
-
-def test_records_built_from_entries_are_what_pydantic_validation_makes():
-    """Entry records skip a second validation (sources.built): they must be what validating their values gives."""
-    paths = sorted((ROOT / "tests" / "entries").glob("*.yaml"))
-    works = read_entries(paths).records.works
-    assert works and any(w.claims for w in works)
-    validated = 0
-    for work in works:
-        constructed = type(work).model_construct(**work.__dict__)  # what the loader made before `built`
-        assert constructed.model_dump() == work.model_dump() and constructed.model_fields_set == work.model_fields_set
-        assert list(work.__dict__) == list(type(work).model_fields)
-        if all(claim.quote for claim in work.claims):  # a claim without a quote makes links without quotes, as before
-            assert type(work).model_validate(work.model_dump()).model_dump() == work.model_dump()
-            validated += 1
-        for claim in work.claims:
-            assert claim.file == work.file and claim.line >= work.line > 0
-            for link in claim.links:
-                assert link.file == work.file and link.line_of("quotes") >= claim.line
-    assert validated

@@ -1,4 +1,4 @@
-"""Entry files read on a second core (prefetch) give exactly what reading them here gives."""
+"""Entry files read on a second core (fast/prefetch.py) give exactly what the reference path, reading them here, gives."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dskg import UnreadableInputError, prefetch
+from dskg import UnreadableInputError
+from dskg.fast import prefetch
 from dskg.entries import read_entries
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,19 +49,28 @@ def _read(paths: list[Path], root: Path):
     )
 
 
-def test_the_worker_reads_what_this_process_reads(tmp_path, monkeypatch):
+@pytest.fixture(autouse=True)
+def _fast_path(monkeypatch):
+    """The worker is the fast path: on here, whatever the environment says."""
+    monkeypatch.delenv("DSKG_REFERENCE_PATH", raising=False)
+
+
+def test_the_worker_reads_what_the_reference_path_reads(tmp_path, monkeypatch):
     paths = _corpus(tmp_path, 12)
     started = []
-    real_start = prefetch._start_worker
-    monkeypatch.setattr(prefetch, "_start_worker", lambda *a: started.append(1) or real_start(*a))
+    real_start = prefetch.start_worker
+    monkeypatch.setattr(prefetch, "start_worker", lambda *a: started.append(1) or real_start(*a))
     monkeypatch.setattr(prefetch, "CHUNK", 3)
-    monkeypatch.setattr(prefetch, "PARALLEL_FROM", 10**9)
-    here = _read(paths, tmp_path)
-    assert not started
     monkeypatch.setattr(prefetch, "PARALLEL_FROM", 1)
+    monkeypatch.setenv("DSKG_REFERENCE_PATH", "1")
+    reference = _read(paths, tmp_path)
+    reference_bytes = [f.raw for f in read_entries(paths, exact=True).files]  # what `dskg add` copies
+    assert not started
+    monkeypatch.delenv("DSKG_REFERENCE_PATH")
     parallel = _read(paths, tmp_path)
     assert started
-    assert parallel == here
+    assert parallel == reference
+    assert [f.raw for f in read_entries(paths, exact=True).files] == reference_bytes == [p.read_bytes() for p in paths]
     records, _, problems, graphs = parallel
     assert len(records) > 12 * 3 and graphs == 1
     assert {p.file for p in problems} >= {"entries/500-bad-syntax.yaml", "entries/501-bad-field.yaml"}
@@ -97,12 +107,12 @@ def test_a_worker_that_dies_midway_leaves_the_rest_to_this_process(tmp_path, mon
     monkeypatch.setattr(prefetch, "PARALLEL_FROM", 10**9)
     here = _read(paths, tmp_path)
     monkeypatch.setattr(prefetch, "PARALLEL_FROM", 1)
-    real_start = prefetch._start_worker
+    real_start = prefetch.start_worker
 
-    def start_and_kill(chunks, parse):
-        proc = real_start(chunks, parse)
+    def start_and_kill(*args):
+        proc = real_start(*args)
         proc.kill()
         return proc
 
-    monkeypatch.setattr(prefetch, "_start_worker", start_and_kill)
+    monkeypatch.setattr(prefetch, "start_worker", start_and_kill)
     assert _read(paths, tmp_path) == here

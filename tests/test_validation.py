@@ -8,7 +8,7 @@ from rdflib import RDF, Graph, Namespace
 from typer.testing import CliRunner
 
 from dskg.cli import app
-from dskg.validation import validate
+from dskg.intake import check
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 runner = CliRunner()
@@ -21,14 +21,14 @@ def test_shipped_graph_has_no_violation_and_exits_0():
 
 
 def test_fail_on_warning_turns_warnings_into_exit_1():
-    report = validate()
+    report = check()
     assert report.count("Violation") == 0
     assert report.count("Warning") > 0  # e.g. figures the paper gives no period for
     assert runner.invoke(app, ["validate", "--fail-on", "warning"]).exit_code == 1
 
 
 def test_every_finding_names_a_record_with_its_label_file_and_line():
-    report = validate()
+    report = check()
     for finding in report.findings:
         assert finding.entity and not finding.entity.startswith("http")
         assert finding.file.startswith("data/") and finding.line > 0
@@ -36,7 +36,7 @@ def test_every_finding_names_a_record_with_its_label_file_and_line():
 
 
 def test_text_rendering_is_one_grep_friendly_line_per_finding_plus_a_summary():
-    report = validate()
+    report = check()
     lines = report.to_text().splitlines()
     assert len(lines) == len(report.findings) + 1
     assert all(line.split(":")[0].startswith("data/") for line in lines[:-1])
@@ -62,7 +62,7 @@ def test_implausible_year_is_a_violation_from_the_shapes(tmp_path):
         "claims:\n  - about: [bar-market-access]\n    text: {en: x}\n",
         encoding="utf-8",
     )
-    report = validate(entries=[entry])
+    report = check(entries=[entry])
     assert report.fails()
     [finding] = [f for f in report.findings if f.severity == "Violation"]
     assert finding.entity == "old-2024" and finding.file == str(entry) and finding.line == 1

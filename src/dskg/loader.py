@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV
 
 from . import sourcetext
 from .errors import InvalidDataError, Problem, ProblemList
-from .sources import (
+from .records import (
     Case,
     Claim,
     Document,

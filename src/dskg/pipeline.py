@@ -6,8 +6,9 @@ fast/loading.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
@@ -16,8 +17,12 @@ from .errors import ProblemList, UnreadableInputError
 from .fast.loading import gc_paused, loading_behind
 from .graph import KnowledgeGraph, load_ontology, new_graph
 from .loader import to_ntriples
-from .sources import Records, read_folder
+from .records import Records
+from .sources import read_folder
 from .vocab import BIBO, ID
+
+if TYPE_CHECKING:
+    from .entries import EntryFile, EntrySet
 
 
 def _check_turtle_dois(records: Records, graphs: list[tuple[str, Graph]], problems) -> None:
@@ -48,7 +53,7 @@ def build(
     data: Path | str | None = None,
     *,
     base: Path | str | None = None,
-    entries: list[Path] | None = None,
+    entries: Sequence[Path | EntryFile] | EntrySet | None = None,
     reason: bool = True,
     engine: str = "rules",
 ) -> KnowledgeGraph:
@@ -57,7 +62,9 @@ def build(
     Args:
         data: a user data folder (made by `dskg init`); its `entries/` files are added.
         base: the curated base folder of `*.yaml`; the data shipped with dskg when None.
-        entries: further entry files (YAML, Turtle, BibTeX) to add, e.g. ones being validated.
+        entries: further entry files (YAML, Turtle, BibTeX) to add, e.g. ones being validated: paths,
+            or files read already (entries.EntryFile, or an EntrySet), which are not read again; one
+            of the data folder's files read already takes that file's place in the folder's order.
         reason: materialise OWL-RL entailments into the inferred graph (queries rely on them).
         engine: 'rules' (fast; gives owlrl's entailments), 'owlrl' (reference) or 'reasonable'.
 
@@ -85,11 +92,22 @@ def build(
     return KnowledgeGraph(kg.store, records)
 
 
+def _entry_items(data: Path | str | None, entries: Sequence[Path | EntryFile] | EntrySet | None) -> list[Path | EntryFile]:
+    """The entry files a build reads, in order: the data folder's, then `entries`; a file given
+    already read stands in for itself."""
+    from .entries import EntryFile, EntrySet, entry_files
+
+    given = list(entries.files if isinstance(entries, EntrySet) else entries or [])
+    read = {item.path: item for item in given if isinstance(item, EntryFile)}
+    folder = [read.pop(path, path) for path in entry_files(Path(data))] if data is not None else []
+    return [*folder, *(item for item in given if not isinstance(item, EntryFile) or item.path in read)]
+
+
 def read_sources(
     data: Path | str | None = None,
     *,
     base: Path | str | None = None,
-    entries: list[Path] | None = None,
+    entries: Sequence[Path | EntryFile] | EntrySet | None = None,
     emit: Callable[[list], None] | None = None,
     discard: Callable[[], None] | None = None,
 ) -> tuple[Records, Graph, list[tuple]]:
@@ -101,19 +119,19 @@ def read_sources(
     again in one pass (records_to_triples), which raises with every problem, or emits it all
     afresh when the pass only met references to records read after them.
     """
-    from .entries import EntrySet, entry_files, iter_entries
+    from .entries import EntrySet, iter_entries
 
     require_data_dir(data)
-    records = read_folder(Path(base) if base is not None else resources.data_dir())
-    paths = [*entry_files(Path(data)), *(entries or [])] if data is not None else list(entries or [])
+    base_records = read_folder(Path(base) if base is not None else resources.data_dir())
+    records = base_records.copy()  # the build's own, which each entry file joins as it is read; the base stays as read
     ontology = load_ontology()
     added = EntrySet()
 
     def batches():
-        for batch in iter_entries(paths, added, display_root=Path(data) if data is not None else None):
-            for kind, items in batch.by_kind.items():
-                records.by_kind[kind].extend(items)
-            yield batch
+        for file in iter_entries(_entry_items(data, entries), display_root=Path(data) if data is not None else None):
+            added.files.append(file)
+            records.add(file.records)
+            yield file.records
 
     triples = loader.stream_triples(records, ontology, batches(), emit)
     problems = ProblemList(list(added.problems))

@@ -200,7 +200,7 @@ def _subject_boundary(ntriples: bytes) -> int | None:
 
 
 def _start(ntriples: bytes, prefixes: dict[str, str]):
-    from .prefetch import worker_env
+    from .fast.prefetch import worker_env
 
     try:
         proc = subprocess.Popen(

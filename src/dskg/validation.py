@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 
 from . import resources, sourcetext
-from .errors import InconsistencyError, InvalidDataError, Problem
+from .errors import Problem
 from .graph import KnowledgeGraph
-from .pipeline import build
 from .vocab import DSKG, ID
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -165,7 +163,8 @@ def pyshacl_shapes() -> Graph:
     return shapes
 
 
-def _problem_finding(problem: Problem, severity: str = "Violation") -> Finding:
+def problem_finding(problem: Problem, severity: str = "Violation") -> Finding:
+    """A problem the build found (a loader check, an entry file) as a finding of the report."""
     return Finding(
         severity,
         problem.entity,
@@ -348,33 +347,13 @@ def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None) -> Validat
     return ValidationReport(sorted(set(findings), key=Finding.sort_key), results)
 
 
-def validate(
-    data: Path | str | None = None,
-    *,
-    base: Path | str | None = None,
-    entries: list[Path] | None = None,
-    engine: str = "rules",
-) -> ValidationReport:
-    """Validate the graph (base + user data), or only `entries` in the context of that graph.
+def validate(kg: KnowledgeGraph, focus: Iterable[str | URIRef] | None = None) -> ValidationReport:
+    """Every SHACL finding on a built graph, or only those on the records in `focus`, judged in
+    the context of the whole graph.
 
-    Returns every finding; raises only UnreadableInputError (a file that cannot be read at all).
-    """
-    from .entries import read_entries
-
-    added = read_entries(list(entries)) if entries else None
-    warnings = [_problem_finding(p, "Warning") for p in added.warnings] if added else []
-    try:
-        kg = build(data, base=base, entries=entries, engine=engine)
-    except InvalidDataError as exc:
-        return ValidationReport(sorted([*(_problem_finding(p) for p in exc.problems), *warnings], key=Finding.sort_key))
-    except InconsistencyError as exc:
-        findings = [Finding("Violation", "", "", "", "", message, shape="owl:disjointWith") for message in exc.messages]
-        return ValidationReport(sorted([*findings, *warnings], key=Finding.sort_key))
-    focus = None
-    if added is not None:
-        focus = added.records.ids()
-        for _, graph in added.graphs:
-            focus |= {_owner_id(s) for s in graph.subjects()}
-    report = run_shapes(kg, focus)
-    report.findings = sorted([*report.findings, *warnings], key=Finding.sort_key)
-    return report
+    `focus` holds record ids, or IRIs of the graph (e.g. a Turtle entry's subjects), each standing
+    for the record it belongs to (a link for its subject, a citation for its work). Building the
+    graph, and turning a build's problems into findings, is the caller's (intake.check)."""
+    if focus is None:
+        return run_shapes(kg)
+    return run_shapes(kg, {_owner_id(node) if isinstance(node, URIRef) else node for node in focus})

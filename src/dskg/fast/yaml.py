@@ -1,15 +1,16 @@
 """A fast YAML reader for the common case: yaml-rs (Rust), which reads YAML 1.2 like ruamel.
 
+Reference path (DSKG_REFERENCE_PATH=1): `load` sends every text to ruamel (NotFast).
+
 ruamel.yaml's round-trip reader keeps the line of every key, which error messages need, but it
-is pure Python: at a million triples it spent 16 of the build's 26 s parsing entry files.
-yaml-rs reads the same 15,000 files in 0.3 s (libyaml through PyYAML: 2 s bare, 5.5 s with the
-YAML 1.2 scalar rules it needs). It resolves scalars by the YAML 1.2 core schema and rejects
+is pure Python, and at a million triples parsing entry files was most of a build
+(benchmarks/README.md). yaml-rs resolves scalars by the YAML 1.2 core schema and rejects
 duplicate keys, as ruamel does. What it reads differently from ruamel is sent to ruamel
-(`NotFast`): tags (`!!binary`, `!foo`), merge keys `<<`, the value key `=`, unquoted dates
-and times, some forms of numbers, several documents in one file, and any syntax error, which ruamel then reports with
-its line. The text is screened for those forms before parsing; the screen may send a file to
-ruamel needlessly, never the other way. Lines of records read here are looked up lazily, from
-the ruamel tree of the same file, only when a message needs them (see sources.Record.line).
+(`NotFast`): tags (`!!binary`, `!foo`), merge keys `<<`, the value key `=`, unquoted dates and
+times, some forms of numbers, several documents in one file, and any syntax error, which ruamel
+then reports with its line. The text is screened for those forms before parsing; the screen may
+send a file to ruamel needlessly, never the other way. Lines of records read here are looked up
+lazily, from the ruamel tree of the same file, only when a message needs them (yamlread.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import re
 from typing import Any
 
 import yaml_rs
+
+from . import enabled
 
 
 class NotFast(Exception):
@@ -106,6 +109,8 @@ def _screen(text: str) -> bool:
 
 def load(text: str) -> Any:
     """Plain Python data of one YAML document; NotFast when ruamel must read it instead."""
+    if not enabled():
+        raise NotFast("the reference path reads every text with ruamel")
     if _needs_ruamel(text):
         raise NotFast("a form ruamel reads differently")
     try:

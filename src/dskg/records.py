@@ -1,0 +1,395 @@
+"""The typed records dskg reads its sources into, and where each was written (`Origin`).
+
+Records are pydantic models, frozen and closed (an unknown field is an error). Curated files
+(sources.py) and literature entries (entries.py) become the same types, so one loader and one
+set of checks serve both. Every record knows its origin: the file as messages name it and the
+line of the record and of each field, so later stages can point at it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal, Protocol, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
+
+from .fast.models import construct, set_private
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"
+DOI = r"^10\.\d{4,9}/\S+$"
+URL = r"^https?://\S+$"
+CURRENCY = r"^[A-Z]{3}$"
+
+
+class Lines(Protocol):
+    """Finds the lines of a record from the keys that lead to it in its document."""
+
+    def lines(self, keys: tuple[Any, ...]) -> tuple[int, dict[str, int]] | None:
+        """(line of the record, {field or `field[i]`: line}), or None when the document no longer holds it."""
+
+
+class Origin:
+    """Where a record was written: the file as messages name it, the line of the record and of
+    each field (1-based; 0 when unknown). The lines may come from `Lines` only when first asked
+    for: most records never appear in a message, and finding lines costs a second parse."""
+
+    __slots__ = ("file", "_found", "_pending")
+
+    def __init__(self, file: str = "", line: int = 0, field_lines: Mapping[str, int] | None = None) -> None:
+        self.file = file
+        self._found: tuple[int, Mapping[str, int]] | None = (line, field_lines or {})
+        self._pending: tuple[Lines, tuple[Any, ...]] | None = None
+
+    @classmethod
+    def later(cls, file: str, lines: Lines, keys: tuple[Any, ...]) -> Origin:
+        """An origin whose lines `lines` finds from `keys` when they are first asked for."""
+        origin = cls(file)
+        origin._found, origin._pending = None, (lines, keys)
+        return origin
+
+    @property
+    def line(self) -> int:
+        return self._lines()[0]
+
+    def line_of(self, name: str) -> int:
+        """Line of a field's key (`name`, or `name[i]` for an item of a list), or of the record when the field is absent."""
+        line, fields = self._lines()
+        return fields.get(name, line)
+
+    def _lines(self) -> tuple[int, Mapping[str, int]]:
+        if self._found is None:
+            lines, keys = self._pending
+            self._found, self._pending = lines.lines(keys) or (0, {}), None  # the file changed or went: no line rather than a wrong one
+        return self._found
+
+    def __repr__(self) -> str:
+        return f"Origin({self.file!r}, line {self.line})"
+
+
+NOWHERE = Origin()
+"""The origin of a record made in code rather than read from a file."""
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+Basis = Literal["explicit", "interpretive", "editorial"]
+LinkProperty = Literal["addresses", "builds-on", "illustrates", "evidences", "is-about", "falls-under"]
+
+
+class Record(BaseModel):
+    """Base of every record: forbids unknown fields and knows where it was written (`origin`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    _origin: Origin | None = PrivateAttr(default=None)
+
+    @property
+    def origin(self) -> Origin:
+        """The file and lines the record was read from (NOWHERE for a record made in code)."""
+        return self._origin or NOWHERE
+
+    @property
+    def file(self) -> str:
+        return self.origin.file
+
+    @property
+    def line(self) -> int:
+        return self.origin.line
+
+    def line_of(self, name: str) -> int:
+        """Line of a field's key (`name`, or `name[i]` for an item of a list), or of the record when the field is absent."""
+        return self.origin.line_of(name)
+
+    @field_validator("section", mode="before", check_fields=False)
+    @classmethod
+    def _section_is_text(cls, value: Any) -> Any:
+        if isinstance(value, float):
+            raise ValueError(f'write the section as a quoted string, e.g. section: "{value}"')
+        if isinstance(value, int):
+            return str(value)
+        return value
+
+
+RecordT = TypeVar("RecordT", bound=Record)
+
+
+class Link(Record):
+    property: LinkProperty
+    target: Slug
+    basis: Basis
+    section: str | None = None
+    quotes: list[NonEmpty] = Field(min_length=1)
+    rationale_en: str | None = None
+    note: str | None = None
+    stance: Literal["supports", "disputes", "extends", "qualifies", "discusses", "confirms", "refutes"] | None = None
+
+
+class Entity(Record):
+    id: Slug
+    label_zh: NonEmpty
+    label_en: NonEmpty
+    alt_labels_zh: list[NonEmpty] = []
+    alt_labels_en: list[NonEmpty] = []
+    description_en: str | None = None
+    description_zh: str | None = None
+    section: str | None = None
+    quotes: list[NonEmpty] = []
+    note: str | None = None
+    source: Slug | None = None
+    links: list[Link] = []
+    label_zh_verbatim: bool = True  # false where label_zh is composed or translated by the curator
+
+
+class Advantage(Entity):
+    pass
+
+
+class Barrier(Entity):
+    level: Literal["domestic", "international"]
+
+
+class Countermeasure(Entity):
+    pass
+
+
+class Theme(Entity):
+    number: int | None = None
+    definition_zh: str | None = None
+    definition_en: str | None = None
+    critique_zh: str | None = None
+    critique_en: str | None = None
+
+
+class Sector(Entity):
+    broader: Slug | None = None
+
+
+class Actor(Entity):
+    kind: Literal["country", "region", "country-group", "organisation", "person"]
+
+
+def _date_value(value: Any) -> Any:
+    if isinstance(value, int):
+        value = str(value)
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?|--\d{2}-\d{2}", value):
+        raise ValueError(f"write the date as ISO 8601 as far as the text gives it: 2025-02-01, 2025-02, 2025 or --01-30 (got {value!r})")
+    return value
+
+
+DateValue = Annotated[dt.date | str, BeforeValidator(_date_value)]
+
+
+class Document(Entity):
+    kind: Literal["law", "plan", "report", "executive-action", "speech", "policy-document", "statistical-release"]
+    title_zh: str | None = None
+    title_en: str | None = None
+    date: DateValue | None = None
+    date_text: str | None = None
+    issuer: Slug | None = None
+
+
+class Case(Entity):
+    kind: Literal["company", "product", "event"]
+    date: DateValue | None = None
+    date_text: str | None = None
+    actors: list[Slug] = []
+    part_of: Slug | None = None
+
+
+class Statistic(Record):
+    id: Slug
+    measure_zh: NonEmpty
+    measure_en: NonEmpty
+    value: float | int | str
+    value_text: NonEmpty
+    comparator: Literal["eq", "gt"] = "eq"
+    unit: Literal["currency", "percent", "persons", "days", "countries", "years", "other"]
+    magnitude: int = 1
+    currency: Annotated[str, StringConstraints(pattern=CURRENCY)] | None = None
+    period: str | None = None
+    scope: Slug | None = None
+    sector: Slug | None = None
+    flow: Literal["imports", "exports", "total"] | None = None
+    statistic_source: Slug | None = None
+    source_text_zh: str | None = None
+    description_en: str | None = None
+    section: str | None = None
+    quotes: list[NonEmpty] = []
+    note: str | None = None
+    source: Slug | None = None
+    links: list[Link] = []
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _decimal_text(cls, value: Any) -> Any:
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError(f"value must be a number as written, e.g. value: 3710.78 (got {value!r})") from None
+        return value
+
+
+class DSTRIArea(Entity):
+    pass
+
+
+class Scheme(Record):
+    id: Slug
+    label_zh: NonEmpty
+    label_en: NonEmpty
+    description_en: str | None = None
+
+
+class Citation(Record):
+    section: str | None = None
+    intent: str = "cites"
+    quotes: list[NonEmpty] = []
+    note: str | None = None
+
+
+class Claim(Record):
+    id: Slug
+    text_zh: str | None = None
+    text_en: str | None = None
+    section: str | None = None
+    quote: str | None = None  # verbatim from the claiming work (checked where its text ships)
+    page: str | None = None
+    also_made_by: list[Slug] = []
+    links: list[Link] = []
+    note: str | None = None
+
+
+class SectionRecord(Record):
+    number: str
+    title_zh: NonEmpty
+    title_en: NonEmpty
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number_text(cls, value: Any) -> Any:
+        if isinstance(value, float):
+            raise ValueError(f'write the section number as a quoted string, e.g. number: "{value}"')
+        return str(value) if isinstance(value, int) else value
+
+
+class Work(Record):
+    id: Slug
+    type: Literal["article", "journal-article", "book", "chapter", "report", "thesis", "conference-paper", "webpage", "dataset", "work"] = (
+        "work"
+    )
+    title_zh: str | None = None
+    title_en: str | None = None
+    title: str | None = None
+    authors_text: NonEmpty
+    authors: list[NonEmpty] = []
+    authors_en: list[NonEmpty] = []
+    authors_alt: list[NonEmpty] = []
+    et_al: bool = False
+    year: int
+    ref_number: int | None = None
+    language: str | None = None  # script of the in-text citation (zh: Chinese names, en: Latin names)
+    work_language: str | None = None  # the language the work is written in
+    theme: Slug | list[Slug] | None = None
+    cited_via: Slug | None = None
+    journal_zh: str | None = None
+    journal_en: str | None = None
+    venue: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    pages_seen: list[str] = []
+    doi: Annotated[str, StringConstraints(pattern=DOI)] | None = None
+    license: str | None = None
+    text_file: str | None = None
+    sections: list[SectionRecord] = []
+    citations: list[Citation] = []
+    claims: list[Claim] = []
+    note: str | None = None
+    source: Slug | None = None
+
+    @field_validator("volume", "issue", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @property
+    def themes(self) -> list[str]:
+        if self.theme is None:
+            return []
+        return [self.theme] if isinstance(self.theme, str) else list(self.theme)
+
+
+KINDS: dict[str, type[Record]] = {
+    "works": Work,
+    "advantages": Advantage,
+    "barriers": Barrier,
+    "countermeasures": Countermeasure,
+    "themes": Theme,
+    "statistics": Statistic,
+    "documents": Document,
+    "cases": Case,
+    "actors": Actor,
+    "sectors": Sector,
+    "areas": DSTRIArea,
+}
+"""Top-level list names a data file may hold, and the record type of each item."""
+
+
+@dataclass
+class Records:
+    """All records of a data folder, by kind, in file order."""
+
+    by_kind: dict[str, list[Record]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    schemes: list[Scheme] = field(default_factory=list)
+    data_dir: Path | None = None
+
+    def __getattr__(self, name: str) -> list[Any]:
+        if name in KINDS:
+            return self.by_kind[name]
+        raise AttributeError(name)
+
+    def all(self) -> Iterator[Record]:
+        for items in self.by_kind.values():
+            yield from items
+
+    def by_id(self) -> dict[str, Record]:
+        """Every record by id, the claims nested in works included (kept until records are added)."""
+        sizes = tuple(len(items) for items in self.by_kind.values())
+        cached = self.__dict__.get("_by_id")
+        if cached is None or cached[0] != sizes:
+            index = {r.id: r for r in self.all()}
+            index.update((c.id, c) for w in self.works for c in w.claims)
+            cached = self.__dict__["_by_id"] = (sizes, index)
+        return cached[1]  # shared: read it, do not change it
+
+    def ids(self) -> set[str]:
+        return set(self.by_id())
+
+    def copy(self) -> Records:
+        """The same records in new lists: adding to the copy leaves this one as it is."""
+        return Records({kind: list(items) for kind, items in self.by_kind.items()}, list(self.schemes), self.data_dir)
+
+    def add(self, other: Records) -> None:
+        """Append another's records, kind by kind, and its schemes."""
+        for kind, items in other.by_kind.items():
+            self.by_kind.setdefault(kind, []).extend(items)
+        self.schemes.extend(other.schemes)
+
+
+def locate(record: Record, origin: Origin) -> None:
+    """Set where a record was written (records are frozen; their origin is not one of their values)."""
+    set_private(record, "_origin", origin)
+
+
+def built(cls: type[RecordT], fields: dict[str, Any], origin: Origin) -> RecordT:
+    """A record of values already valid (e.g. taken from a validated entry), every field given in
+    field order, with its origin: what `cls.model_construct(**fields)` makes, without its cost."""
+    return construct(cls, fields, {"_origin": origin})
