@@ -3,7 +3,8 @@
 Every label, quote and number here comes from the graph (asserted + inferred triples) through
 SPARQL: the canned queries where one answers the question, and the queries below for what only
 the report asks (an entity's definition and quotes, the qualified links with their rationale,
-the claims of each work, the completeness counts, the ontology's terms).
+the claims of each work, the completeness counts, the ontology's terms). Every list comes in an order
+of ids or sections, never the store's, so the same graph gives the same report from any store.
 """
 
 from __future__ import annotations
@@ -200,7 +201,7 @@ def _entities(kg: KnowledgeGraph, labels: dict[str, Text]) -> dict[str, Entity]:
           ?e a ?class .
           OPTIONAL { ?e dskg:level ?level }
           OPTIONAL { ?e dskg:inSection/dskg:sectionNumber ?section }
-        }""")
+        } ORDER BY ?e""")
     descriptions = _texts(kg, "dcterms:description")
     entities: dict[str, Entity] = {}
     for r in found:
@@ -236,7 +237,7 @@ def _links(kg: KnowledgeGraph) -> list[Link]:
           OPTIONAL { ?link dskg:inSection/dskg:sectionNumber ?section }
           OPTIONAL { ?link dskg:statedIn ?source }
           OPTIONAL { ?link (dskg:statedIn|dskg:inSection/dskg:sectionOf)/dskg:textFile ?text }
-        } ORDER BY ?s ?t""")
+        } ORDER BY ?s ?t ?link""")
     quotes: dict[str, list[str]] = defaultdict(list)
     for r in _select(
         kg, "SELECT ?link ?q WHERE { VALUES ?class { dskg:Addressing dskg:BuildingOn } ?link a ?class ; dskg:quote ?q } ORDER BY ?link ?q"
@@ -270,7 +271,7 @@ def _works(kg: KnowledgeGraph) -> dict[str, Work]:
           OPTIONAL { ?w bibo:doi ?doi } OPTIONAL { ?w foaf:page ?url }
           OPTIONAL { ?w dskg:knownOnlyByCitation ?known } OPTIONAL { ?w dskg:textFile ?text }
           OPTIONAL { ?w a ?type . FILTER(STRSTARTS(STR(?type), "http://purl.org/spar/fabio/") && ?type != fabio:Work) }
-        } GROUP BY ?w ?authors ?year ?lang ?ref ?volume ?issue ?pages ?doi ?url ?known ?text""")
+        } GROUP BY ?w ?authors ?year ?lang ?ref ?volume ?issue ?pages ?doi ?url ?known ?text ORDER BY ?w""")
     titles = _texts(kg, "dcterms:title")
     venues = _venues(kg, {_id(r["w"]): r["lang"] for r in details})
     works: dict[str, Work] = {}
@@ -296,7 +297,8 @@ def _venues(kg: KnowledgeGraph, languages: dict[str, str | None]) -> dict[str, T
 def _work(wid: str, r: dict[str, Any], title: Text, venue: Text) -> Work:
     """A Work from one row of the details query; a work with a shipped text file is one of the paper's sources."""
     year = int(str(r["year"])[:4]) if r["year"] is not None else None
-    return Work(wid, r["ref"], r["authors"] or "", year, r["lang"], title, (r["types"] or "").split(), venue, r["volume"], r["issue"],
+    types = sorted((r["types"] or "").split())  # GROUP_CONCAT's order is the store's: sorted, a work of two types cites the same way
+    return Work(wid, r["ref"], r["authors"] or "", year, r["lang"], title, types, venue, r["volume"], r["issue"],
                 r["pages"], r["doi"], r["url"], bool(r["known"]), r["text"] is not None)
 
 
@@ -313,7 +315,7 @@ def _attach_claims(kg: KnowledgeGraph, works: dict[str, Work]) -> None:
     for r in claims:
         wid = _id(r["w"])
         if wid in works:
-            about = [_id(a) for a in (r["abouts"] or "").split()]
+            about = sorted(_id(a) for a in (r["abouts"] or "").split())  # GROUP_CONCAT joins them in the store's order
             stance = str(r["stance"]).rsplit("/", 1)[-1].rsplit("#", 1)[-1] if r["stance"] else None
             works[wid].claims.append(Claim(_id(r["c"]), wid, texts.get(_id(r["c"]), Text()), about, stance, r["section"]))
 
