@@ -154,8 +154,8 @@ def main() -> None:
 
     import dskg
     from dskg import publish, queries
+    from dskg.fast.ntriples import to_ntriples
     from dskg.graph import assemble
-    from dskg.loader import to_ntriples
     from dskg.pipeline import read_sources
     from dskg.reasoning import entailments
     from dskg.validation import run_shapes

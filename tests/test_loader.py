@@ -60,7 +60,7 @@ def test_missing_label_and_wrong_type_and_typo_all_reported(data_copy):
     _replace(path, "    label_en: Barrier of digital technology innovation capacity\n", "")
     _replace(path, "level: international", "level: global")
     _replace(data_copy / "literature.yaml", "year: 2024", "year: twenty")
-    _replace(data_copy / "advantages.yaml", "    section: \"3.1\"", "    sektion: \"3.1\"")
+    _replace(data_copy / "advantages.yaml", '    section: "3.1"', '    sektion: "3.1"')
     problems = _problems(data_copy)
     found = {(p.file.split("/")[-1], p.field) for p in problems}
     assert ("barriers.yaml", "label_en") in found
@@ -110,8 +110,8 @@ def test_iris_derive_from_ids_not_load_order(data_copy):
     text = path.read_text(encoding="utf-8")
     head, _, rest = text.partition("  - id: bar-tech-innovation")
     records = ("  - id: bar-tech-innovation" + rest).split("\n  - id: ")
-    reordered = head + "\n  - id: ".join(reversed([records[0][len("  - id: "):]] + records[1:]))
-    path.write_text(head + "  - id: " + reordered[len(head):], encoding="utf-8")
+    reordered = head + "\n  - id: ".join(reversed([records[0][len("  - id: ") :]] + records[1:]))
+    path.write_text(head + "  - id: " + reordered[len(head) :], encoding="utf-8")
     second = dskg.build(base=data_copy, reason=False)
     assert set(first.data) == set(second.data)
 
@@ -172,19 +172,21 @@ def test_a_turtle_entry_repeating_a_doi_in_another_case_is_refused(tmp_path):
     assert "already in the graph as wang-jinze-2025" in message
 
 
-def test_triples_streamed_in_chunks_are_the_triples_each_once():
-    """build() hands chunks to the loading thread as the loader makes them: all of them, once."""
-    from dskg import resources
-    from dskg.errors import ProblemList
+def test_triples_handed_over_in_chunks_are_the_triples_each_once_in_order(monkeypatch):
+    """build() hands chunks to the store as the loader makes them: all of them, once, in order."""
+    from dskg import loader, resources
     from dskg.graph import load_ontology
-    from dskg.loader import _Builder
     from dskg.sources import read_folder
 
+    monkeypatch.setattr(loader, "CHUNK", 20)
     records, ontology = read_folder(resources.data_dir()), load_ontology()
     chunks: list[list] = []
-    triples = _Builder(records, ontology, ProblemList(), chunks.append, chunk=20).build()
+    triples = loader.records_to_triples(records, ontology, emit=chunks.append)
     assert len(chunks) > 10
     assert [t for chunk in chunks for t in chunk] == triples
+    streamed: list[list] = []
+    assert loader.stream_triples(records, ontology, [], emit=streamed.append) == triples
+    assert [t for chunk in streamed for t in chunk] == triples
 
 
 def test_a_streamed_build_holds_what_the_records_make(tmp_path):
@@ -193,74 +195,6 @@ def test_a_streamed_build_holds_what_the_records_make(tmp_path):
 
     _, _, triples = read_sources()
     assert len(kg.data) == len(set(triples)) and len(kg.ontology) > 0 and len(kg.inferred) == 0
-
-
-@pytest.mark.parametrize("text", ["plain", "  spaced ", "数字服务贸易", 'quote " and \\ backslash', "line\nbreak", ""])
-@pytest.mark.parametrize("lang", [None, "zh", "en", "en-GB", "und"])
-def test_string_literals_made_directly_are_rdflib_literals(text, lang):
-    from rdflib import Graph, Literal, URIRef
-
-    from dskg.loader import string_literal, to_ntriples
-
-    fast, slow = string_literal(text, lang), Literal(text, lang=lang)
-    assert fast == slow and hash(fast) == hash(slow) and fast.eq(slow)
-    assert (fast.n3(), fast.value, fast.language, fast.datatype, fast.toPython()) == (
-        slow.n3(),
-        slow.value,
-        slow.language,
-        slow.datatype,
-        slow.toPython(),
-    )
-    triple = (URIRef("https://example.org/s"), URIRef("https://example.org/p"))
-    assert to_ntriples([(*triple, fast)]) == to_ntriples([(*triple, slow)])
-    assert set(Graph().parse(data=to_ntriples([(*triple, fast)]), format="nt")) == {(*triple, slow)}
-
-
-def test_ntriples_written_directly_parse_back_to_the_same_triples():
-    """IRIs, blank nodes, typed and tagged literals, every character N-Triples escapes: what a
-    build loads is what rdflib reads back."""
-    from rdflib import BNode, Graph, Literal, URIRef
-    from rdflib.compare import isomorphic
-    from rdflib.namespace import XSD
-
-    from dskg.loader import to_ntriples
-
-    s, p, b = URIRef("https://example.org/s"), URIRef("https://example.org/p"), BNode("x1")
-    triples = [
-        (s, p, URIRef("https://example.org/o")), (s, p, b), (b, p, s),
-        (s, p, Literal("数字服务贸易", lang="zh")), (s, p, Literal('a "quote", a \\ and\r\nlines', lang="en")),
-        (s, p, Literal("2019", datatype=XSD.gYear)), (s, p, Literal(True)), (s, p, Literal("plain")),
-    ]
-    expected = Graph()
-    for triple in triples:
-        expected.add(triple)
-    assert isomorphic(Graph().parse(data=to_ntriples(triples), format="nt"), expected)
-
-
-def test_a_string_literal_with_a_bad_language_tag_is_refused_as_rdflib_refuses_it():
-    from dskg.loader import string_literal
-
-    with pytest.raises(ValueError):
-        string_literal("x", "not a tag")
-
-
-def test_ids_made_without_rdflib_checks_are_rdflib_iris():
-    from rdflib import URIRef
-
-    from dskg.loader import iri, link_iri, section_iri
-
-    for made, expected in ((iri("bar-x"), "https://w3id.org/dskg/id/bar-x"), (section_iri("w", "3.1"), "https://w3id.org/dskg/id/w/section/3.1"),
-                           (link_iri("s", "a", "addresses", "b"), "https://w3id.org/dskg/id/link/s/a/addresses/b")):
-        assert type(made) is URIRef and made == URIRef(expected) and hash(made) == hash(URIRef(expected)) and made.n3() == f"<{expected}>"
-
-
-def test_an_id_no_iri_can_hold_is_refused_naming_it():
-    from rdflib import URIRef
-
-    from dskg.loader import iri, to_ntriples
-
-    with pytest.raises(InvalidDataError, match="bad id"):
-        to_ntriples([(iri("bad id"), URIRef("https://example.org/p"), URIRef("https://example.org/o"))])
 
 
 def test_a_works_language_is_a_linguistic_system_iri_and_queries_still_show_its_code(tmp_path):
@@ -296,7 +230,7 @@ def test_a_work_language_that_is_no_language_tag_is_reported(data_copy):
 
 
 def test_language_iri_keeps_the_language_of_a_tag():
-    from dskg.loader import language_iri
+    from dskg.terms import language_iri
 
     assert str(language_iri("en")) == "http://id.loc.gov/vocabulary/iso639-1/en"
     assert str(language_iri("zh-Hans")) == "http://id.loc.gov/vocabulary/iso639-1/zh"

@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 import dskg
 from dskg import intake, resources
 from dskg.cli import app
-from dskg.loader import WORK_CLASS
+from dskg.terms import WORK_CLASS
 from dskg.vocab import DSKG
 from tools import need
 

@@ -15,8 +15,9 @@ from rdflib import Dataset, Graph
 
 from . import resources
 from .errors import UnreadableInputError
-from .loader import PREFIXES, to_ntriples
+from .fast.ntriples import to_ntriples
 from .sources import Records
+from .terms import PREFIXES
 from .vocab import GRAPH
 
 NAMED_GRAPHS = ("ontology", "data", "inferred")

@@ -15,8 +15,8 @@ from rdflib import Graph
 from . import loader, resources
 from .errors import ProblemList, UnreadableInputError
 from .fast.loading import gc_paused, loading_behind
+from .fast.ntriples import to_ntriples
 from .graph import KnowledgeGraph, load_ontology, new_graph
-from .loader import to_ntriples
 from .records import Records
 from .sources import read_folder
 from .vocab import BIBO, ID

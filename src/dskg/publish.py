@@ -27,7 +27,7 @@ from . import turtle
 from .errors import UnreadableInputError, UsageError
 from .fast.loading import gc_paused
 from .graph import KnowledgeGraph
-from .loader import PREFIXES as NAMESPACES
+from .terms import PREFIXES as NAMESPACES
 from .vocab import GRAPH
 
 PREFIXES: dict[str, str] = {"rdf": str(RDF), **{prefix: str(namespace) for prefix, namespace in NAMESPACES.items()}}

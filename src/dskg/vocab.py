@@ -120,6 +120,7 @@ class DSKG(DefinedNamespace):
     valueText: URIRef
     venue: URIRef
 
+
 ONTOLOGY = URIRef("https://w3id.org/dskg/ontology")
 ID = Namespace("https://w3id.org/dskg/id/")
 """Namespace of every record: its IRI is ID[<record id>]."""
@@ -128,8 +129,3 @@ GRAPH = Namespace("https://w3id.org/dskg/graph/")
 CITO = Namespace("http://purl.org/spar/cito/")
 FABIO = Namespace("http://purl.org/spar/fabio/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
-
-# Plain class attributes: DefinedNamespace looks each term up through __getattr__ (~1 us), which
-# the loader does millions of times at scale; the closed list above still refuses typos.
-for _name in DSKG.__annotations__:
-    type.__setattr__(DSKG, _name, URIRef(str(DSKG._NS) + _name))

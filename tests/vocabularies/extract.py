@@ -88,7 +88,7 @@ BEFORE_ISSUE_14 = {URIRef("http://purl.org/spar/fabio/WebPage"), URIRef("http://
 def dskg_terms() -> set[URIRef]:
     import dskg
     from dskg import resources
-    from dskg.loader import WORK_CLASS
+    from dskg.terms import WORK_CLASS
 
     terms = set(WORK_CLASS.values()) | BEFORE_ISSUE_14
     for graph in (Graph().parse(resources.ontology_file(), format="turtle"), dskg.build(reason=False).data):

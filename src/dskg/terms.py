@@ -1,0 +1,145 @@
+"""The terms of dskg's graph: prefixes, record IRIs, the class each kind of record gets, literals.
+
+Records are `https://w3id.org/dskg/id/<id>`; a work's sections and the qualified links have
+IRIs made from the ids they join, so IRIs derive from the data, never from load order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from rdflib import Literal, URIRef
+from rdflib import namespace as rdf_namespaces
+
+from . import vocab
+from .fast.terms import Names, factories
+
+PREFIXES = {
+    "dskg": vocab.DSKG._NS,
+    "id": vocab.ID,
+    "skos": rdf_namespaces.SKOS,
+    "dcterms": rdf_namespaces.DCTERMS,
+    "prov": rdf_namespaces.PROV,
+    "foaf": rdf_namespaces.FOAF,
+    "cito": vocab.CITO,
+    "fabio": vocab.FABIO,
+    "bibo": vocab.BIBO,
+    "owl": rdf_namespaces.OWL,
+    "rdfs": rdf_namespaces.RDFS,
+    "xsd": rdf_namespaces.XSD,
+}
+"""The prefixes every rendering of the graph binds (Turtle, JSON-LD's @context, the dataset)."""
+
+# The namespaces as the loader reads them, a few million times in a big build (on the fast path
+# of fast/terms.py each term is made once); the terms are the namespaces' own.
+OWL, RDF, RDFS, SKOS, XSD, DCTERMS, FOAF, PROV = (
+    Names(getattr(rdf_namespaces, name)) for name in ("OWL", "RDF", "RDFS", "SKOS", "XSD", "DCTERMS", "FOAF", "PROV")
+)
+BIBO, CITO, DSKG, FABIO = (Names(ns) for ns in (vocab.BIBO, vocab.CITO, vocab.DSKG, vocab.FABIO))
+
+PROJECT = vocab.ID["dskg-project"]
+"""The agent behind editorial links (this project's own mappings)."""
+
+LINKS: dict[str, tuple[URIRef, URIRef, tuple[str, ...], tuple[str, ...]]] = {
+    # yaml name: (direct property, qualified class, subject kinds, target kinds)
+    "addresses": (DSKG.addresses, DSKG.Addressing, ("countermeasures",), ("barriers",)),
+    "builds-on": (DSKG.buildsOn, DSKG.BuildingOn, ("countermeasures",), ("advantages",)),
+    "illustrates": (
+        DSKG.illustrates,
+        DSKG.Illustration,
+        ("cases", "documents", "statistics"),
+        ("advantages", "barriers", "countermeasures"),
+    ),
+    "evidences": (DSKG.evidences, DSKG.Evidencing, ("statistics", "cases", "documents"), ("advantages", "barriers", "countermeasures")),
+    "is-about": (DSKG.isAbout, DSKG.Aboutness, ("claims",), ("advantages", "barriers", "countermeasures", "sectors", "themes", "areas")),
+    "falls-under": (DSKG.fallsUnder, DSKG.AreaMapping, ("barriers",), ("areas",)),
+}
+
+BARRIER_CLASS = {"domestic": DSKG.DomesticBarrier, "international": DSKG.InternationalBarrier}
+ACTOR_CLASS = {
+    "country": DSKG.Country,
+    "region": DSKG.Region,
+    "country-group": DSKG.CountryGroup,
+    "organisation": DSKG.Organisation,
+    "person": DSKG.Person,
+}
+DOCUMENT_CLASS = {
+    "law": DSKG.Law,
+    "plan": DSKG.Plan,
+    "report": DSKG.Report,
+    "executive-action": DSKG.ExecutiveAction,
+    "speech": DSKG.Speech,
+    "policy-document": DSKG.PolicyDocument,
+    "statistical-release": DSKG.StatisticalRelease,
+}
+WORK_CLASS = {
+    "article": FABIO.JournalArticle,
+    "journal-article": FABIO.JournalArticle,
+    "book": FABIO.Book,
+    "chapter": FABIO.BookChapter,
+    "report": FABIO.ReportDocument,
+    "thesis": FABIO.Thesis,
+    "conference-paper": FABIO.ConferencePaper,
+    "webpage": FABIO.WebContent,
+    "dataset": FABIO.DataFile,
+}
+"""FaBiO's Expression classes: a dskg:Work is a fabio:Expression (see ontology/dskg.ttl), and FRBR
+declares Expressions disjoint from Works and Manifestations (fabio:WebPage is a Manifestation)."""
+CASE_CLASS = {"company": DSKG.Company, "product": DSKG.Product, "event": DSKG.Event}
+
+_ID = str(vocab.ID)
+
+
+class Terms:
+    """The IRIs and plain-string literals of one build, made by the factories fast/terms.py chose
+    for it as it started (directly, or by rdflib's constructors: the same terms either way)."""
+
+    def __init__(self) -> None:
+        self.uri, self.literal = factories()
+        """`uri(text)` is URIRef(text); `literal(text, lang=None)` is Literal(text, lang=lang)."""
+
+    def iri(self, record_id: str) -> URIRef:
+        """A record's IRI: ID[record_id]."""
+        return self.uri(_ID + record_id)
+
+    def section_iri(self, work_id: str, number: str) -> URIRef:
+        return self.uri(f"{_ID}{work_id}/section/{number}")
+
+    def link_iri(self, source: str, subject: str, prop: str, target: str) -> URIRef:
+        """A qualified link's IRI: the work that states it, the two records and the property."""
+        return self.uri(f"{_ID}link/{source}/{subject}/{prop}/{target}")
+
+
+LANGUAGE_SCHEMES = {2: "http://id.loc.gov/vocabulary/iso639-1/", 3: "http://id.loc.gov/vocabulary/iso639-2/"}
+_LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(-[A-Za-z0-9]+)*")
+
+
+def language_iri(tag: str) -> URIRef | None:
+    """The language of a BCP 47 tag as an IRI, the value DCMI wants for dcterms:language (a
+    dcterms:LinguisticSystem, not a string): the Library of Congress's ISO 639-1 IRI for a
+    two-letter code, ISO 639-2 for a three-letter one; subtags (zh-Hans) name no other language.
+    None for what is not such a tag."""
+    match = _LANGUAGE_TAG.fullmatch(tag)
+    return URIRef(LANGUAGE_SCHEMES[len(match[1])] + match[1]) if match else None
+
+
+BOOLEANS = {True: Literal(True), False: Literal(False)}
+
+
+def date_literal(value: dt.date | str) -> Literal:
+    """A date, or the part of one a record gives: xsd:date, gYearMonth, gYear or gMonthDay."""
+    if isinstance(value, dt.date):
+        return Literal(value.isoformat(), datatype=XSD.date)
+    if value.startswith("--"):
+        return Literal(value, datatype=XSD.gMonthDay)
+    return Literal(value, datatype={4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(value)])
+
+
+def decimal_literal(value: float | int | str) -> Literal:
+    """An xsd:decimal in canonical form ("14.0", "3710.78"), as every RDF writer prints it back."""
+    text = format(Decimal(str(value)), "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal)

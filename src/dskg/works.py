@@ -1,0 +1,162 @@
+"""A work's triples: what it is, its labels, authors, publication, sections, citations and claims.
+
+Part of the loader's builder (loader.Builder), which supplies `add`, `text`, `links`,
+`provenance`, the build's terms (`iri`, `literal` ...) and its checks.
+"""
+
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+
+from .records import Claim, Work
+from .terms import BIBO, BOOLEANS, CITO, DCTERMS, DSKG, FABIO, FOAF, OWL, RDF, RDFS, WORK_CLASS, XSD, language_iri
+
+
+class WorkTriples:
+    """The builder's methods for works (mixed into loader.Builder)."""
+
+    def work(self, rec: Work) -> None:
+        """A work's triples, one part of the record at a time (in this order: the triples keep it)."""
+        node = self.iri(rec.id)
+        self.add(node, RDF.type, DSKG.Work)
+        if rec.type in WORK_CLASS:
+            self.add(node, RDF.type, WORK_CLASS[rec.type])
+        self._work_labels(rec, node)
+        self._work_authors(rec, node)
+        self._work_publication(rec, node)
+        self._work_venue(rec, node)
+        self._work_sections(rec, node)
+        if not self.checks.work_source(rec):
+            return
+        for number, citation in enumerate(rec.citations, start=1):
+            self.citation(rec, number, citation)
+        for claim in rec.claims:
+            self.claim(rec, claim)
+
+    def _work_labels(self, rec: Work, node: URIRef) -> None:
+        """Label and titles; a work known only by its citation is labelled by authors and year."""
+        ref = f" [{rec.ref_number}]" if rec.ref_number is not None else ""
+        if rec.title_zh or rec.title_en or rec.title:
+            self.text(node, RDFS.label, rec.title_zh, "zh")
+            self.text(node, RDFS.label, rec.title_en or rec.title, "en")
+        else:
+            self.text(node, RDFS.label, f"{rec.authors_text}{ref}，{rec.year}", "zh")
+            self.text(node, RDFS.label, f"{rec.authors_text}{ref}, {rec.year}", "en")
+            self.add(node, DSKG.knownOnlyByCitation, Literal(rec.doi is None))
+        self.text(node, DCTERMS.title, rec.title_zh, "zh")
+        self.text(node, DCTERMS.title, rec.title_en, "en")
+        if rec.title:
+            self.add(node, DCTERMS.title, self.literal(rec.title))
+
+    def _work_authors(self, rec: Work, node: URIRef) -> None:
+        """Authors as written, and a person for each author with a romanised name."""
+        self.add(node, DSKG.authorsText, self.literal(rec.authors_text))
+        for name in [*rec.authors, *rec.authors_alt]:
+            self.add(node, DSKG.authorName, self.literal(name))
+        self.checks.romanised_authors(rec)
+        for name_zh, name_en in zip(rec.authors, rec.authors_en):
+            person = self.iri(f"author/{'-'.join(name_en.lower().split())}")
+            self.add(node, DCTERMS.creator, person)
+            self.add(person, RDF.type, DSKG.Person)
+            self.text(person, RDFS.label, name_zh, "zh")
+            self.text(person, RDFS.label, name_en, "en")
+            self.add(person, FOAF.name, self.literal(name_zh, "zh"))
+            self.add(person, FOAF.name, self.literal(name_en, "en"))
+
+    def _work_publication(self, rec: Work, node: URIRef) -> None:
+        """Year, reference number and languages."""
+        self.add(node, DSKG.etAl, BOOLEANS[rec.et_al])
+        self.add(node, FABIO.hasPublicationYear, Literal(str(rec.year), datatype=XSD.gYear))
+        if rec.ref_number is not None:
+            self.add(node, DSKG.refNumber, Literal(rec.ref_number))
+        if rec.language:
+            self.add(node, DSKG.citationLanguage, self.literal(rec.language))
+        if rec.work_language:
+            language = language_iri(rec.work_language)
+            if language is None:
+                self.checks.not_a_language_tag(rec)
+            else:
+                self.add(node, DCTERMS.language, language)
+                if language not in self.languages:
+                    self.languages.add(language)
+                    self.add(language, RDF.type, DCTERMS.LinguisticSystem)
+
+    def _work_venue(self, rec: Work, node: URIRef) -> None:
+        """Where the work appeared, its identifiers, licence and shipped text."""
+        if rec.venue:
+            self.add(node, DSKG.venue, self.literal(rec.venue))
+        if rec.url:
+            self.add(node, FOAF.page, URIRef(rec.url))
+        if rec.pages:
+            self.add(node, DSKG.pages, self.literal(rec.pages))
+        self.text(node, DSKG.journalTitle, rec.journal_zh, "zh")
+        self.text(node, DSKG.journalTitle, rec.journal_en, "en")
+        if rec.publisher:
+            self.add(node, DSKG.publisherName, self.literal(rec.publisher))
+        if rec.doi:
+            self.checks.doi(rec)
+        for prop, value in ((BIBO.volume, rec.volume), (BIBO.issue, rec.issue), (BIBO.doi, rec.doi), (DSKG.textFile, rec.text_file)):
+            if value:
+                self.add(node, prop, self.literal(value))
+        for page in rec.pages_seen:
+            self.add(node, DSKG.pagesSeen, self.literal(page))
+        if rec.license:
+            self.add(node, DCTERMS.license, URIRef(rec.license))
+        self.checks.text_file(rec)
+
+    def _work_sections(self, rec: Work, node: URIRef) -> None:
+        """Its sections, themes and the work it is cited through."""
+        for section in rec.sections:
+            sec = self.section_iri(rec.id, section.number)
+            self.add(sec, RDF.type, DSKG.Section)
+            self.add(sec, DSKG.sectionNumber, Literal(section.number))
+            self.add(sec, DSKG.sectionOf, node)
+            self.add(node, DSKG.hasSection, sec)
+            label = "" if section.number == "abstract" else f"{section.number} "
+            self.text(sec, RDFS.label, f"{label}{section.title_zh}", "zh")
+            self.text(sec, RDFS.label, f"{label}{section.title_en}", "en")
+        for theme in rec.themes:
+            if self.checks.reference(rec, rec.id, "theme", theme, ("themes",)):
+                self.add(node, DSKG.hasTheme, self.iri(theme))
+        if self.checks.reference(rec, rec.id, "cited_via", rec.cited_via, ("works",)):
+            self.add(node, DSKG.citedVia, self.iri(rec.cited_via))
+
+    def citation(self, rec: Work, number: int, citation) -> None:
+        """The citing work cites this one with a CiTO property, qualified by a cito:Citation."""
+        citing, cited = self.iri(rec.source), self.iri(rec.id)
+        intent = CITO[citation.intent]
+        if (intent, RDF.type, OWL.ObjectProperty) not in self.ontology:
+            self.checks.unknown_intent(citation, rec)
+            return
+        self.add(citing, intent, cited)
+        node = self.iri(f"citation/{rec.source}/{rec.id}/{number}")
+        self.add(node, RDF.type, CITO.Citation)
+        self.add(node, CITO.hasCitingEntity, citing)
+        self.add(node, CITO.hasCitedEntity, cited)
+        self.add(node, CITO.hasCitationCharacterization, intent)
+        if citation.section:
+            self.checks.source_and_section(citation, rec.id, rec.source, citation.section)
+            self.add(node, DSKG.inSection, self.section_iri(rec.source, citation.section))
+        for quote in citation.quotes:
+            self.text(node, DSKG.quote, quote, "zh")
+        self.checks.verbatim(citation, rec.id, "quotes", rec.source, citation.quotes)
+
+    def claim(self, rec: Work, claim: Claim) -> None:
+        """A claim the work makes (or reports), with the records it is about."""
+        node = self.iri(claim.id)
+        self.add(node, RDF.type, DSKG.Claim)
+        self.text(node, DSKG.claimText, claim.text_zh, "zh")
+        self.text(node, DSKG.claimText, claim.text_en, "en")
+        self.checks.claim_text(claim)
+        if claim.quote:
+            self.text(node, DSKG.quote, claim.quote, rec.work_language or "und")
+        if claim.page:
+            self.add(node, DSKG.page, self.literal(claim.page))
+        self.add(self.iri(rec.id), DSKG.makesClaim, node)
+        for other in claim.also_made_by:
+            if self.checks.reference(claim, claim.id, "also_made_by", other, ("works",)):
+                self.add(self.iri(other), DSKG.makesClaim, node)
+        self.checks.source_and_section(claim, claim.id, rec.source, claim.section)
+        self.checks.verbatim(claim, claim.id, "text_zh", rec.source, [claim.text_zh or ""])
+        self.provenance(node, rec.source, claim.section, [])
+        self.links("claims", claim, claim.id, rec.source, claim.links)
