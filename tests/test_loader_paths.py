@@ -76,6 +76,7 @@ def test_a_build_makes_the_same_terms_on_either_path(path):
         (terms.iri("bar-x"), "https://w3id.org/dskg/id/bar-x"),
         (terms.section_iri("w", "3.1"), "https://w3id.org/dskg/id/w/section/3.1"),
         (terms.link_iri("s", "a", "addresses", "b"), "https://w3id.org/dskg/id/link/s/a/addresses/b"),
+        (terms.language_iri("zh-Hans"), "http://id.loc.gov/vocabulary/iso639-1/zh"),
     ):
         _same_term(made, URIRef(expected))
 

@@ -106,6 +106,7 @@ class Builder(WorkTriples):
         self.languages: set[URIRef] = set()
         terms = Terms()
         self.iri, self.section_iri, self.link_iri, self.literal = terms.iri, terms.section_iri, terms.link_iri, terms.literal
+        self.language_iri = terms.language_iri
 
     # -- triples ------------------------------------------------------------------------------
     def add(self, s: URIRef, p: URIRef, o) -> None:

@@ -90,6 +90,8 @@ declares Expressions disjoint from Works and Manifestations (fabio:WebPage is a 
 CASE_CLASS = {"company": DSKG.Company, "product": DSKG.Product, "event": DSKG.Event}
 
 _ID = str(vocab.ID)
+LANGUAGE_SCHEMES = {2: "http://id.loc.gov/vocabulary/iso639-1/", 3: "http://id.loc.gov/vocabulary/iso639-2/"}
+_LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(-[A-Za-z0-9]+)*")
 
 
 class Terms:
@@ -111,18 +113,13 @@ class Terms:
         """A qualified link's IRI: the work that states it, the two records and the property."""
         return self.uri(f"{_ID}link/{source}/{subject}/{prop}/{target}")
 
-
-LANGUAGE_SCHEMES = {2: "http://id.loc.gov/vocabulary/iso639-1/", 3: "http://id.loc.gov/vocabulary/iso639-2/"}
-_LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(-[A-Za-z0-9]+)*")
-
-
-def language_iri(tag: str) -> URIRef | None:
-    """The language of a BCP 47 tag as an IRI, the value DCMI wants for dcterms:language (a
-    dcterms:LinguisticSystem, not a string): the Library of Congress's ISO 639-1 IRI for a
-    two-letter code, ISO 639-2 for a three-letter one; subtags (zh-Hans) name no other language.
-    None for what is not such a tag."""
-    match = _LANGUAGE_TAG.fullmatch(tag)
-    return URIRef(LANGUAGE_SCHEMES[len(match[1])] + match[1]) if match else None
+    def language_iri(self, tag: str) -> URIRef | None:
+        """The language of a BCP 47 tag as an IRI, the value DCMI wants for dcterms:language (a
+        dcterms:LinguisticSystem, not a string): the Library of Congress's ISO 639-1 IRI for a
+        two-letter code, ISO 639-2 for a three-letter one; subtags (zh-Hans) name no other
+        language. None for what is not such a tag."""
+        match = _LANGUAGE_TAG.fullmatch(tag)
+        return self.uri(LANGUAGE_SCHEMES[len(match[1])] + match[1]) if match else None
 
 
 BOOLEANS = {True: Literal(True), False: Literal(False)}

@@ -1,7 +1,7 @@
 """A work's triples: what it is, its labels, authors, publication, sections, citations and claims.
 
 Part of the loader's builder (loader.Builder), which supplies `add`, `text`, `links`,
-`provenance`, the build's terms (`iri`, `literal` ...) and its checks.
+`provenance`, the build's terms (`iri`, `literal`, `language_iri` ...) and its checks.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 
 from .records import Claim, Work
-from .terms import BIBO, BOOLEANS, CITO, DCTERMS, DSKG, FABIO, FOAF, OWL, RDF, RDFS, WORK_CLASS, XSD, language_iri
+from .terms import BIBO, BOOLEANS, CITO, DCTERMS, DSKG, FABIO, FOAF, OWL, RDF, RDFS, WORK_CLASS, XSD
 
 
 class WorkTriples:
@@ -72,7 +72,7 @@ class WorkTriples:
         if rec.language:
             self.add(node, DSKG.citationLanguage, self.literal(rec.language))
         if rec.work_language:
-            language = language_iri(rec.work_language)
+            language = self.language_iri(rec.work_language)
             if language is None:
                 self.checks.not_a_language_tag(rec)
             else:
