@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from dskg import resources
-from dskg.fast import yaml as fastyaml
+from dskg import resources, yamlread
 from dskg.entries import read_entries
+from dskg.fast import yaml as fastyaml
 from dskg.sources import read_folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,6 +150,16 @@ def test_the_shipped_data_takes_the_fast_path():
         except fastyaml.NotFast as exc:
             slow.append(f"{path.name}: {exc}")
     assert not slow
+
+
+def test_a_clean_read_of_the_shipped_data_leaves_ruamel_alone(monkeypatch):
+    """ruamel reads a file the fast path read only when a line is asked for: a problem to place, a record in a message."""
+    parsed = []
+    real = yamlread.round_trip
+    monkeypatch.setattr(yamlread, "round_trip", lambda text, file: parsed.append(file) or real(text, file))
+    records = read_folder(resources.data_dir())
+    assert parsed == []
+    assert records.works[0].line > 0 and parsed == []  # lines come from the file itself, read again (FileLines)
 
 
 def _lines(records):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from dskg import UnreadableInputError
-from dskg.fast import prefetch
 from dskg.entries import read_entries
+from dskg.fast import prefetch
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = ROOT / "tests" / "entries"

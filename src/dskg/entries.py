@@ -23,6 +23,7 @@ from rdflib import Graph
 from . import bibtex, yamlread
 from .errors import Problem, UnreadableInputError
 from .fast import prefetch
+from .fast.models import Shortcuts, shortcuts
 from .fileread import MAX_BYTES, FileRead
 from .recordcheck import FixedLine, Where, validated
 from .records import (
@@ -165,13 +166,13 @@ class EntrySet:
         return [p for f in self.files for p in f.warnings]
 
 
-def _claim_records(entry: Entry) -> list[Claim]:
+def _claim_records(entry: Entry, ways: Shortcuts) -> list[Claim]:
     """An entry's claims as Claims, each with an is-about link to every record it is about.
 
     The entry was validated, so the records are `built` from its values without validating again."""
     claims = []
     for number, claim in enumerate(entry.claims, start=1):
-        quotes = [claim.quote] if claim.quote else []
+        origin, quotes = claim.origin, [claim.quote] if claim.quote else []
         links = [
             built(
                 Link,
@@ -185,7 +186,8 @@ def _claim_records(entry: Entry) -> list[Claim]:
                     "note": None,
                     "stance": claim.stance,
                 },
-                claim.origin,
+                origin,
+                ways,
             )
             for target in claim.about
         ]
@@ -200,7 +202,7 @@ def _claim_records(entry: Entry) -> list[Claim]:
             "links": links,
             "note": claim.note,
         }
-        claims.append(built(Claim, fields, claim.origin))
+        claims.append(built(Claim, fields, origin, ways))
     return claims
 
 
@@ -211,6 +213,7 @@ def _text_en(text: dict[str, str]) -> str | None:
 
 def entry_records(entry: Entry) -> Records:
     """The records an entry stands for: its work, its claims with their is-about links, its new entities."""
+    ways = shortcuts()
     fields = _work_defaults()
     fields.update(
         id=entry.id,
@@ -227,12 +230,12 @@ def entry_records(entry: Entry) -> Records:
         pages=entry.pages,
         doi=entry.doi,
         url=entry.url,
-        claims=_claim_records(entry),
+        claims=_claim_records(entry, ways),
         source=entry.id,
         note=entry.note,
     )
     records = Records()
-    records.works.append(built(Work, fields, entry.origin))
+    records.works.append(built(Work, fields, entry.origin, ways))
     for kind in ("barriers", "countermeasures", "advantages"):
         for item in getattr(entry, kind):
             records.by_kind[kind].append(item if item.source is not None else item.model_copy(update={"source": entry.id}))

@@ -17,7 +17,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import ValidationError
 
 from .errors import Problem
-from .fast.models import field_values
+from .fast.models import Shortcuts, shortcuts
 from .records import CURRENCY, DOI, LANGUAGE_TAG, SLUG, URL, Origin, Record, locate
 
 RecordT = TypeVar("RecordT", bound=Record)
@@ -72,12 +72,16 @@ def validated(
 
 def attach(record: Record, where: Where) -> None:
     """Give a record, and every record in its list fields, its origin."""
-    locate(record, where.locator.origin(where.file, where.keys))
-    for name, value in field_values(record):
+    _attach(record, where.file, where.locator, where.keys, shortcuts())
+
+
+def _attach(record: Record, file: str, locator: Locator, keys: tuple[Any, ...], ways: Shortcuts) -> None:
+    locate(record, locator.origin(file, keys), ways)
+    for name, value in ways.field_values(record):
         if type(value) is list:
             for index, item in enumerate(value):
                 if isinstance(item, Record):
-                    attach(item, Where(where.file, where.locator, (*where.keys, name, index)))
+                    _attach(item, file, locator, (*keys, name, index), ways)
 
 
 # pydantic names the union member it tried (`str`, `list[...]`) in an error's location, after the field

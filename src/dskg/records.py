@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
 
-from .fast.models import construct, set_private
+from .fast.models import Shortcuts, shortcuts
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"
@@ -48,8 +48,8 @@ class Origin:
     @classmethod
     def later(cls, file: str, lines: Lines, keys: tuple[Any, ...]) -> Origin:
         """An origin whose lines `lines` finds from `keys` when they are first asked for."""
-        origin = cls(file)
-        origin._found, origin._pending = None, (lines, keys)
+        origin = cls.__new__(cls)  # not __init__: one per record of a big build
+        origin.file, origin._found, origin._pending = file, None, (lines, keys)
         return origin
 
     @property
@@ -384,12 +384,16 @@ class Records:
         self.schemes.extend(other.schemes)
 
 
-def locate(record: Record, origin: Origin) -> None:
-    """Set where a record was written (records are frozen; their origin is not one of their values)."""
-    set_private(record, "_origin", origin)
+def locate(record: Record, origin: Origin, ways: Shortcuts | None = None) -> None:
+    """Set where a record was written (records are frozen; their origin is not one of their values).
+
+    `ways`: fast.models.shortcuts(), taken once for a batch of records."""
+    (ways or shortcuts()).set_private(record, "_origin", origin)
 
 
-def built(cls: type[RecordT], fields: dict[str, Any], origin: Origin) -> RecordT:
+def built(cls: type[RecordT], fields: dict[str, Any], origin: Origin, ways: Shortcuts | None = None) -> RecordT:
     """A record of values already valid (e.g. taken from a validated entry), every field given in
-    field order, with its origin: what `cls.model_construct(**fields)` makes, without its cost."""
-    return construct(cls, fields, {"_origin": origin})
+    field order, with its origin: what `cls.model_construct(**fields)` makes, without its cost.
+
+    `ways`: fast.models.shortcuts(), taken once for a batch of records."""
+    return (ways or shortcuts()).construct(cls, fields, {"_origin": origin})

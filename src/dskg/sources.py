@@ -26,10 +26,11 @@ def _item(model: type, item: Any, default_source: Any) -> Any:
 
 def _read_list(key: str, items: Any, default_source: Any, where: Where, out: Records) -> list[Problem]:
     """The records of one top-level list (`barriers:` ...) into `out`; the problems of those that are not."""
-    line = where.locator.line_at((key,))
     if key not in KINDS:
+        line = where.locator.line_at((key,))
         return [Problem(where.file, line, "", key, f"unknown list {key!r}", f"use one of: {', '.join(sorted(KINDS))}, scheme, source")]
     if not isinstance(items, list):
+        line = where.locator.line_at((key,))
         return [
             Problem(where.file, line, "", key, f"`{key}` must be a list of records", f"write each record as `- id: ...` under `{key}:`")
         ]

@@ -9,11 +9,15 @@ These names are pydantic 2's internals: pyproject.toml keeps pydantic below 3.
 
 Reference path (DSKG_REFERENCE_PATH=1): `model_construct`, plain attribute assignment and
 `getattr` over the model's fields.
+
+Callers take `shortcuts()` once for a batch of records: reading the switch costs more than
+making a record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -23,14 +27,7 @@ from . import enabled
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def construct(cls: type[ModelT], fields: dict[str, Any], private: dict[str, Any]) -> ModelT:
-    """`cls.model_construct(**fields)` with the private attributes `private`, for values already
-    valid and every field given (in field order)."""
-    if not enabled():
-        model = cls.model_construct(**fields)
-        for name, value in private.items():
-            setattr(model, name, value)
-        return model
+def _construct(cls: type[ModelT], fields: dict[str, Any], private: dict[str, Any]) -> ModelT:
     model = cls.__new__(cls)
     object.__setattr__(model, "__dict__", fields)
     object.__setattr__(model, "__pydantic_fields_set__", set(fields))
@@ -39,16 +36,41 @@ def construct(cls: type[ModelT], fields: dict[str, Any], private: dict[str, Any]
     return model
 
 
-def set_private(model: BaseModel, name: str, value: Any) -> None:
-    """Set a private attribute (declared with PrivateAttr) of a model, frozen or not."""
-    if enabled():
-        model.__pydantic_private__[name] = value
-    else:
+def _set_private(model: BaseModel, name: str, value: Any) -> None:
+    model.__pydantic_private__[name] = value
+
+
+def _field_values(model: BaseModel) -> Iterable[tuple[str, Any]]:
+    return model.__dict__.items()  # a model's __dict__ holds exactly its fields (extra="forbid")
+
+
+def _construct_reference(cls: type[ModelT], fields: dict[str, Any], private: dict[str, Any]) -> ModelT:
+    model = cls.model_construct(**fields)
+    for name, value in private.items():
         setattr(model, name, value)
+    return model
 
 
-def field_values(model: BaseModel) -> Iterator[tuple[str, Any]]:
-    """Each field's name and value, in field order."""
-    if enabled():
-        return iter(model.__dict__.items())  # a model's __dict__ holds exactly its fields (extra="forbid")
+def _field_values_reference(model: BaseModel) -> Iterable[tuple[str, Any]]:
     return ((name, getattr(model, name)) for name in type(model).model_fields)
+
+
+@dataclass(frozen=True)
+class Shortcuts:
+    """How records are made and located on one path."""
+
+    construct: Callable[[type[ModelT], dict[str, Any], dict[str, Any]], ModelT]
+    """`cls.model_construct(**fields)` with private attributes, for values already valid and every field given in field order."""
+    set_private: Callable[[BaseModel, str, Any], None]
+    """Set a private attribute (declared with PrivateAttr) of a model, frozen or not."""
+    field_values: Callable[[BaseModel], Iterable[tuple[str, Any]]]
+    """Each field's name and value, in field order."""
+
+
+FAST = Shortcuts(_construct, _set_private, _field_values)
+REFERENCE = Shortcuts(_construct_reference, setattr, _field_values_reference)
+
+
+def shortcuts() -> Shortcuts:
+    """The fast path's ways, or the reference path's (DSKG_REFERENCE_PATH)."""
+    return FAST if enabled() else REFERENCE
