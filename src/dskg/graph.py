@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph
 from . import resources
 from .errors import UnreadableInputError
 from .fast.ntriples import to_ntriples
-from .sources import Records
+from .records import Records
 from .terms import PREFIXES
 from .vocab import GRAPH
 
