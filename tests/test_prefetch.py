@@ -116,3 +116,23 @@ def test_a_worker_that_dies_midway_leaves_the_rest_to_this_process(tmp_path, mon
 
     monkeypatch.setattr(prefetch, "start_worker", start_and_kill)
     assert _read(paths, tmp_path) == here
+
+
+@pytest.mark.parametrize(
+    "path, root, shown",
+    [
+        ("/data/my-data/entries/a.yaml", "/data/my-data", "entries/a.yaml"),
+        ("/data/my-data/entries/a.yaml", "/data/my-data/", "entries/a.yaml"),
+        ("/data/other/a.yaml", "/data/my-data", "/data/other/a.yaml"),
+        ("/data/my-data-2/a.yaml", "/data/my-data", "/data/my-data-2/a.yaml"),
+        ("entries/a.yaml", ".", "entries/a.yaml"),
+        ("my-data/entries/a.yaml", "my-data", "entries/a.yaml"),
+        ("/data/a.yaml", None, "/data/a.yaml"),
+    ],
+)
+def test_a_file_is_named_relative_to_the_data_folder_on_both_paths(monkeypatch, path, root, shown):
+    from dskg.fast.paths import shown as name
+
+    fast = name(Path(path), None if root is None else Path(root))
+    monkeypatch.setenv("DSKG_REFERENCE_PATH", "1")
+    assert fast == name(Path(path), None if root is None else Path(root)) == shown

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from . import bibtex, yamlread
 from .errors import Problem, UnreadableInputError
 from .fast import prefetch
 from .fast.models import Shortcuts, shortcuts
+from .fast.paths import shown
 from .fileread import MAX_BYTES, FileRead
 from .recordcheck import FixedLine, Where, validated
 from .records import (
@@ -368,31 +368,18 @@ def iter_entries(items: Iterable[Path | EntryFile], display_root: Path | None = 
     paths = [item for item in items if isinstance(item, Path)]
     for path in paths:
         if path.suffix.lower() not in READERS:
-            raise UnreadableInputError(f"{_display(path, display_root)}: not an entry file. Fix: use .yaml, .ttl or .bib.")
+            raise UnreadableInputError(f"{shown(path, display_root)}: not an entry file. Fix: use .yaml, .ttl or .bib.")
     with contextlib.closing(prefetch.read_files(paths, parse=not exact, raw=exact)) as reads:
         for item in items:
             if isinstance(item, EntryFile):
                 yield item
                 continue
             path, read = next(reads)
-            out = EntryFile(path, _display(path, display_root), raw=read.raw)
+            out = EntryFile(path, shown(path, display_root), raw=read.raw)
             if read.error is not None:
                 raise _unreadable(out.display, read.error)
             READERS[path.suffix.lower()](out, read, exact)
             yield out
-
-
-def _display(path: Path, root: Path | None) -> str:
-    """The path as messages show it: relative to `root` when inside it (by text: pathlib's
-    relative_to, once per entry, shows in reading thousands of entries)."""
-    text = str(path)
-    if root is not None:
-        prefix = str(root).rstrip(os.sep) + os.sep
-        if text.startswith(prefix):
-            return text[len(prefix) :]
-        if path.is_relative_to(root):  # forms the text test misses (e.g. '.' as the root)
-            return str(path.relative_to(root))
-    return text
 
 
 def entry_files(folder: Path) -> list[Path]:
