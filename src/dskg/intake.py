@@ -83,8 +83,10 @@ def _target(file: EntryFile, folder: Path) -> list[Path]:
 
 def _stored(new: list[EntryFile], folder: Path) -> dict[Path, EntryFile]:
     """The stored files the new ones would replace, read once: to compare, and then for the build."""
-    targets = [t for file in new for t in _target(file, folder) if t.exists() and not t.is_dir()]
-    return {file.path: file for file in read_entries(list(dict.fromkeys(targets)), display_root=folder, exact=True).files}
+    read = {file.path: file for file in new}  # a new file may be one of the stored ones: read once all the same
+    targets = [t for file in new for t in _target(file, folder) if t.exists() and not t.is_dir() and t not in read]
+    read.update((file.path, file) for file in read_entries(list(dict.fromkeys(targets)), display_root=folder, exact=True).files)
+    return {t: read[t] for file in new for t in _target(file, folder) if t in read}
 
 
 def _planned(new: list[EntryFile], stored: dict[Path, EntryFile], folder: Path) -> tuple[dict[Path, bytes], list[str], list[EntryFile]]:
