@@ -9,17 +9,15 @@ not the graph (pySHACL's `focus_nodes=` over the whole graph costs more as the g
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 
 from . import resources, sourcetext
 from .errors import Problem
+from .fast import shacl
 from .graph import KnowledgeGraph
 from .vocab import DSKG, ID
 
@@ -98,71 +96,6 @@ def load_shapes() -> Graph:
     return shapes
 
 
-# How each SHACL Core target selects ?this, as a SPARQL pattern (rdf:type/rdfs:subClassOf*: SHACL's
-# "instance of", written with the class bound first, see shapes/README.md on sequence paths).
-_TARGET_PATTERNS = {
-    SH.targetClass: "?_targetClass <http://www.w3.org/2000/01/rdf-schema#subClassOf>* {} . ?this a ?_targetClass .",
-    SH.targetSubjectsOf: "?this {} ?_targetObject .",
-    SH.targetObjectsOf: "?_targetSubject {} ?this .",
-}
-# What else a shape may say and still be narrowed: nothing that selects or checks nodes.
-_PASSIVE = {RDF.type, RDFS.label, SH.severity, SH.message, SH.sparql, *_TARGET_PATTERNS}
-
-
-def _expand(name: str, shapes: Graph, constraint) -> URIRef | None:
-    """The IRI a SPARQL term of `constraint`'s query names, through its sh:prefixes declarations."""
-    if name.startswith("<") and name.endswith(">"):
-        return URIRef(name[1:-1])
-    prefix, colon, local = name.partition(":")
-    for declared in shapes.objects(constraint, SH.prefixes):
-        for declaration in shapes.objects(declared, SH.declare):
-            if colon and str(shapes.value(declaration, SH.prefix)) == prefix:
-                return URIRef(str(shapes.value(declaration, SH.namespace)) + local)
-    return None
-
-
-@lru_cache(maxsize=1)
-def pyshacl_shapes() -> Graph:
-    """The shapes as dskg hands them to pySHACL: the same findings as load_shapes(), sooner.
-
-    Each SPARQL check of shapes/ is a node shape with Core targets and one SPARQL constraint,
-    which pySHACL runs once per target: a query run per record (each costs rdflib a fraction of a
-    millisecond, and a large graph has tens of thousands of records) where hardly any fails. A
-    constraint reports nothing on a node its query does not select, so here such a shape's Core
-    targets become one SHACL-AF SPARQL target: the targets' pattern joined with the constraint's
-    own query (or the query alone where it opens with `$this P ?x` for a target of the subjects
-    of P), run once over the graph to select the nodes the constraint will report. pySHACL then
-    runs the constraint on those few. A shape that says anything else is left as written.
-    tests/test_shape_engines.py checks that the findings are those of the shapes as written,
-    under pySHACL and under Jena.
-    """
-    shapes = Graph()
-    shapes += load_shapes()
-    for shape, constraint in list(shapes.subject_objects(SH.sparql)):
-        select = shapes.value(constraint, SH.select)
-        if set(shapes.predicates(shape)) - _PASSIVE or len(list(shapes.objects(shape, SH.sparql))) != 1 or select is None:
-            continue
-        where = re.search(r"\bWHERE\s*\{", str(select), re.IGNORECASE)
-        body = str(select)[where.end() :].rstrip() if where else ""
-        targets = [(kind, node) for kind in _TARGET_PATTERNS for node in shapes.objects(shape, kind) if isinstance(node, URIRef)]
-        if not body.endswith("}") or not targets:
-            continue  # a solution modifier after the pattern, or no Core target: leave the shape as written
-        patterns = [_TARGET_PATTERNS[kind].format(node.n3()) for kind, node in targets]
-        selected = patterns[0] if len(patterns) == 1 else " UNION ".join("{ " + pattern + " }" for pattern in patterns)
-        first = re.match(r"\s*[$?]this\s+(\S+)\s", body)
-        if first and targets == [(SH.targetSubjectsOf, _expand(first.group(1), shapes, constraint))]:
-            selected = ""  # the query opens with `$this P ?x`: it selects subjects of P already (and each once)
-        target = BNode()
-        shapes.add((target, RDF.type, SH.SPARQLTarget))
-        shapes.add((target, SH.select, Literal(f"SELECT DISTINCT ?this WHERE {{ {selected} {body[:-1]} }}")))
-        for prefixes in shapes.objects(constraint, SH.prefixes):
-            shapes.add((target, SH.prefixes, prefixes))
-        for kind, node in targets:
-            shapes.remove((shape, kind, node))
-        shapes.add((shape, SH.target, target))
-    return shapes
-
-
 def problem_finding(problem: Problem, severity: str = "Violation") -> Finding:
     """A problem the build found (a loader check, an entry file) as a finding of the report."""
     return Finding(
@@ -196,13 +129,18 @@ def _label(graph: Graph, node) -> str:
     return labels.get("en") or labels.get("zh") or next(iter(labels.values()), "")
 
 
-def _short(graph: Graph, term) -> str:
+_NAMES = Graph().namespace_manager
+"""The prefixes a finding's IRIs are written with (rdflib's usual ones): fixed here, not the
+SHACL report's, which pySHACL takes from whichever shapes graph it was given."""
+
+
+def _short(term) -> str:
     if term is None or isinstance(term, BNode):
         return ""
     if isinstance(term, URIRef):
         if str(term).startswith(str(ID)):
             return str(term)[len(str(ID)):]
-        return term.n3(graph.namespace_manager)
+        return term.n3(_NAMES)
     return str(term)
 
 
@@ -249,21 +187,21 @@ def _subgraph(kg: KnowledgeGraph, nodes: set) -> Graph:
                 sub.add((s, p, o))
                 if isinstance(o, URIRef) and str(o).startswith(str(ID)):
                     referenced.add(o)
-            for triple in g.triples((None, None, node)):
-                sub.add(triple)
+            sub += g.triples((None, None, node))
     for ref in referenced - nodes:  # enough of each referenced record to show it exists, not its links
-        for g in graphs:
-            for p in CONTEXT_PREDICATES:
-                for o in g.objects(ref, p):
-                    sub.add((ref, p, o))
-    for work in [n for n in nodes if (n, BIBO_DOI, None) in kg.data]:  # works sharing the entry's DOI
-        for doi in kg.data.objects(work, BIBO_DOI):
-            for variant in {str(doi), str(doi).lower(), str(doi).upper()}:
-                for other in kg.data.subjects(BIBO_DOI, Literal(variant)):
-                    for stored in kg.data.objects(other, BIBO_DOI):
-                        sub.add((other, BIBO_DOI, stored))
+        sub += ((ref, p, o) for g in graphs for p in CONTEXT_PREDICATES for o in g.objects(ref, p))
+    sub += _same_doi(kg.data, nodes)
     sub += _texts(kg, works=nodes | referenced)
     return sub
+
+
+def _same_doi(data: Graph, nodes: set) -> Iterator[tuple]:
+    """The DOI triples of every work whose DOI is one of `nodes`' (in any letter case)."""
+    for work in [n for n in nodes if (n, BIBO_DOI, None) in data]:
+        for doi in data.objects(work, BIBO_DOI):
+            for variant in {str(doi), str(doi).lower(), str(doi).upper()}:
+                for other in data.subjects(BIBO_DOI, Literal(variant)):
+                    yield from ((other, BIBO_DOI, stored) for stored in data.objects(other, BIBO_DOI))
 
 
 def _nodes_of(kg: KnowledgeGraph, focus_ids: set[str]) -> set:
@@ -278,46 +216,10 @@ def _nodes_of(kg: KnowledgeGraph, focus_ids: set[str]) -> set:
     return nodes
 
 
-_PREPARED: dict[tuple, Any] = {}
-
-
-@contextmanager
-def _prepared_sparql() -> Iterator[None]:
-    """Parse each SPARQL string pySHACL sends once per process, not once per run.
-
-    pySHACL hands rdflib the same ~50 query strings (the shapes' SPARQL targets and constraints)
-    on every run, and rdflib parses each anew: most of a one-entry validation's time otherwise.
-    rdflib's processor calls translateQuery(parseQuery(text), base, initNs); for the run,
-    parsing passes the text through and translating is memoised on all three. A translated
-    query is what rdflib's own prepareQuery returns for reuse.
-    """
-    from rdflib.plugins.sparql import processor
-
-    parse, translate = processor.parseQuery, processor.translateQuery
-
-    def prepared(text, base=None, init_ns=None):
-        if not isinstance(text, str):
-            return translate(text, base, init_ns)
-        key = (text, base, tuple(sorted((k, str(v)) for k, v in (init_ns or {}).items())))
-        if key not in _PREPARED:
-            _PREPARED[key] = translate(parse(text), base, init_ns)
-        return _PREPARED[key]
-
-    processor.parseQuery, processor.translateQuery = (lambda text: text), prepared
-    try:
-        yield
-    finally:
-        processor.parseQuery, processor.translateQuery = parse, translate
-
-
 def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None) -> ValidationReport:
     """SHACL over the graph, or over the subgraph of the records in `focus_ids`."""
-    import pyshacl
-
     data = _validation_graph(kg) if focus_ids is None else _subgraph(kg, _nodes_of(kg, focus_ids))
-    with _prepared_sparql():
-        shapes = pyshacl_shapes()
-        _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True)
+    results = shacl.validate(data, load_shapes(), inplace=True)  # data: made for this run
     index: dict = {}
     if kg.records is not None and (None, RDF.type, SH.ValidationResult) in results:
         index = kg.records.by_id()  # only when there is a finding to place: it spans every record
@@ -330,18 +232,18 @@ def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None) -> Validat
         if focus_ids is not None and entity not in focus_ids:
             continue  # records pulled in for context are judged when they are validated themselves
         record = index.get(entity)
-        severity = _short(results, results.value(result, SH.resultSeverity)).removeprefix("sh:")
+        severity = _short(results.value(result, SH.resultSeverity)).removeprefix("sh:")
         findings.append(
             Finding(
                 severity=severity if severity in SEVERITIES else "Violation",
                 entity=entity,
                 label=_label(data, ID[entity]) if str(focus).startswith(str(ID)) else _label(data, focus),
-                path=_short(results, results.value(result, SH.resultPath)),
-                value=_short(results, results.value(result, SH.value))[:120],
+                path=_short(results.value(result, SH.resultPath)),
+                value=_short(results.value(result, SH.value))[:120],
                 message=str(results.value(result, SH.resultMessage) or ""),
                 file=getattr(record, "file", "") or "",
                 line=getattr(record, "line", 0) or 0,
-                shape=_short(results, results.value(result, SH.sourceShape)),
+                shape=_short(results.value(result, SH.sourceShape)),
             )
         )
     return ValidationReport(sorted(set(findings), key=Finding.sort_key), results)
