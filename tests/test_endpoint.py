@@ -127,6 +127,10 @@ def test_cli_query_and_sparql_against_the_server(pushed):
         (["query", "no-such-query"], "Available: "),
         (["query", "countermeasures-by-barrier", "-p", "colour=red"], "its parameters: "),
         (["query", "literature", "-p", "year=last"], "not a year"),
+        (["query", "countermeasures-by-barrier", "-p", "barrier=bar-nope"], "unknown id 'bar-nope'. Valid ids: bar-"),
+        (["query", "literature", "-p", "theme=bar-legal-framework"], "Valid ids: theme-"),  # a record, of another kind
+        (["query", "evidence-for", "-p", "entity=author/wang-jinze"], "unknown id"),  # a node with an IRI of the id namespace, no record
+        (["query", "statistics", "-p", 'entity=x" } ; DROP ALL ; #'], "unknown id"),
     ],
 )
 def test_a_bad_query_name_or_parameter_is_the_same_error_on_the_server_and_on_the_embedded_graph(pushed, args, needle):

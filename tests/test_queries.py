@@ -9,14 +9,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rdflib.compare import isomorphic
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 import dskg
 import paper_facts as facts
-from dskg import queries, resources
+from dskg import queries, resources, results
 from dskg.cli import app
 from dskg.errors import UsageError
+from dskg.fast import SWITCH
 
 INJECTIONS = ['x" } ; DROP ALL ; #', "bar-legal-framework> } DELETE WHERE { ?s ?p ?o } #", "' OR 1=1 --", "<http://evil>"]
 
@@ -214,6 +216,13 @@ def test_injection_strings_match_nothing_and_change_nothing(kg, name, value):
     assert len(kg) == before
 
 
+@pytest.mark.parametrize("kind", [*queries.KIND_CLASSES, "any"])
+def test_an_id_parameter_of_a_kind_takes_the_ids_of_the_records_of_that_kind(kg, kind):
+    """The ids are read from the graph (so an endpoint answers the same): they are the records'."""
+    records = kg.records.ids() if kind == "any" else {record.id for record in kg.records.by_kind[kind]}
+    assert queries.ids_of_kind(kind, kg) == sorted(records)
+
+
 def test_unknown_parameter_is_a_usage_error(kg):
     with pytest.raises(UsageError, match="barrier, basis"):
         _rows(kg, {"colour": "red"})
@@ -251,28 +260,47 @@ def _typed(values: list[dict]) -> list[dict]:
     return [{k: (type(v).__name__, v) for k, v in row.items()} for row in values]
 
 
-def _reference_rows(result) -> list[dict]:
-    """rows() the slow way: through rdflib terms and their toPython()."""
-    names = [str(v) for v in result.vars]
-    return [{n: (row[i].toPython() if row[i] is not None else None) for i, n in enumerate(names)} for row in result]
+def _both_paths(monkeypatch, ask):
+    """What `ask()` gives on the fast path, then on the reference path (DSKG_REFERENCE_PATH=1)."""
+    monkeypatch.delenv(SWITCH, raising=False)
+    fast = ask()
+    monkeypatch.setenv(SWITCH, "1")
+    return fast, ask()
 
 
 @pytest.mark.parametrize("name", list(queries.catalogue()))
-def test_rows_read_from_oxigraph_terms_are_what_rdflib_terms_give(kg, name):
+def test_every_canned_query_gives_the_same_rows_and_renderings_on_both_paths(kg, name, monkeypatch):
+    """Fast: Oxigraph's terms read directly, rdflib terms made on demand; reference: rdflib's
+    Dataset.query over oxrdflib. The same Python values, of the same types, and the same bytes
+    in every output format (those go through the rdflib terms)."""
     canned = queries.catalogue()[name]
     params = {p.name: p.example for p in canned.header.params if p.required}
-    fast = queries.rows(dskg.run_query(name, kg, params))
-    assert _typed(fast) == _typed(_reference_rows(dskg.run_query(name, kg, params)))
-    assert fast or name == "uncovered-barriers"
+
+    def ask():
+        result = dskg.run_query(name, kg, params)
+        rows = queries.rows(result)  # before the renderings: on the fast path, read from Oxigraph's terms
+        return _typed(rows), {fmt: results.render(result, fmt) for fmt in ("json", "csv", "tsv", "md")}
+
+    fast, reference = _both_paths(monkeypatch, ask)
+    assert fast == reference
+    assert fast[0] or name == "uncovered-barriers"
 
 
-def test_rows_convert_every_kind_of_term_as_rdflib_does(kg):
+def test_rows_convert_every_kind_of_term_as_rdflib_does(kg, monkeypatch):
     sparql = """SELECT ?v WHERE { VALUES ?v { <https://example.org/a> "text" "text"@zh 42 "007"^^xsd:integer "x1"^^xsd:integer
         3.50 "-0.0"^^xsd:decimal "100000000"^^xsd:decimal "+1."^^xsd:decimal 1.5e3 true
         "2017"^^xsd:gYear "2025-02-01"^^xsd:date "--01-30"^^xsd:gMonthDay "x"^^<https://example.org/dt> } }"""
-    fast = queries.rows(queries.run_sparql(sparql, kg))
+    fast, reference = _both_paths(monkeypatch, lambda: _typed(queries.rows(queries.run_sparql(sparql, kg))))
     assert len(fast) == 16
-    assert _typed(fast) == _typed(_reference_rows(queries.run_sparql(sparql, kg)))
+    assert fast == reference
+
+
+def test_ask_and_construct_answer_the_same_on_both_paths(kg, monkeypatch):
+    ask = "ASK { ?b a dskg:Barrier }"
+    construct = "CONSTRUCT { ?b rdfs:label ?l } WHERE { ?b a dskg:Barrier ; rdfs:label ?l }"
+    fast, reference = _both_paths(monkeypatch, lambda: (queries.run_sparql(ask, kg).askAnswer, queries.run_sparql(construct, kg).graph))
+    assert fast[0] is reference[0] is True
+    assert len(fast[1]) == 2 * len(facts.BARRIERS) and isomorphic(fast[1], reference[1])
 
 
 def test_a_result_reads_the_same_as_rdflib_rows_twice_and_counts_its_rows(kg):

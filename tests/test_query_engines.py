@@ -30,6 +30,7 @@ from test_queries import UNADDRESSED_ID, unaddressed_graph
 
 import dskg
 from dskg import publish, queries
+from dskg.fast.oxigraph_results import StoreResult
 from tools import jena_classpath, need
 
 ARQ_PROGRAM = Path(__file__).parent / "engines" / "ArqQueries.java"
@@ -197,7 +198,9 @@ def _oxigraph_rows(graphs, case) -> tuple[list[str], list[tuple]]:
     graph, name, params = case
     result = dskg.run_query(name, graphs[graph], params)
     variables = [str(v) for v in result.vars]
-    return variables, _neutral(name, variables, [tuple(_from_oxigraph(t) for t in row) for row in result.solutions])
+    if isinstance(result, StoreResult):  # the fast path: Oxigraph's own terms
+        return variables, _neutral(name, variables, [tuple(_from_oxigraph(t) for t in row) for row in result.solutions])
+    return variables, _neutral(name, variables, [tuple(_from_rdflib(t) for t in row) for row in result])
 
 
 def _assert_same_rows(engine: str, name: str, expected: list[tuple], got: list[tuple]) -> None:

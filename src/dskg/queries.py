@@ -15,22 +15,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from typing import Literal as Literal_
 
-import pyoxigraph as ox
 from pydantic import BaseModel, ConfigDict, ValidationError
-from rdflib import Literal, URIRef, Variable
+from rdflib import Literal, URIRef
 from rdflib.query import Result
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from . import DEFAULT_GRAPH, resources
 from .errors import UnreadableInputError, UsageError
+from .fast import oxigraph_results
 from .graph import KnowledgeGraph
+from .vocab import DSKG, ID
 
 if TYPE_CHECKING:
     from .endpoint import Endpoint
@@ -126,16 +126,10 @@ def ensure_read_only(sparql: str) -> None:
         )
 
 
-def _bind(query: CannedQuery, param: Param, value: Any, kg: KnowledgeGraph | None) -> Any:
+def _bind(query: CannedQuery, param: Param, value: Any) -> Any:
     where = f"query {query.name!r}, parameter {param.name!r}"
     if param.choices is not None and str(value) not in param.choices:
         raise UsageError(f"{where}: {value!r} is not one of {', '.join(param.choices)}.")
-    if param.type == "id":
-        if kg is not None and param.kind is not None and kg.records is not None:
-            valid = sorted(_ids_of_kind(kg, param.kind))
-            if str(value) not in valid:
-                raise UsageError(f"{where}: unknown id {value!r}. Valid ids: {', '.join(valid)}.")
-        return Literal(str(value))
     if param.type == "integer":
         try:
             return Literal(int(value))
@@ -145,18 +139,63 @@ def _bind(query: CannedQuery, param: Param, value: Any, kg: KnowledgeGraph | Non
         if not re.fullmatch(r"\d{4}", str(value)):
             raise UsageError(f"{where}: {value!r} is not a year like 2024.")
         return Literal(int(value))
-    return Literal(str(value))
+    return Literal(str(value))  # strings, and ids (queries compare them with the text of a record's IRI)
 
 
-def _ids_of_kind(kg: KnowledgeGraph, kind: str) -> set[str]:
-    """Ids a parameter of `kind` may take ('any': every record, claims included)."""
-    if kind == "any":
-        return kg.records.ids()
-    return {r.id for r in kg.records.by_kind.get(kind, [])}
+KIND_CLASSES = {
+    "works": DSKG.Work,
+    "advantages": DSKG.Advantage,
+    "barriers": DSKG.Barrier,
+    "countermeasures": DSKG.Countermeasure,
+    "themes": DSKG.Theme,
+    "statistics": DSKG.Statistic,
+    "documents": DSKG.Document,
+    "cases": DSKG.Case,
+    "actors": DSKG.Actor,
+    "sectors": DSKG.ServiceSector,
+    "areas": DSKG.DSTRIArea,
+}
+"""The class of the records of each kind a data file may list (sources.KINDS): an id parameter
+of that kind takes the id of an instance of it; of kind `any`, of any of them or of a claim."""
+
+_IRI_SAFE = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
+"""What may follow the id namespace inside an IRI in SPARQL (its IRIREF production)."""
 
 
-def bindings_for(query: CannedQuery, params: dict[str, Any], kg: KnowledgeGraph | None = None) -> dict[str, Any]:
-    """Typed, checked SPARQL bindings for the user's parameters (defaults applied)."""
+def _classes_of(kind: str) -> str:
+    classes = [*KIND_CLASSES.values(), DSKG.Claim] if kind == "any" else [KIND_CLASSES[kind]] if kind in KIND_CLASSES else []
+    return " ".join(c.n3() for c in classes) or "<urn:dskg:no-such-kind>"
+
+
+def ids_of_kind(kind: str, target: KnowledgeGraph | Endpoint, *, graph: str | None = DEFAULT_GRAPH) -> list[str]:
+    """The ids, sorted, that an id parameter of `kind` may take on `target` (the embedded graph or an
+    endpoint): the records of that kind (`any`: of every kind, claims included) that it holds."""
+    sparql = f"SELECT DISTINCT ?x WHERE {{ VALUES ?class {{ {_classes_of(kind)} }} ?x a ?class }}"
+    iris = [str(row["x"]) for row in rows(run_sparql(sparql, target, graph=graph))]
+    # a record's IRI is the id namespace and its id; ids of other nodes (links, authors) hold a "/"
+    return sorted({iri[len(ID) :] for iri in iris if iri.startswith(ID) and "/" not in iri[len(ID) :]})
+
+
+def _check_id(query: CannedQuery, param: Param, value: str, target: KnowledgeGraph | Endpoint, graph: str | None) -> None:
+    """A UsageError listing the valid ids when `target` holds no record of `param.kind` with id `value`.
+
+    One ASK of the record's IRI, the same text on the embedded graph and on an endpoint; the
+    list of the valid ids only when it fails."""
+    if "/" not in value and _IRI_SAFE.fullmatch(value):  # a "/": another node's IRI (see ids_of_kind)
+        sparql = f"ASK WHERE {{ VALUES ?class {{ {_classes_of(param.kind)} }} ?x a ?class }}"
+        if run_sparql(sparql, target, {"x": URIRef(str(ID) + value)}, graph=graph).askAnswer:
+            return
+    valid = ids_of_kind(param.kind, target, graph=graph)
+    raise UsageError(f"query {query.name!r}, parameter {param.name!r}: unknown id {value!r}. Valid ids: {', '.join(valid)}.")
+
+
+def bindings_for(
+    query: CannedQuery, params: dict[str, Any], target: KnowledgeGraph | Endpoint | None = None, *, graph: str | None = DEFAULT_GRAPH
+) -> dict[str, Any]:
+    """Typed, checked SPARQL bindings for the user's parameters (defaults applied).
+
+    With a `target` (the embedded graph or an endpoint, where `graph` is the named graph it
+    answers from), each id of a kind is also checked to name a record of that kind there."""
     declared = {p.name: p for p in query.header.params}
     unknown = sorted(set(params) - set(declared))
     if unknown:
@@ -169,7 +208,9 @@ def bindings_for(query: CannedQuery, params: dict[str, Any], kg: KnowledgeGraph 
             if param.required:
                 raise UsageError(f"query {query.name!r} needs parameter {param.name!r}, e.g. -p {param.name}={param.example}.")
             continue
-        bindings[param.variable] = _bind(query, param, value, kg)
+        bindings[param.variable] = _bind(query, param, value)
+        if target is not None and param.type == "id" and param.kind is not None:
+            _check_id(query, param, str(value), target, graph)
     return bindings
 
 
@@ -195,61 +236,6 @@ def with_values(sparql: str, bindings: dict[str, Any]) -> str:
     return sparql[: match.end()] + block + sparql[match.end() :]
 
 
-class StoreResult(Result):
-    """A result of the embedded Oxigraph store that keeps Oxigraph's terms.
-
-    It is an rdflib Result (rows of rdflib terms, `vars`, `len`, `serialize`), but the rdflib
-    terms are made only when someone asks for them: `rows()` reads Oxigraph's terms directly.
-    At 1M triples, making rdflib terms cost more than small queries themselves.
-    """
-
-    def __init__(self, type_: str, variables: list[str] | None = None, solutions: list[tuple] | None = None):
-        super().__init__(type_)
-        self.vars = [Variable(v) for v in variables or []]
-        self.solutions = solutions or []
-        self._converted = False
-
-    @property  # type: ignore[override]
-    def bindings(self):
-        if not self._converted:
-            from oxrdflib._converter import from_ox
-
-            self._bindings = [{v: from_ox(t) for v, t in zip(self.vars, row) if t is not None} for row in self.solutions]
-            self._converted = True
-        return self._bindings
-
-    @bindings.setter
-    def bindings(self, value) -> None:
-        self._bindings = list(value)
-        self._converted = True
-
-    def __iter__(self):
-        if self.type == "SELECT":
-            self.bindings  # noqa: B018 - rdflib's __iter__ reads the converted rows directly
-        return super().__iter__()
-
-    def __len__(self) -> int:
-        return len(self.solutions) if self.type == "SELECT" and not self._converted else super().__len__()
-
-
-def _store_query(sparql: str, kg: KnowledgeGraph) -> StoreResult:
-    """Ask Oxigraph itself, with the prefixes bound in the graph, over the union of its graphs."""
-    answer = kg.store.query(sparql, use_default_graph_as_union=True, prefixes=kg.prefixes())
-    if isinstance(answer, ox.QueryBoolean):
-        result = StoreResult("ASK")
-        result.askAnswer = bool(answer)
-        return result
-    if isinstance(answer, ox.QuerySolutions):
-        return StoreResult("SELECT", [v.value for v in answer.variables], [tuple(s) for s in answer])
-    from oxrdflib._converter import from_ox
-    from rdflib import Graph
-
-    result = StoreResult("CONSTRUCT")
-    result.graph = Graph()
-    result.graph += (from_ox(t) for t in answer)
-    return result
-
-
 def run_sparql(
     sparql: str, target: KnowledgeGraph | Endpoint, bindings: dict[str, Any] | None = None, *, graph: str | None = DEFAULT_GRAPH
 ) -> Result:
@@ -268,7 +254,7 @@ def run_sparql(
     kg = target
     sparql = with_values(sparql, bindings or {})
     try:
-        return _store_query(sparql, kg)
+        return oxigraph_results.query(kg, sparql)
     except SyntaxError as exc:
         ensure_read_only(sparql)
         raise UsageError(f"SPARQL syntax error: {exc}") from None
@@ -289,13 +275,12 @@ def get_query(name: str) -> CannedQuery:
 def run(name: str, target: KnowledgeGraph | Endpoint, params: dict[str, Any] | None = None, *, graph: str | None = DEFAULT_GRAPH) -> Result:
     """Run canned query `name` with typed parameters on the embedded graph or on a SPARQL endpoint.
 
-    The same text, the same checks and the same errors on both (an unknown query or parameter is
-    a UsageError naming what exists); ids are also checked against the embedded graph's records.
-    `graph` is the named graph an endpoint answers from (None: the server's default graph).
+    The same text, the same checks and the same errors on both (an unknown query, parameter or
+    id is a UsageError naming what exists there). `graph` is the named graph an endpoint answers
+    from (None: the server's default graph).
     """
     query = get_query(name)
-    kg = target if isinstance(target, KnowledgeGraph) else None
-    return run_sparql(query.text, target, bindings_for(query, params or {}, kg), graph=graph)
+    return run_sparql(query.text, target, bindings_for(query, params or {}, target, graph=graph), graph=graph)
 
 
 def run_query(name: str, kg: KnowledgeGraph, params: dict[str, Any] | None = None) -> Result:
@@ -305,36 +290,7 @@ def run_query(name: str, kg: KnowledgeGraph, params: dict[str, Any] | None = Non
 
 def rows(result: Result) -> list[dict[str, Any]]:
     """SELECT results as plain dicts of Python values (None where unbound), as rdflib's toPython gives them."""
-    names = [str(v) for v in result.vars]
-    if isinstance(result, StoreResult) and not result._converted:
-        return [{n: _python_value(t) for n, t in zip(names, row)} for row in result.solutions]
-    return [{n: (row[i].toPython() if row[i] is not None else None) for i, n in enumerate(names)} for row in result]
-
-
-_OX_LITERAL = ox.Literal
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-_XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
-_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-
-
-def _python_value(term: Any) -> Any:
-    """An Oxigraph term as rdflib's toPython() gives it, without making the rdflib term for the
-    common kinds (IRIs, strings, language strings, integers, decimals)."""
-    if type(term) is _OX_LITERAL:
-        if term.language:
-            return term.value
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return term.value
-        if datatype == _XSD_INTEGER and term.value.isdigit():
-            return int(term.value)
-        if datatype == _XSD_DECIMAL and _DECIMAL.fullmatch(term.value):
-            return Decimal(term.value)
-        from oxrdflib._converter import from_ox
-
-        return from_ox(term).toPython()
-    return None if term is None else term.value  # IRIs and blank nodes: rdflib gives their text
+    return oxigraph_results.rows(result)
 
 
 _STATS = {
