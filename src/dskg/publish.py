@@ -4,7 +4,7 @@ Same data, byte-identical output: every format is written from sorted N-Triples 
 itself dumped from the store. Turtle and TriG come from Oxigraph's writers (rdflib's Turtle writer
 is far too slow at a million triples; a big Turtle's second half is written by a second
 process), except the few subjects with blank nodes, whose RDF lists rdflib writes as
-`( ... )` (see turtle.py); TriG keeps each named graph in one block. JSON-LD is compacted by pyld
+`( ... )` (see fast/turtle.py); TriG keeps each named graph in one block. JSON-LD is compacted by pyld
 with an `@context` of the same prefixes as Turtle's `@prefix` lines (`PREFIXES`). Blank nodes (in
 the ontology's axioms, or a Turtle entry's) get canonical labels from rdflib, for the graphs that
 have any. Writes go to a temporary file that replaces the target only once complete, so a failed
@@ -23,8 +23,8 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph
 from rdflib.compare import to_canonical_graph
 
-from . import turtle
 from .errors import UnreadableInputError, UsageError
+from .fast import turtle
 from .fast.loading import gc_paused
 from .graph import KnowledgeGraph
 from .terms import PREFIXES as NAMESPACES
@@ -73,12 +73,7 @@ def _lines(kg: KnowledgeGraph, name: str) -> tuple[list[bytes], bool]:
 
 def _dumped(kg: KnowledgeGraph, names: list[str]) -> list[tuple[list[bytes], bool]]:
     """Each named graph's N-Triples lines, and whether it has blank nodes."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    # each graph on its own thread: Oxigraph dumps without the GIL, so the ontology's blank
-    # nodes are labelled while the data is dumped
-    with ThreadPoolExecutor(max_workers=len(names), thread_name_prefix="dskg-dump") as pool:
-        return list(pool.map(lambda name: _lines(kg, name), names))
+    return turtle.dumped(lambda name: _lines(kg, name), names)
 
 
 def _sorted(graphs: list[list[bytes]]) -> list[bytes]:
@@ -163,7 +158,7 @@ def _pyld_dataset(ntriples: bytes) -> dict[str, list[dict]]:
             literal["language"] = node.language
         return literal
 
-    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    triples = turtle.read(ntriples)
     dataset = [{"subject": term(t.subject), "predicate": term(t.predicate), "object": term(t.object)} for t in triples]
     return {"@default": dataset} if dataset else {}
 

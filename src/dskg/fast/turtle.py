@@ -1,4 +1,6 @@
-"""Turtle and TriG from sorted N-Triples: Oxigraph writes the flat triples, rdflib the few with blank nodes.
+"""Exports at speed: Turtle and TriG from sorted N-Triples by Oxigraph's writers (rdflib writes
+the few subjects with blank nodes), a big Turtle's second half by a worker process, the named
+graphs dumped on threads of their own, and Oxigraph's own dump read back without checks.
 
 Oxigraph's writers are fast but write every blank node by its label, so an RDF list comes out as
 a chain of rdf:first/rdf:rest triples. The subjects whose triples hold a blank node (in dskg, the
@@ -11,9 +13,18 @@ Oxigraph's Turtle writer takes its triples as Python objects, one at a time unde
 thread cannot share the work; at a million triples it is a third of an export. Sorted lines
 split where one subject ends and the next begins give two documents whose triples the writer
 groups exactly as it would in one: the second's, without its prefix lines, continues the first.
-A worker process (`python -m dskg.turtle`: pyoxigraph only, no rdflib) writes the second half
-while this one writes the first. If the worker cannot start or fails, this process writes both.
-Other formats go through `convert` in one pass.
+A worker process (`python -m dskg.fast.turtle`: pyoxigraph only, no rdflib) writes the second
+half while this one writes the first. If the worker cannot start or fails, this process writes both.
+
+Reference path (DSKG_REFERENCE_PATH=1): rdflib's Turtle writer writes the whole graph (TriG: each
+named graph's Turtle in a block of its own, so lists are `( ... )` there too), the graphs are
+dumped one after the other, and every line read back is checked. The same graph, but for the
+lexical form rdflib's writer gives numbers (`"1"^^xsd:decimal` as `1.0`: the same value).
+
+Private name used here (pyproject.toml pins the versions): rdflib's `Literal._literal_n3`
+(rdflib 7.x), which the subclass of its TurtleSerializer calls to write a literal with its
+lexical form as stored; the subclass also overrides the serializer's `get_pname`, `label` and
+`reset` and sets `indentString` and `depth` (rdflib 7.6's names).
 """
 
 from __future__ import annotations
@@ -23,9 +34,12 @@ import json
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pyoxigraph as ox
+
+from . import enabled
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -38,9 +52,12 @@ def write(lines: list[bytes], prefixes: dict[str, str], split_from: int = SPLIT_
     """Turtle of sorted N-Triples lines (without their newlines), byte-identical however it is written.
 
     Args:
+        split_from: bytes of N-Triples from which a worker process writes the second half.
         blank_lines: the lines that may hold a blank node as object (those of the graphs that have
             any), so that a big graph without one is not searched; by default, every line.
     """
+    if not enabled():
+        return _rdflib_turtle(lines, prefixes)
     flat, nested = _partition(lines, lines if blank_lines is None else blank_lines)
     # the last line needs no newline to be read: one copy of a million lines fewer
     return _flat(b"\n".join(flat), prefixes, split_from, _abbreviated(joined(nested), prefixes))
@@ -49,6 +66,8 @@ def write(lines: list[bytes], prefixes: dict[str, str], split_from: int = SPLIT_
 def write_trig(graphs: list[tuple[str, list[bytes], Iterable[bytes]]], prefixes: dict[str, str]) -> bytes:
     """TriG of named graphs, each given as (its IRI, its sorted N-Triples lines, those that may hold
     a blank node as object): one block per graph, in that order."""
+    if not enabled():
+        return _rdflib_trig([(name, lines) for name, lines, _ in graphs], prefixes)
     header = _header(prefixes, ox.RdfFormat.TRIG)
     blocks = []
     for name, lines, blank_lines in graphs:
@@ -71,8 +90,26 @@ def joined(lines: list[bytes]) -> bytes:
 
 def convert(lines: bytes, source: ox.RdfFormat, target: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
     """Oxigraph's own sorted dump (N-Triples or N-Quads) in another format, by its writers."""
-    # lenient: the lines are Oxigraph's own dump, checked when they went in, so not checked again
-    return ox.serialize(ox.parse(lines, format=source, lenient=True), format=target, prefixes=prefixes)
+    return ox.serialize(read(lines, source), format=target, prefixes=prefixes)
+
+
+def read(dump: bytes, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES):
+    """The triples (or quads) of Oxigraph's own dump, as Oxigraph's terms.
+
+    Lenient on the fast path: the lines are Oxigraph's own dump, checked when they went in."""
+    return ox.parse(dump, format=format, lenient=enabled())
+
+
+def dumped(dump: Callable[[str], Any], names: list[str]) -> list:
+    """`dump(name)` of each named graph, in order: each on its own thread on the fast path
+    (Oxigraph dumps without the GIL, so the ontology's blank nodes are labelled while the data
+    is dumped)."""
+    if not enabled():
+        return [dump(name) for name in names]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(names), thread_name_prefix="dskg-dump") as pool:
+        return list(pool.map(dump, names))
 
 
 def _flat(ntriples: bytes, prefixes: dict[str, str], split_from: int, after: bytes = b"") -> bytes:
@@ -80,7 +117,7 @@ def _flat(ntriples: bytes, prefixes: dict[str, str], split_from: int, after: byt
     `after` (the statements with blank nodes) at the end."""
     if not ntriples:
         return _header(prefixes) + after if after else b""
-    middle = _subject_boundary(ntriples) if len(ntriples) >= split_from else None
+    middle = subject_boundary(ntriples) if len(ntriples) >= split_from else None
     if middle is None:
         return _turtle(ntriples, prefixes) + after
     second = _start(ntriples[middle:], prefixes)
@@ -127,6 +164,73 @@ def _partition(lines: list[bytes], blank_lines: Iterable[bytes]) -> tuple[list[b
     return flat, nested
 
 
+def _rdflib_graph(ntriples: bytes, prefixes: dict[str, str], namespaces=None):
+    """An rdflib graph of N-Triples, blank nodes keeping their (canonical) labels and literals their
+    lexical forms: rdflib's own parser would make random labels, so its writer's order would change."""
+    from rdflib import Graph
+
+    graph = Graph(bind_namespaces="none", namespace_manager=namespaces)
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace)
+    graph += ((_term(t.subject), _term(t.predicate), _term(t.object)) for t in read(ntriples))
+    return graph
+
+
+def _rdflib_turtle(lines: list[bytes], prefixes: dict[str, str]) -> bytes:
+    """The reference: rdflib's Turtle writer, on the whole graph."""
+    if not lines:
+        return b""
+    header, body = _header_and_body(_rdflib_graph(joined(lines), prefixes).serialize(format="turtle", encoding="utf-8"))
+    return _prefix_lines(header, prefixes) + body + b"\n"
+
+
+def _rdflib_trig(graphs: list[tuple[str, list[bytes]]], prefixes: dict[str, str]) -> bytes:
+    """The reference TriG: each named graph's Turtle by rdflib's writer (which writes lists as
+    `( ... )`, where its TriG writer does not), in a block of its own, under the prefix lines of
+    them all (one namespace manager: a prefix it makes up means the same in every graph)."""
+    namespaces = None
+    header: set[bytes] = set()
+    blocks = []
+    for name, lines in graphs:
+        if not lines:
+            continue
+        graph = _rdflib_graph(joined(lines), prefixes, namespaces)
+        namespaces = graph.namespace_manager
+        declared, body = _header_and_body(graph.serialize(format="turtle", encoding="utf-8"))
+        header |= declared
+        blocks.append(b"<%s> {\n%s\n}\n" % (name.encode(), body))
+    return _prefix_lines(header, prefixes) + b"\n".join(blocks) if blocks else b""
+
+
+def _header_and_body(turtle: bytes) -> tuple[set[bytes], bytes]:
+    """rdflib's Turtle as its prefix lines and the statements after them."""
+    lines = turtle.split(b"\n")
+    start = next((i for i, line in enumerate(lines) if line.strip() and not line.startswith(b"@prefix ")), len(lines))
+    return {line for line in lines[:start] if line.strip()}, b"\n".join(lines[start:]).strip(b"\n")
+
+
+def _prefix_lines(declared: set[bytes], prefixes: dict[str, str]) -> bytes:
+    """The prefix lines of a document: every prefix of the export (as the fast path's, and JSON-LD's
+    context, declare them all) and those rdflib's writer made up, sorted, then a blank line."""
+    lines = declared | {f"@prefix {prefix}: <{namespace}> .".encode() for prefix, namespace in prefixes.items()}
+    return b"\n".join(sorted(lines)) + b"\n\n"
+
+
+def _term(node):
+    """An Oxigraph term as the rdflib term of the same lexical form (public constructors only)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(node, ox.NamedNode):
+        return URIRef(node.value)
+    if isinstance(node, ox.BlankNode):
+        return BNode(node.value)  # the canonical label
+    if node.language:
+        return Literal(node.value, lang=node.language)
+    if node.datatype.value == XSD_STRING:
+        return Literal(node.value)
+    return Literal(node.value, datatype=URIRef(node.datatype.value), normalize=False)  # the lexical form as stored
+
+
 def _abbreviated(ntriples: bytes, prefixes: dict[str, str], graph: str | None = None) -> bytes:
     """rdflib's Turtle of these triples, without prefix lines: it writes an RDF list as `( ... )`
     and a blank node used once as `[ ... ]`. Inside a TriG graph (`graph`), the statements one
@@ -136,19 +240,8 @@ def _abbreviated(ntriples: bytes, prefixes: dict[str, str], graph: str | None = 
         return b""
     import io
 
-    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib import Literal
     from rdflib.plugins.serializers.turtle import TurtleSerializer
-
-    def term(node):
-        if isinstance(node, ox.NamedNode):
-            return URIRef(node.value)
-        if isinstance(node, ox.BlankNode):
-            return BNode(node.value)  # the canonical label: rdflib's own parser would make random ones
-        if node.language:
-            return Literal(node.value, lang=node.language)
-        if node.datatype.value == XSD_STRING:
-            return Literal(node.value)
-        return Literal(node.value, datatype=URIRef(node.datatype.value), normalize=False)  # the lexical form as stored
 
     class Writer(TurtleSerializer):
         indentString = "\t"  # as Oxigraph's writers indent
@@ -165,13 +258,8 @@ def _abbreviated(ntriples: bytes, prefixes: dict[str, str], graph: str | None = 
                 return node._literal_n3(qname_callback=lambda datatype: self.get_pname(datatype, False))
             return super().label(node, position)
 
-    store = Graph(bind_namespaces="none")
-    for prefix, namespace in prefixes.items():
-        store.bind(prefix, namespace)
-    for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True):
-        store.add((term(triple.subject), term(triple.predicate), term(triple.object)))
     out = io.BytesIO()
-    Writer(store).serialize(out, encoding="utf-8")
+    Writer(_rdflib_graph(ntriples, prefixes)).serialize(out, encoding="utf-8")
     text = out.getvalue()
     while text.lstrip(b"\t\n").startswith(b"@prefix"):  # the document's header declares them
         text = text[text.index(b"@prefix") :]
@@ -183,7 +271,7 @@ def _subject(line: bytes) -> bytes:
     return line[: line.index(b" ")]
 
 
-def _subject_boundary(ntriples: bytes) -> int | None:
+def subject_boundary(ntriples: bytes) -> int | None:
     """The offset of the first line, from the middle on, whose subject differs from the line before."""
     start = ntriples.rfind(b"\n", 0, len(ntriples) // 2) + 1
     end = ntriples.find(b"\n", start)
@@ -200,11 +288,11 @@ def _subject_boundary(ntriples: bytes) -> int | None:
 
 
 def _start(ntriples: bytes, prefixes: dict[str, str]):
-    from .fast.prefetch import worker_env
+    from .prefetch import worker_env
 
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "dskg.turtle", json.dumps(prefixes)],
+            [sys.executable, "-m", "dskg.fast.turtle", json.dumps(prefixes)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
