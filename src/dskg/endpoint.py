@@ -15,37 +15,25 @@ import base64
 import io
 import netrc
 import os
-import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
 from rdflib.query import Result
 
 from . import DEFAULT_GRAPH, virtuoso
-from .errors import DskgError
+from .errors import EndpointError
 from .graph import KnowledgeGraph
 from .publish import serialize
 from .queries import ensure_read_only, with_values
+from .sparql_update import update_in_batches
 
 READ_RETRIES = 3
 _TRANSIENT = (502, 503, 504)
 """Statuses a read is retried on: a proxy or an overloaded server, not the query itself."""
-
-
-class EndpointError(DskgError):
-    """The endpoint cannot be reached, refuses, or does not answer as a SPARQL server."""
-
-    exit_code = 2
-
-    def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
-        self.status = status
-        """The HTTP status that caused it, if the server answered."""
 
 
 @dataclass(frozen=True)
@@ -154,14 +142,20 @@ class _Http:
 
     def identify(self, url: str) -> str:
         """The server's `Server` header, from a HEAD of `url` (reachability is checked on the way)."""
+        self._head(url)
+        return self.server
+
+    def _head(self, url: str) -> urllib.error.HTTPError | None:
+        """HEAD `url`: None, or the error status it answered; either names the server (`self.server`)."""
         try:
             with self._opener.open(urllib.request.Request(url, method="HEAD"), timeout=self.timeout) as response:
                 self.server = response.headers.get("Server", "")
-        except urllib.error.HTTPError as exc:  # any answer names the server
+        except urllib.error.HTTPError as exc:
             self.server = exc.headers.get("Server", "") if exc.headers else ""
+            return exc
         except (ValueError, OSError) as exc:
             raise self._failure(url, exc) from None
-        return self.server
+        return None
 
     def write(self, url: str, *, method: str, data: bytes, headers: dict[str, str]) -> bytes:
         """One write request (never retried: a write must not be repeated blindly); returns the body."""
@@ -216,45 +210,16 @@ class _Http:
     def _answer_challenge(self, url: str) -> None:
         """HEAD the write URL: its challenge is answered now, and wrong credentials fail before any upload."""
         self._probed.add(_where(url))
-        try:
-            with self._opener.open(urllib.request.Request(url, method="HEAD"), timeout=self.timeout):
-                pass
-        except urllib.error.HTTPError as exc:
-            if exc.code == 401:
-                raise self._failure(url, exc) from None
-            # any other status: the server may not do HEAD here (Virtuoso's GSP answers 501); the write will tell
-        except (ValueError, OSError) as exc:
-            raise self._failure(url, exc) from None
+        refused = self._head(url)
+        # any other status: the server may not do HEAD here (Virtuoso's GSP answers 501); the write will tell
+        if refused is not None and refused.code == 401:
+            raise self._failure(url, refused)
 
     def _failure(self, url: str, exc: BaseException, *, reading: bool = False) -> EndpointError:
         """The one-line EndpointError for a failed request."""
         where = _where(url)
         if isinstance(exc, urllib.error.HTTPError):
-            server = exc.headers.get("Server", "") if exc.headers else ""
-            try:
-                text = " ".join(exc.read()[:2000].decode("utf-8", "replace").split())
-            except OSError:
-                text = ""
-            # server seam: a server's own error codes, turned into the fix
-            fix = virtuoso.explain(text, user=self.user) if virtuoso.recognises(server) else None
-            if exc.code == 401:
-                if self.credentials:
-                    cause = "credentials refused (HTTP 401); check DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD (or ~/.netrc)"
-                else:
-                    cause = (
-                        "credentials refused (HTTP 401): the server wants an account; "
-                        "set DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD (or ~/.netrc)"
-                    )
-                return EndpointError(f"{where}: {cause}", 401)
-            if fix:
-                return EndpointError(f"{where}: HTTP {exc.code}; {fix}", exc.code)
-            if exc.code == 403:
-                return EndpointError(f"{where}: refused (HTTP 403); the account may not {'read' if reading else 'write'} there", 403)
-            if exc.code == 404 and reading:
-                return EndpointError(f"{where}: no SPARQL endpoint at this URL (HTTP 404); is this the query URL?", 404)
-            if exc.code == 400 and reading:
-                return EndpointError(f"{where}: the server rejected the query (HTTP 400): {text[:200]}", 400)
-            return EndpointError(f"{where}: the server answered HTTP {exc.code} {exc.reason}: {text[:200]}".rstrip(": "), exc.code)
+            return self._refusal(where, exc, reading)
         if isinstance(exc, ValueError):  # urllib's auth handlers meet a scheme they do not speak
             return EndpointError(
                 f"{where}: the server asks for an authentication dskg does not speak ({exc}); dskg answers Basic and Digest"
@@ -265,6 +230,31 @@ class _Http:
         if isinstance(exc, urllib.error.URLError):
             return EndpointError(f"{where}: cannot reach the endpoint ({getattr(reason, 'strerror', None) or reason})")
         return EndpointError(f"{where}: the connection failed ({exc})")
+
+    def _refusal(self, where: str, exc: urllib.error.HTTPError, reading: bool) -> EndpointError:
+        """The EndpointError for an HTTP error status: its cause, and the fix where it is known."""
+        try:
+            text = " ".join(exc.read()[:2000].decode("utf-8", "replace").split())
+        except OSError:
+            text = ""
+        server = exc.headers.get("Server", "") if exc.headers else ""
+        # server seam: a server's own error codes, turned into the fix
+        fix = virtuoso.explain(text, user=self.user) if virtuoso.recognises(server) else None
+        if exc.code == 401:
+            wanted = "check" if self.credentials else "the server wants an account; set"
+            return EndpointError(f"{where}: credentials refused (HTTP 401){';' if self.credentials else ':'} {wanted} {_CREDENTIALS}", 401)
+        if fix:
+            return EndpointError(f"{where}: HTTP {exc.code}; {fix}", exc.code)
+        if exc.code == 403:
+            return EndpointError(f"{where}: refused (HTTP 403); the account may not {'read' if reading else 'write'} there", 403)
+        if exc.code == 404 and reading:
+            return EndpointError(f"{where}: no SPARQL endpoint at this URL (HTTP 404); is this the query URL?", 404)
+        if exc.code == 400 and reading:
+            return EndpointError(f"{where}: the server rejected the query (HTTP 400): {text[:200]}", 400)
+        return EndpointError(f"{where}: the server answered HTTP {exc.code} {exc.reason}: {text[:200]}".rstrip(": "), exc.code)
+
+
+_CREDENTIALS = "DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD (or ~/.netrc)"
 
 
 @dataclass
@@ -299,124 +289,33 @@ def push(kg: KnowledgeGraph, endpoint: Endpoint, *, graph: str = DEFAULT_GRAPH, 
                 raise
     if not endpoint.update:
         raise EndpointError(f"{endpoint.query}: no Graph Store or update URL known for this server. Fix: give --store URL or --update URL")
-    _update_in_batches(http, endpoint.update, graph, body, virtuoso.LIMITS if is_virtuoso else virtuoso.STANDARD_LIMITS)
+    update_in_batches(http, endpoint.update, graph, body, virtuoso.LIMITS if is_virtuoso else virtuoso.STANDARD_LIMITS)
     return PushResult(graph, count, "update")
-
-
-_SUBJECT_BLANK = re.compile(rb"^(_:\S+) ")
-_OBJECT_BLANK = re.compile(rb" (_:\S+) \.$")
-
-
-def _blank_labels(line: bytes) -> list[bytes]:
-    """The blank nodes of an N-Triples line: its subject or object (`_:` inside a literal is text)."""
-    return [match.group(1) for match in (_SUBJECT_BLANK.match(line), _OBJECT_BLANK.search(line)) if match]
-
-
-def _batches(lines: list[bytes], max_triples: int, max_bytes: int):
-    batch: list[bytes] = []
-    size = 0
-    for line in lines:
-        if batch and (len(batch) >= max_triples or size + len(line) > max_bytes):
-            yield batch
-            batch, size = [], 0
-        batch.append(line)
-        size += len(line) + 1
-    if batch:
-        yield batch
-
-
-def _blank_node_groups(lines: list[bytes]) -> list[list[bytes]]:
-    """Triples sharing blank nodes, grouped so that each group goes in one request (a blank node
-    label means the same node only within one request)."""
-    parent: dict[bytes, bytes] = {}
-
-    def root(label: bytes) -> bytes:
-        while parent.setdefault(label, label) != label:
-            parent[label] = parent[parent[label]]
-            label = parent[label]
-        return label
-
-    for line in lines:
-        labels = _blank_labels(line)
-        for other in labels[1:]:
-            parent[root(other)] = root(labels[0])
-    groups: dict[bytes, list[bytes]] = {}
-    for line in lines:
-        groups.setdefault(root(_blank_labels(line)[0]), []).append(line)
-    return list(groups.values())
-
-
-def _update_in_batches(http: _Http, url: str, graph: str, body: bytes, limits: virtuoso.UpdateLimits) -> None:
-    """SPARQL Update: triples into a staging graph in batches, then MOVE it onto `graph`.
-
-    Triples with blank nodes go as INSERT { ... } WHERE {} (Virtuoso refuses blank nodes in
-    INSERT DATA; the template form is standard everywhere), each group of connected ones in one
-    request.
-    """
-    lines = body.split(b"\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    blank: list[bytes] = []
-    plain: list[bytes] = []
-    for line in lines:
-        (blank if b"_:" in line and _blank_labels(line) else plain).append(line)
-    staging = f"urn:dskg:push:{uuid.uuid4()}"
-
-    def template(triples: list[bytes]) -> bytes:
-        return b"INSERT { GRAPH <%s> {\n%s\n} } WHERE {}" % (staging.encode(), b"\n".join(triples))
-
-    requests: list[bytes] = []
-    for batch in _batches(plain, limits.data_triples, limits.max_bytes):
-        requests.append(b"INSERT DATA { GRAPH <%s> {\n%s\n} }" % (staging.encode(), b"\n".join(batch)))
-    packed: list[bytes] = []
-    for group in sorted(_blank_node_groups(blank), key=len, reverse=True):
-        if packed and len(packed) + len(group) > limits.template_triples:
-            requests.append(template(packed))
-            packed = []
-        packed.extend(group)
-    if packed:
-        requests.append(template(packed))
-    requests.append(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>".encode())
-    headers = {"Content-Type": "application/sparql-update"}
-    sent = 0
-    try:
-        for request in requests:
-            http.write(url, method="POST", data=request, headers=headers)
-            sent += 1
-    except EndpointError as exc:
-        if sent:
-            try:
-                http.write(url, method="POST", data=f"DROP SILENT GRAPH <{staging}>".encode(), headers=headers)
-            except EndpointError:
-                raise EndpointError(
-                    f"{exc} (<{graph}> is unchanged; the partial upload stays in <{staging}>: drop it)", exc.status
-                ) from None
-        raise EndpointError(f"{exc} (<{graph}> is unchanged)", exc.status) from None
 
 
 # `*/*` last: a URL that is no SPARQL endpoint answers with what it has (an HTML page), which
 # reads as "did not answer with SPARQL results", rather than with 406 Not Acceptable. N-Triples
 # before Turtle: Virtuoso's Turtle writes a whole xsd:decimal as a bare integer (see virtuoso.py)
 _ACCEPT = {
-    "SELECT": "application/sparql-results+json, application/sparql-results+xml;q=0.5, */*;q=0.1",
-    "ASK": "application/sparql-results+json, application/sparql-results+xml;q=0.5, */*;q=0.1",
-    "CONSTRUCT": "application/n-triples, text/turtle;q=0.9, */*;q=0.1",
-    "DESCRIBE": "application/n-triples, text/turtle;q=0.9, */*;q=0.1",
+    False: "application/sparql-results+json, application/sparql-results+xml;q=0.5, */*;q=0.1",  # SELECT, ASK
+    True: "application/n-triples, text/turtle;q=0.9, */*;q=0.1",  # CONSTRUCT, DESCRIBE
 }
+_FORMATS = {
+    False: {"application/sparql-results+json": "json", "application/json": "json", "application/sparql-results+xml": "xml"},
+    True: {"application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle"},
+}
+"""The answer's content type -> rdflib's format name, for results and for graphs."""
 
 
-def _query_form(sparql: str) -> str:
+def _graph_form(sparql: str) -> bool:
+    """Whether the query is a CONSTRUCT or DESCRIBE (its answer a graph); one that does not parse
+    goes as a SELECT, for the server to report the syntax error."""
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        parsed = parseQuery(sparql)
+        return parseQuery(sparql)[1].name.upper().startswith(("CONSTRUCT", "DESCRIBE"))
     except Exception:
-        return "SELECT"  # let the server report the syntax error
-    name = parsed[1].name.upper()
-    for form in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-        if name.startswith(form):
-            return form
-    return "SELECT"
+        return False
 
 
 def remote_query(sparql: str, endpoint: Endpoint, bindings: dict[str, Any] | None = None, *, graph: str | None = DEFAULT_GRAPH) -> Result:
@@ -427,23 +326,14 @@ def remote_query(sparql: str, endpoint: Endpoint, bindings: dict[str, Any] | Non
     """
     ensure_read_only(sparql)
     text = with_values(sparql, bindings or {})
-    form = _query_form(text)
+    graph_answer = _graph_form(text)
     fields = [("query", text)] + ([("default-graph-uri", graph)] if graph else [])
     http = _Http(endpoint.query, endpoint.timeout)
-    body, headers = http.read(endpoint.query, urllib.parse.urlencode(fields).encode("utf-8"), _ACCEPT[form])
+    body, headers = http.read(endpoint.query, urllib.parse.urlencode(fields).encode("utf-8"), _ACCEPT[graph_answer])
     where = endpoint.query
     content_type = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
-    graph_answer = form in ("CONSTRUCT", "DESCRIBE")
-    formats = (
-        {"application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle"}
-        if graph_answer
-        else {
-            "application/sparql-results+json": "json",
-            "application/json": "json",
-            "application/sparql-results+xml": "xml",
-        }
-    )
-    if content_type not in formats:
+    reader = _FORMATS[graph_answer].get(content_type)
+    if reader is None:
         raise EndpointError(f"{where}: did not answer with SPARQL results (content type {content_type or 'none'}); is this the query URL?")
     cut = virtuoso.rows_cut(headers) if virtuoso.recognises(headers.get("Server")) else None  # server seam
     if cut is not None:
@@ -453,14 +343,14 @@ def remote_query(sparql: str, endpoint: Endpoint, bindings: dict[str, Any] | Non
         )
     try:
         if not graph_answer:
-            result = Result.parse(io.BytesIO(body), format=formats[content_type])
+            result = Result.parse(io.BytesIO(body), format=reader)
             if result.type == "SELECT":
                 result.bindings = list(result.bindings)
             return result
         from rdflib import Graph
 
         result = Result("CONSTRUCT")
-        result.graph = Graph().parse(data=body.decode("utf-8"), format=formats[content_type])
+        result.graph = Graph().parse(data=body.decode("utf-8"), format=reader)
         return result
     except Exception:
         raise EndpointError(f"{where}: the answer is not valid SPARQL results ({body[:80]!r})") from None

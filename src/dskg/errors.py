@@ -52,6 +52,17 @@ class UsageError(DskgError):
     exit_code = 2
 
 
+class EndpointError(DskgError):
+    """A SPARQL endpoint cannot be reached, refuses, or does not answer as a SPARQL server."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+        """The HTTP status that caused it, if the server answered."""
+
+
 class InconsistencyError(DskgError):
     """OWL-RL reasoning found the graph contradicts the ontology (e.g. disjoint classes)."""
 

@@ -92,14 +92,16 @@ def rows_cut(headers) -> int | None:
     return int(value) if value and value.strip().isdigit() else None
 
 
-_USER = re.compile(r"user (?:ID = )?(\d+)(?: \((?P<name>[^)]+)\))?")
-
-
 def explain(text: str, *, user: str | None) -> str | None:
     """The fix for a Virtuoso error message (its SQL state codes), or None when not one of its own.
 
     `user` is the account dskg sent (never its password).
     """
+    return _permission_fix(text, user) or _limit_fix(text)
+
+
+def _permission_fix(text: str, user: str | None) -> str | None:
+    """The grant an account lacks, from Virtuoso's security errors."""
     who = f'"{user}"' if user else "the account"
     if "SR619" in text or "no write permission on graph" in text:
         # push's SPARQL Update path writes a staging graph of its own first, so a grant on the
@@ -115,6 +117,11 @@ def explain(text: str, *, user: str | None) -> str | None:
                 "(or ~/.netrc) so that push writes through /sparql-graph-crud-auth and /sparql-auth"
             )
         return f'Virtuoso: {who} may not write (no SPARQL_UPDATE role). Fix, in isql as dba: GRANT SPARQL_UPDATE TO "{user}"'
+    return None
+
+
+def _limit_fix(text: str) -> str | None:
+    """The setting to change, from Virtuoso's errors about a query's cost, time or size."""
     estimate = re.search(r"estimated execution time (\d+) \(sec\) exceeds the limit of (\d+)", text)
     if estimate:
         return (
