@@ -75,15 +75,10 @@ def test_bad_options_are_usage_errors():
     assert runner.invoke(app, ["validate", "--fail-on", "info"]).exit_code == 2
 
 
-def test_fast_path_finds_what_the_reference_path_finds(tmp_path, monkeypatch):
-    """The fast path (rules engine, the entry's own subgraph, narrowed shapes, SPARQL parsed once)
-    and the reference (owlrl, pySHACL over the whole graph with the shapes as written, every query
-    parsed anew: DSKG_REFERENCE_PATH=1) agree on an entry."""
+def _entries(tmp_path):
+    """The test entries and one that breaks a shape: (files, their record ids)."""
     from pathlib import Path
 
-    import dskg
-    from dskg import validation
-    from dskg.fast import SWITCH
     from dskg.entries import read_entries
 
     entries = sorted((Path(__file__).parent / "entries").glob("*.yaml"))
@@ -94,15 +89,38 @@ def test_fast_path_finds_what_the_reference_path_finds(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     entries.append(odd)
+    return entries, read_entries(entries).records.ids()
+
+
+def _found(report) -> set:
+    return {(f.severity, f.entity, f.path, f.message) for f in report.findings}
+
+
+def test_fast_path_finds_what_the_reference_path_finds(tmp_path, monkeypatch):
+    """The fast path (rules engine, narrowed shapes, SPARQL parsed once) and the reference (owlrl,
+    the shapes as written, every query parsed anew: DSKG_REFERENCE_PATH=1) agree on entries."""
+    import dskg
+    from dskg import validation
+    from dskg.fast import SWITCH
+
+    entries, focus = _entries(tmp_path)
     monkeypatch.delenv(SWITCH, raising=False)
     fast_kg = dskg.build(entries=entries, engine="rules")
-    focus = read_entries(entries).records.ids()
-    fast = {(f.severity, f.entity, f.path, f.message) for f in validation.run_shapes(fast_kg, focus).findings}
-    twice = {(f.severity, f.entity, f.path, f.message) for f in validation.run_shapes(fast_kg, focus).findings}
-
+    fast, twice = _found(validation.validate(fast_kg, focus)), _found(validation.validate(fast_kg, focus))
     monkeypatch.setenv(SWITCH, "1")
-    reference_kg = dskg.build(entries=entries, engine="owlrl")
-    reference = {(f.severity, f.entity, f.path, f.message) for f in validation.run_shapes(reference_kg).findings if f.entity in focus}
-
+    reference = _found(validation.validate(dskg.build(entries=entries, engine="owlrl"), focus))
     assert fast == reference == twice
     assert any(entity == "odd-2024" and severity == "Violation" for severity, entity, _, _ in fast)
+
+
+def test_entries_judged_on_their_subgraph_get_the_findings_of_the_whole_graph(tmp_path):
+    """An entry is validated on its own records and what they reference, so the cost follows the
+    entry: the findings are those on its records when the whole graph is validated."""
+    import dskg
+    from dskg import validation
+
+    entries, focus = _entries(tmp_path)
+    kg = dskg.build(entries=entries)
+    whole = {finding for finding in _found(validation.validate(kg)) if finding[1] in focus}
+    assert _found(validation.validate(kg, focus)) == whole
+    assert any(entity == "odd-2024" and severity == "Violation" for severity, entity, _, _ in whole)
