@@ -41,6 +41,7 @@ from .records import (
     Slug,
     Work,
     built,
+    origin_of,
 )
 
 ENTRY_TYPES = ("article", "book", "chapter", "report", "thesis", "conference-paper", "webpage", "dataset")
@@ -172,7 +173,7 @@ def _claim_records(entry: Entry, ways: Shortcuts) -> list[Claim]:
     The entry was validated, so the records are `built` from its values without validating again."""
     claims = []
     for number, claim in enumerate(entry.claims, start=1):
-        origin, quotes = claim.origin, [claim.quote] if claim.quote else []
+        origin, quotes = origin_of(claim, ways), [claim.quote] if claim.quote else []
         links = [
             built(
                 Link,
@@ -235,7 +236,7 @@ def entry_records(entry: Entry) -> Records:
         note=entry.note,
     )
     records = Records()
-    records.works.append(built(Work, fields, entry.origin, ways))
+    records.works.append(built(Work, fields, origin_of(entry, ways), ways))
     for kind in ("barriers", "countermeasures", "advantages"):
         for item in getattr(entry, kind):
             records.by_kind[kind].append(item if item.source is not None else item.model_copy(update={"source": entry.id}))

@@ -391,6 +391,11 @@ def locate(record: Record, origin: Origin, ways: Shortcuts | None = None) -> Non
     (ways or shortcuts()).set_private(record, "_origin", origin)
 
 
+def origin_of(record: Record, ways: Shortcuts) -> Origin:
+    """`record.origin`, for a batch of records (`ways`: fast.models.shortcuts(), taken once)."""
+    return ways.private(record, "_origin") or NOWHERE
+
+
 def built(cls: type[RecordT], fields: dict[str, Any], origin: Origin, ways: Shortcuts | None = None) -> RecordT:
     """A record of values already valid (e.g. taken from a validated entry), every field given in
     field order, with its origin: what `cls.model_construct(**fields)` makes, without its cost.

@@ -32,12 +32,16 @@ def _construct(cls: type[ModelT], fields: dict[str, Any], private: dict[str, Any
     object.__setattr__(model, "__dict__", fields)
     object.__setattr__(model, "__pydantic_fields_set__", set(fields))
     object.__setattr__(model, "__pydantic_extra__", None)
-    object.__setattr__(model, "__pydantic_private__", dict(private))
+    object.__setattr__(model, "__pydantic_private__", private)
     return model
 
 
 def _set_private(model: BaseModel, name: str, value: Any) -> None:
     model.__pydantic_private__[name] = value
+
+
+def _private(model: BaseModel, name: str) -> Any:
+    return model.__pydantic_private__[name]
 
 
 def _field_values(model: BaseModel) -> Iterable[tuple[str, Any]]:
@@ -60,15 +64,18 @@ class Shortcuts:
     """How records are made and located on one path."""
 
     construct: Callable[[type[ModelT], dict[str, Any], dict[str, Any]], ModelT]
-    """`cls.model_construct(**fields)` with private attributes, for values already valid and every field given in field order."""
+    """`cls.model_construct(**fields)` with private attributes (a dict the model keeps), for values
+    already valid and every field given in field order."""
+    private: Callable[[BaseModel, str], Any]
+    """A private attribute's value (pydantic's own `__getattr__` looks for it first among fields)."""
     set_private: Callable[[BaseModel, str, Any], None]
     """Set a private attribute (declared with PrivateAttr) of a model, frozen or not."""
     field_values: Callable[[BaseModel], Iterable[tuple[str, Any]]]
     """Each field's name and value, in field order."""
 
 
-FAST = Shortcuts(_construct, _set_private, _field_values)
-REFERENCE = Shortcuts(_construct_reference, setattr, _field_values_reference)
+FAST = Shortcuts(_construct, _private, _set_private, _field_values)
+REFERENCE = Shortcuts(_construct_reference, getattr, setattr, _field_values_reference)
 
 
 def shortcuts() -> Shortcuts:
