@@ -67,8 +67,16 @@ class Origin:
             self._found, self._pending = lines.lines(keys) or (0, {}), None  # the file changed or went: no line rather than a wrong one
         return self._found
 
-    def __repr__(self) -> str:
-        return f"Origin({self.file!r}, line {self.line})"
+    def __eq__(self, other: object) -> bool:  # records compare their private attributes: the same place is the same origin
+        if not isinstance(other, Origin):
+            return NotImplemented
+        return (self.file, self._found, self._pending) == (other.file, other._found, other._pending)
+
+    def __hash__(self) -> int:
+        return hash(self.file)
+
+    def __repr__(self) -> str:  # not the lines themselves: finding them may read the file again
+        return f"Origin({self.file!r}, {'lines pending' if self._found is None else f'line {self._found[0]}'})"
 
 
 NOWHERE = Origin()
