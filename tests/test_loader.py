@@ -230,9 +230,9 @@ def test_a_work_language_that_is_no_language_tag_is_reported(data_copy):
 
 
 def test_language_iri_keeps_the_language_of_a_tag():
-    from dskg.terms import Terms
+    from dskg.terms import build_terms
 
-    language_iri = Terms().language_iri
+    language_iri = build_terms().language_iri
     assert str(language_iri("en")) == "http://id.loc.gov/vocabulary/iso639-1/en"
     assert str(language_iri("zh-Hans")) == "http://id.loc.gov/vocabulary/iso639-1/zh"
     assert str(language_iri("yue")) == "http://id.loc.gov/vocabulary/iso639-2/yue"

@@ -17,10 +17,10 @@ import dskg
 from dskg import loader, resources
 from dskg.errors import InvalidDataError
 from dskg.fast.ntriples import to_ntriples
-from dskg.fast.terms import Names, factories, made_literal
+from dskg.fast.terms import Made, Names, made_directly
 from dskg.graph import load_ontology
 from dskg.sources import read_folder
-from dskg.terms import Terms
+from dskg.terms import build_terms
 from dskg.vocab import GRAPH
 
 PATHS = ["fast", "reference"]
@@ -59,16 +59,17 @@ TEXTS = ["plain", "  spaced ", "数字服务贸易", 'quote " and \\ backslash',
 @pytest.mark.parametrize("text", TEXTS)
 @pytest.mark.parametrize("lang", [None, "", "zh", "en", "en-GB", "und", "zh-Hans"])
 def test_string_literals_made_directly_are_rdflib_literals(text, lang):
-    _same_term(made_literal(text, lang), Literal(text, lang=lang))
+    _same_term(Made().literal(text, lang), Literal(text, lang=lang))
 
 
 @pytest.mark.parametrize("value", [3, 2.5, True, ns.XSD.string, Literal("x", datatype=ns.XSD.gYear)])
 def test_what_is_not_a_plain_string_is_left_to_rdflib(value):
-    _same_term(made_literal(value), Literal(value))
+    _same_term(Made().literal(value), Literal(value))
 
 
 def test_a_build_makes_the_same_terms_on_either_path(path):
-    terms = Terms()
+    terms = build_terms()
+    assert isinstance(terms, Made) == (path == "fast")  # the switch chooses how terms are made
     for text in TEXTS:
         for lang in (None, "zh", "en-GB"):
             _same_term(terms.literal(text, lang), Literal(text, lang=lang))
@@ -83,7 +84,7 @@ def test_a_build_makes_the_same_terms_on_either_path(path):
 
 def test_a_bad_language_tag_is_refused_on_either_path(path):
     with pytest.raises(ValueError):
-        Terms().literal("x", "not a tag")
+        build_terms().literal("x", "not a tag")
 
 
 class _Counting:
@@ -107,13 +108,13 @@ def test_namespace_terms_are_made_once_on_the_fast_path_and_asked_each_time_on_t
     namespace = _Counting()
     names = Names(namespace)
     _on(monkeypatch, "fast")
-    factories()
+    made_directly()
     assert [names.type, names.type, names["label"], names["label"]] == [URIRef("https://example.org/type")] * 2 + [
         URIRef("https://example.org/label")
     ] * 2
     assert namespace.asked == 2
     _on(monkeypatch, "reference")
-    factories()  # a build starting on the reference path: what was made once is forgotten
+    made_directly()  # a build starting on the reference path: what was made once is forgotten
     assert [names.type, names.type, names["label"]] == [URIRef("https://example.org/type")] * 2 + [URIRef("https://example.org/label")]
     assert namespace.asked == 5
 
@@ -136,7 +137,7 @@ EDGE_CASES = [
     (S, P, Literal("x", datatype=ns.XSD.string)),
     (S, P, Literal(True)),
     (S, P, Literal("plain")),
-    (S, P, made_literal("made directly", "zh")),
+    (S, P, Made().literal("made directly", "zh")),
     (S, P, Literal("😀 beyond the BMP")),
     (S, P, Literal("plain")),  # a repeat
 ]
@@ -161,7 +162,7 @@ def test_ntriples_parse_back_to_the_same_triples(path):
 
 def test_an_iri_no_ntriples_can_hold_is_refused_naming_it(path):
     with pytest.raises(InvalidDataError, match="bad id"):
-        to_ntriples([(Terms().iri("bad id"), P, URIRef("https://example.org/o"))])
+        to_ntriples([(build_terms().iri("bad id"), P, URIRef("https://example.org/o"))])
     with pytest.raises(InvalidDataError, match="a<b"):
         to_ntriples([(S, P, URIRef("https://example.org/a<b"))])
 

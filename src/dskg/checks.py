@@ -63,16 +63,33 @@ class Index:
         kind = self.kind
         return not self.unresolved and all(rid in kind and kind[rid] in kinds for rid, kinds in self.deferred)
 
-    def check(self, owner: Record, owner_id: str, field: str, rid: str | None, kinds: Iterable[str]) -> bool:
-        """True if `rid` exists and is of one of `kinds`; otherwise record a problem."""
+
+class Checks:
+    """The checks of one build over `records`, every problem collected in `problems`."""
+
+    def __init__(self, records: Records, problems: ProblemList):
+        self.records = records
+        self.problems = problems
+        self.index = Index(records, problems)
+        self.works = {w.id: w for w in records.works}
+        self.dois: dict[str, Work] = {}
+
+    def add_records(self, batch: Records) -> None:
+        """Records read after the checks began (already in `self.records`)."""
+        self.index.add_records(batch)
+        self.works.update((w.id, w) for w in batch.works)
+
+    def reference(self, owner: Record, owner_id: str, field: str, rid: str | None, kinds: Iterable[str]) -> bool:
+        """True if `rid` names a record of one of `kinds`; otherwise a problem (None: False, and no problem)."""
+        index = self.index
         if rid is None:
             return False
         kinds = tuple(kinds)
-        if rid not in self.kind:
-            if self.tentative:
-                self.deferred.append((rid, kinds))
+        if rid not in index.kind:
+            if index.tentative:
+                index.deferred.append((rid, kinds))
                 return True
-            candidates = [i for i, k in self.kind.items() if k in kinds]
+            candidates = [i for i, k in index.kind.items() if k in kinds]
             close = difflib.get_close_matches(rid, candidates, n=3, cutoff=0.5)
             hint = f"did you mean {', '.join(close)}?" if close else f"use the id of an existing {' or '.join(k[:-1] for k in kinds)}"
             wanted = " or ".join(k[:-1] for k in kinds)
@@ -85,36 +102,17 @@ class Index:
                 f"{hint} (ids are listed by `dskg query`), or add that record",
             )
             return False
-        if self.kind[rid] not in kinds:
+        if index.kind[rid] not in kinds:
             self.problems.add(
                 owner.file,
                 owner.line_of(field),
                 owner_id,
                 field,
-                f"{rid!r} is a {self.kind[rid][:-1]}, not a {' or '.join(k[:-1] for k in kinds)}",
+                f"{rid!r} is a {index.kind[rid][:-1]}, not a {' or '.join(k[:-1] for k in kinds)}",
                 "point this field at a record of the right kind",
             )
             return False
         return True
-
-
-class Checks:
-    """The checks of one build over `records`, every problem collected in `problems`."""
-
-    def __init__(self, records: Records, problems: ProblemList):
-        self.records = records
-        self.problems = problems
-        self.index = Index(records, problems)
-        self.works = {w.id: w for w in records.works}
-        self.dois: dict[str, Work] = {}
-        self.reference = self.index.check
-        """`reference(owner, owner_id, field, rid, kinds)`: True if `rid` names a record of one of
-        `kinds`; otherwise a problem (None: False, and no problem)."""
-
-    def add_records(self, batch: Records) -> None:
-        """Records read after the checks began (already in `self.records`)."""
-        self.index.add_records(batch)
-        self.works.update((w.id, w) for w in batch.works)
 
     def work_of(self, source: str | None) -> Work | None:
         """The work a record is stated in; one not read yet leaves a tentative build unresolved."""

@@ -28,7 +28,7 @@ from .terms import (
     RDF,
     RDFS,
     SKOS,
-    Terms,
+    build_terms,
     date_literal,
     decimal_literal,
 )
@@ -104,9 +104,7 @@ class Builder(WorkTriples):
         self.checks = Checks(records, problems)
         self.triples: list[Triple] = []
         self.languages: set[URIRef] = set()
-        terms = Terms()
-        self.iri, self.section_iri, self.link_iri, self.literal = terms.iri, terms.section_iri, terms.link_iri, terms.literal
-        self.language_iri = terms.language_iri
+        self.terms = build_terms()
 
     # -- triples ------------------------------------------------------------------------------
     def add(self, s: URIRef, p: URIRef, o) -> None:
@@ -115,13 +113,13 @@ class Builder(WorkTriples):
 
     def text(self, s: URIRef, p: URIRef, value: str | None, lang: str) -> None:
         if value:
-            self.triples.append((s, p, self.literal(value.strip(), lang)))
+            self.triples.append((s, p, self.terms.literal(value.strip(), lang)))
 
     def provenance(self, node: URIRef, source: str | None, section: str | None, quotes: Iterable[str]) -> None:
         if source:
-            self.add(node, DSKG.statedIn, self.iri(source))
+            self.add(node, DSKG.statedIn, self.terms.iri(source))
             if section:
-                self.add(node, DSKG.inSection, self.section_iri(source, section))
+                self.add(node, DSKG.inSection, self.terms.section_iri(source, section))
         for quote in quotes:
             self.text(node, DSKG.quote, quote, self.quote_language(source))
 
@@ -131,7 +129,7 @@ class Builder(WorkTriples):
         return (work.work_language if work is not None and work.work_language else None) or "zh"
 
     def entity(self, kind: str, rec: Entity, cls: URIRef) -> URIRef:
-        node = self.iri(rec.id)
+        node = self.terms.iri(rec.id)
         self.add(node, RDF.type, cls)
         self.text(node, RDFS.label, rec.label_zh, "zh")
         self.text(node, RDFS.label, rec.label_en, "en")
@@ -173,8 +171,8 @@ class Builder(WorkTriples):
 
     def link(self, owner_id: str, source: str | None, link: Link, direct: URIRef, cls: URIRef) -> None:
         """The direct triple and the qualified link with its basis, rationale and evidence."""
-        subject, target = self.iri(owner_id), self.iri(link.target)
-        node = self.link_iri(source or "dskg-project", owner_id, link.property, link.target)
+        subject, target = self.terms.iri(owner_id), self.terms.iri(link.target)
+        node = self.terms.link_iri(source or "dskg-project", owner_id, link.property, link.target)
         self.add(subject, direct, target)
         self.add(node, RDF.type, cls)
         self.add(subject, DSKG.hasQualifiedLink, node)
@@ -187,7 +185,7 @@ class Builder(WorkTriples):
         if link.basis == "editorial":
             self.add(node, PROV.wasAttributedTo, PROJECT)
             if source and link.section:
-                self.add(node, DSKG.inSection, self.section_iri(source, link.section))
+                self.add(node, DSKG.inSection, self.terms.section_iri(source, link.section))
             for quote in link.quotes:
                 self.text(node, DSKG.quote, quote, self.quote_language(source))
         else:
@@ -224,11 +222,11 @@ class Builder(WorkTriples):
             self.theme(rec)
         for rec in records.sectors:
             node = self.entity("sectors", rec, DSKG.ServiceSector)
-            self.concept(node, rec, self.iri("sectors"))
+            self.concept(node, rec, self.terms.iri("sectors"))
             if self.checks.reference(rec, rec.id, "broader", rec.broader, ("sectors",)):
-                self.add(node, SKOS.broader, self.iri(rec.broader))
+                self.add(node, SKOS.broader, self.terms.iri(rec.broader))
         for scheme in records.schemes:
-            node = self.iri(scheme.id)
+            node = self.terms.iri(scheme.id)
             self.add(node, RDF.type, SKOS.ConceptScheme)
             self.text(node, RDFS.label, scheme.label_zh, "zh")
             self.text(node, RDFS.label, scheme.label_en, "en")
@@ -237,8 +235,8 @@ class Builder(WorkTriples):
             self.text(node, DCTERMS.description, scheme.description_en, "en")
         for rec in records.areas:
             node = self.entity("areas", rec, DSKG.DSTRIArea)
-            self.concept(node, rec, self.iri("dstri"))
-            self.add(self.iri("dstri"), SKOS.hasTopConcept, node)
+            self.concept(node, rec, self.terms.iri("dstri"))
+            self.add(self.terms.iri("dstri"), SKOS.hasTopConcept, node)
         for rec in records.actors:
             self.entity("actors", rec, ACTOR_CLASS[rec.kind])
         for rec in records.documents:
@@ -251,7 +249,7 @@ class Builder(WorkTriples):
 
     def finish(self) -> list[Triple]:
         if self.records.sectors:
-            sectors = self.iri("sectors")
+            sectors = self.terms.iri("sectors")
             self.add(sectors, RDF.type, SKOS.ConceptScheme)
             self.text(sectors, RDFS.label, "Service sectors", "en")
             self.text(sectors, RDFS.label, "服务领域", "zh")
@@ -266,7 +264,7 @@ class Builder(WorkTriples):
 
     def theme(self, rec: Theme) -> None:
         node = self.entity("themes", rec, DSKG.Theme)
-        scheme = self.iri(f"{rec.source}/themes")
+        scheme = self.terms.iri(f"{rec.source}/themes")
         self.concept(node, rec, scheme)
         self.add(scheme, RDF.type, SKOS.ConceptScheme)
         self.add(scheme, SKOS.hasTopConcept, node)
@@ -292,7 +290,7 @@ class Builder(WorkTriples):
         self.text(node, DSKG.dateText, rec.date_text, "zh")
         self.checks.verbatim(rec, rec.id, "date_text", rec.source, [rec.date_text or ""])
         if self.checks.reference(rec, rec.id, "issuer", rec.issuer, ("actors",)):
-            self.add(node, DSKG.issuedBy, self.iri(rec.issuer))
+            self.add(node, DSKG.issuedBy, self.terms.iri(rec.issuer))
 
     def case(self, rec: Case) -> None:
         node = self.entity("cases", rec, CASE_CLASS[rec.kind])
@@ -302,12 +300,12 @@ class Builder(WorkTriples):
         self.checks.verbatim(rec, rec.id, "date_text", rec.source, [rec.date_text or ""])
         for actor in rec.actors:
             if self.checks.reference(rec, rec.id, "actors", actor, ("actors", "cases")):
-                self.add(node, DSKG.involves, self.iri(actor))
+                self.add(node, DSKG.involves, self.terms.iri(actor))
         if self.checks.reference(rec, rec.id, "part_of", rec.part_of, ("cases",)):
-            self.add(node, DSKG.partOf, self.iri(rec.part_of))
+            self.add(node, DSKG.partOf, self.terms.iri(rec.part_of))
 
     def statistic(self, rec: Statistic) -> None:
-        node = self.iri(rec.id)
+        node = self.terms.iri(rec.id)
         self.add(node, RDF.type, DSKG.Statistic)
         self.text(node, RDFS.label, f"{rec.measure_zh}：{rec.value_text}", "zh")
         self.text(node, RDFS.label, rec.measure_en, "en")
@@ -329,7 +327,7 @@ class Builder(WorkTriples):
             ("statistic_source", DSKG.statisticSource, rec.statistic_source, ("documents", "works")),
         ):
             if self.checks.reference(rec, rec.id, field, target, kinds):
-                self.add(node, prop, self.iri(target))
+                self.add(node, prop, self.terms.iri(target))
         self.checks.source_and_section(rec, rec.id, rec.source, rec.section)
         self.checks.verbatim(rec, rec.id, "quotes", rec.source, rec.quotes)
         for field in ("value_text", "source_text_zh"):

@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 from rdflib import namespace as rdf_namespaces
 
 from . import vocab
-from .fast.terms import Names, factories
+from .fast.terms import Constructed, Made, Names, made_directly
 
 PREFIXES = {
     "dskg": vocab.DSKG._NS,
@@ -95,12 +95,15 @@ _LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(-[A-Za-z0-9]+)*")
 
 
 class Terms:
-    """The IRIs and plain-string literals of one build, made by the factories fast/terms.py chose
-    for it as it started (directly, or by rdflib's constructors: the same terms either way)."""
+    """The IRIs and plain-string literals of one build (see `build_terms`): `uri(text)` is
+    URIRef(text) and `literal(text, lang=None)` is Literal(text, lang=lang), made directly
+    (fast/terms.py) or by rdflib's constructors: the same terms either way."""
 
-    def __init__(self) -> None:
-        self.uri, self.literal = factories()
-        """`uri(text)` is URIRef(text); `literal(text, lang=None)` is Literal(text, lang=lang)."""
+    def uri(self, text: str) -> URIRef:
+        raise NotImplementedError
+
+    def literal(self, text: str, lang: str | None = None) -> Literal:
+        raise NotImplementedError
 
     def iri(self, record_id: str) -> URIRef:
         """A record's IRI: ID[record_id]."""
@@ -120,6 +123,19 @@ class Terms:
         language. None for what is not such a tag."""
         match = _LANGUAGE_TAG.fullmatch(tag)
         return self.uri(LANGUAGE_SCHEMES[len(match[1])] + match[1]) if match else None
+
+
+class _MadeTerms(Made, Terms):
+    """The fast path's terms."""
+
+
+class _ConstructedTerms(Constructed, Terms):
+    """The reference path's terms."""
+
+
+def build_terms() -> Terms:
+    """The terms of a build starting now, made on the path fast/terms.py chooses for it."""
+    return _MadeTerms() if made_directly() else _ConstructedTerms()
 
 
 BOOLEANS = {True: Literal(True), False: Literal(False)}

@@ -1,7 +1,7 @@
 """A work's triples: what it is, its labels, authors, publication, sections, citations and claims.
 
 Part of the loader's builder (loader.Builder), which supplies `add`, `text`, `links`,
-`provenance`, the build's terms (`iri`, `literal`, `language_iri` ...) and its checks.
+`provenance`, the build's `terms` (terms.Terms) and its `checks` (checks.Checks).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ class WorkTriples:
 
     def work(self, rec: Work) -> None:
         """A work's triples, one part of the record at a time (in this order: the triples keep it)."""
-        node = self.iri(rec.id)
+        node = self.terms.iri(rec.id)
         self.add(node, RDF.type, DSKG.Work)
         if rec.type in WORK_CLASS:
             self.add(node, RDF.type, WORK_CLASS[rec.type])
@@ -46,22 +46,22 @@ class WorkTriples:
         self.text(node, DCTERMS.title, rec.title_zh, "zh")
         self.text(node, DCTERMS.title, rec.title_en, "en")
         if rec.title:
-            self.add(node, DCTERMS.title, self.literal(rec.title))
+            self.add(node, DCTERMS.title, self.terms.literal(rec.title))
 
     def _work_authors(self, rec: Work, node: URIRef) -> None:
         """Authors as written, and a person for each author with a romanised name."""
-        self.add(node, DSKG.authorsText, self.literal(rec.authors_text))
+        self.add(node, DSKG.authorsText, self.terms.literal(rec.authors_text))
         for name in [*rec.authors, *rec.authors_alt]:
-            self.add(node, DSKG.authorName, self.literal(name))
+            self.add(node, DSKG.authorName, self.terms.literal(name))
         self.checks.romanised_authors(rec)
         for name_zh, name_en in zip(rec.authors, rec.authors_en):
-            person = self.iri(f"author/{'-'.join(name_en.lower().split())}")
+            person = self.terms.iri(f"author/{'-'.join(name_en.lower().split())}")
             self.add(node, DCTERMS.creator, person)
             self.add(person, RDF.type, DSKG.Person)
             self.text(person, RDFS.label, name_zh, "zh")
             self.text(person, RDFS.label, name_en, "en")
-            self.add(person, FOAF.name, self.literal(name_zh, "zh"))
-            self.add(person, FOAF.name, self.literal(name_en, "en"))
+            self.add(person, FOAF.name, self.terms.literal(name_zh, "zh"))
+            self.add(person, FOAF.name, self.terms.literal(name_en, "en"))
 
     def _work_publication(self, rec: Work, node: URIRef) -> None:
         """Year, reference number and languages."""
@@ -70,9 +70,9 @@ class WorkTriples:
         if rec.ref_number is not None:
             self.add(node, DSKG.refNumber, Literal(rec.ref_number))
         if rec.language:
-            self.add(node, DSKG.citationLanguage, self.literal(rec.language))
+            self.add(node, DSKG.citationLanguage, self.terms.literal(rec.language))
         if rec.work_language:
-            language = self.language_iri(rec.work_language)
+            language = self.terms.language_iri(rec.work_language)
             if language is None:
                 self.checks.not_a_language_tag(rec)
             else:
@@ -84,22 +84,22 @@ class WorkTriples:
     def _work_venue(self, rec: Work, node: URIRef) -> None:
         """Where the work appeared, its identifiers, licence and shipped text."""
         if rec.venue:
-            self.add(node, DSKG.venue, self.literal(rec.venue))
+            self.add(node, DSKG.venue, self.terms.literal(rec.venue))
         if rec.url:
             self.add(node, FOAF.page, URIRef(rec.url))
         if rec.pages:
-            self.add(node, DSKG.pages, self.literal(rec.pages))
+            self.add(node, DSKG.pages, self.terms.literal(rec.pages))
         self.text(node, DSKG.journalTitle, rec.journal_zh, "zh")
         self.text(node, DSKG.journalTitle, rec.journal_en, "en")
         if rec.publisher:
-            self.add(node, DSKG.publisherName, self.literal(rec.publisher))
+            self.add(node, DSKG.publisherName, self.terms.literal(rec.publisher))
         if rec.doi:
             self.checks.doi(rec)
         for prop, value in ((BIBO.volume, rec.volume), (BIBO.issue, rec.issue), (BIBO.doi, rec.doi), (DSKG.textFile, rec.text_file)):
             if value:
-                self.add(node, prop, self.literal(value))
+                self.add(node, prop, self.terms.literal(value))
         for page in rec.pages_seen:
-            self.add(node, DSKG.pagesSeen, self.literal(page))
+            self.add(node, DSKG.pagesSeen, self.terms.literal(page))
         if rec.license:
             self.add(node, DCTERMS.license, URIRef(rec.license))
         self.checks.text_file(rec)
@@ -107,7 +107,7 @@ class WorkTriples:
     def _work_sections(self, rec: Work, node: URIRef) -> None:
         """Its sections, themes and the work it is cited through."""
         for section in rec.sections:
-            sec = self.section_iri(rec.id, section.number)
+            sec = self.terms.section_iri(rec.id, section.number)
             self.add(sec, RDF.type, DSKG.Section)
             self.add(sec, DSKG.sectionNumber, Literal(section.number))
             self.add(sec, DSKG.sectionOf, node)
@@ -117,33 +117,33 @@ class WorkTriples:
             self.text(sec, RDFS.label, f"{label}{section.title_en}", "en")
         for theme in rec.themes:
             if self.checks.reference(rec, rec.id, "theme", theme, ("themes",)):
-                self.add(node, DSKG.hasTheme, self.iri(theme))
+                self.add(node, DSKG.hasTheme, self.terms.iri(theme))
         if self.checks.reference(rec, rec.id, "cited_via", rec.cited_via, ("works",)):
-            self.add(node, DSKG.citedVia, self.iri(rec.cited_via))
+            self.add(node, DSKG.citedVia, self.terms.iri(rec.cited_via))
 
     def citation(self, rec: Work, number: int, citation) -> None:
         """The citing work cites this one with a CiTO property, qualified by a cito:Citation."""
-        citing, cited = self.iri(rec.source), self.iri(rec.id)
+        citing, cited = self.terms.iri(rec.source), self.terms.iri(rec.id)
         intent = CITO[citation.intent]
         if (intent, RDF.type, OWL.ObjectProperty) not in self.ontology:
             self.checks.unknown_intent(citation, rec)
             return
         self.add(citing, intent, cited)
-        node = self.iri(f"citation/{rec.source}/{rec.id}/{number}")
+        node = self.terms.iri(f"citation/{rec.source}/{rec.id}/{number}")
         self.add(node, RDF.type, CITO.Citation)
         self.add(node, CITO.hasCitingEntity, citing)
         self.add(node, CITO.hasCitedEntity, cited)
         self.add(node, CITO.hasCitationCharacterization, intent)
         if citation.section:
             self.checks.source_and_section(citation, rec.id, rec.source, citation.section)
-            self.add(node, DSKG.inSection, self.section_iri(rec.source, citation.section))
+            self.add(node, DSKG.inSection, self.terms.section_iri(rec.source, citation.section))
         for quote in citation.quotes:
             self.text(node, DSKG.quote, quote, "zh")
         self.checks.verbatim(citation, rec.id, "quotes", rec.source, citation.quotes)
 
     def claim(self, rec: Work, claim: Claim) -> None:
         """A claim the work makes (or reports), with the records it is about."""
-        node = self.iri(claim.id)
+        node = self.terms.iri(claim.id)
         self.add(node, RDF.type, DSKG.Claim)
         self.text(node, DSKG.claimText, claim.text_zh, "zh")
         self.text(node, DSKG.claimText, claim.text_en, "en")
@@ -151,11 +151,11 @@ class WorkTriples:
         if claim.quote:
             self.text(node, DSKG.quote, claim.quote, rec.work_language or "und")
         if claim.page:
-            self.add(node, DSKG.page, self.literal(claim.page))
-        self.add(self.iri(rec.id), DSKG.makesClaim, node)
+            self.add(node, DSKG.page, self.terms.literal(claim.page))
+        self.add(self.terms.iri(rec.id), DSKG.makesClaim, node)
         for other in claim.also_made_by:
             if self.checks.reference(claim, claim.id, "also_made_by", other, ("works",)):
-                self.add(self.iri(other), DSKG.makesClaim, node)
+                self.add(self.terms.iri(other), DSKG.makesClaim, node)
         self.checks.source_and_section(claim, claim.id, rec.source, claim.section)
         self.checks.verbatim(claim, claim.id, "text_zh", rec.source, [claim.text_zh or ""])
         self.provenance(node, rec.source, claim.section, [])

@@ -13,58 +13,63 @@ set as Literal.__new__ sets them (rdflib 7.6; the four slots date from 6.2).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from rdflib import Literal, URIRef
 
 from . import enabled
 
-
-class Factories(NamedTuple):
-    """How a build makes its terms: `uri(text)` and `literal(text, lang=None)`."""
-
-    uri: Callable[[str], URIRef]
-    literal: Callable[..., Literal]
-
-
 _CHECKED_TAGS: set[str | None] = {None}
 
 
-def made_literal(text: Any, lang: str | None = None) -> Literal:
-    """`Literal(text, lang=lang)`, made directly for a str: for a plain string the lexical form and
-    the value are the text itself. Each language tag is checked once, by rdflib."""
-    if type(text) is not str or lang == "":
+class Made:
+    """Fast path: IRIs and plain-string literals made directly, as the str subclasses they are.
+
+    Methods of a class (not functions kept on an instance) so that a build calls them at the
+    speed of a plain function."""
+
+    def uri(self, text: str) -> URIRef:
+        """`URIRef(text)` without its check, which only logs: N-Triples writing refuses a bad IRI, naming it."""
+        return str.__new__(URIRef, text)
+
+    def literal(self, text: Any, lang: str | None = None) -> Literal:
+        """`Literal(text, lang=lang)`; for a str, the lexical form and the value are the text
+        itself, and each language tag is checked once, by rdflib."""
+        if type(text) is not str:
+            return Literal(text, lang=lang)
+        if lang not in _CHECKED_TAGS:
+            if lang == "":  # no tag, for rdflib
+                return Literal(text, lang=lang)
+            Literal("", lang=lang)  # raises ValueError for an invalid tag, as rdflib would
+            _CHECKED_TAGS.add(lang)
+        literal = str.__new__(Literal, text)
+        literal._language, literal._datatype, literal._value, literal._ill_typed = lang, None, text, None
+        return literal
+
+
+class Constructed:
+    """Reference path: rdflib's constructors."""
+
+    def uri(self, text: str) -> URIRef:
+        return URIRef(text)
+
+    def literal(self, text: Any, lang: str | None = None) -> Literal:
         return Literal(text, lang=lang)
-    if lang not in _CHECKED_TAGS:
-        Literal("", lang=lang)  # raises ValueError for an invalid tag, as rdflib would
-        _CHECKED_TAGS.add(lang)
-    literal = str.__new__(Literal, text)
-    literal._language, literal._datatype, literal._value, literal._ill_typed = lang, None, text, None
-    return literal
 
-
-def made_uri(text: str) -> URIRef:
-    """`URIRef(text)` without its check, which only logs: N-Triples writing refuses a bad IRI, naming it."""
-    return str.__new__(URIRef, text)
-
-
-FAST = Factories(made_uri, made_literal)
-REFERENCE = Factories(URIRef, Literal)
 
 _ALL_NAMES: list[Names] = []
 
 
-def factories() -> Factories:
-    """The term factories for one build, on the path chosen now (call it as the build starts).
+def made_directly() -> bool:
+    """Whether a build starting now makes its terms directly (`Made`) or by rdflib (`Constructed`).
 
     On the reference path the namespace terms made once before are forgotten, so that each is
     asked of its namespace again."""
     if enabled():
-        return FAST
+        return True
     for names in _ALL_NAMES:
         names._forget()
-    return REFERENCE
+    return False
 
 
 class Names:
