@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .endpoint import DEFAULT_GRAPH
+from . import DEFAULT_GRAPH
 from .errors import UsageError
 from .graph import KnowledgeGraph
 from .publish import serialize
