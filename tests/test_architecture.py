@@ -9,8 +9,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 PROJECT = Path(__file__).resolve().parent.parent
 PACKAGE = PROJECT / "src" / "dskg"
 USED_BY_ALL = {"__init__", "errors", "vocab", "resources"}
@@ -133,7 +131,6 @@ def private_names_used(path: Path, own: set[str]) -> list[str]:
     return found
 
 
-@pytest.mark.xfail(reason="issue 15: the moves into fast/ are under way", strict=False)
 def test_no_private_name_of_another_library_outside_the_speed_seam():
     """Private names of rdflib, oxrdflib, pydantic... change without notice: only fast/ may use them,
     where each has a reference path and pyproject pins the versions they need."""
