@@ -167,3 +167,28 @@ def test_the_private_name_scan_sees_each_kind_of_private_use(tmp_path):
             "._inner",
         ]
     )
+
+
+SEAM_MAY_IMPORT = {"errors", "fileread", "fast"}
+
+
+def _dskg_imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 2:  # from ..x import y
+            found.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+        elif isinstance(node, ast.ImportFrom) and node.level == 1:  # from . / from .x: the seam itself
+            found.add("fast")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("dskg."):
+            found.add(node.module.split(".")[1])
+    return found
+
+
+def test_the_seam_stands_apart_and_every_trick_has_its_reference_path():
+    """fast/ sits under the domain (it imports nothing of it but errors and the file reader), and
+    each of its modules asks `enabled()`, i.e. has a path for DSKG_REFERENCE_PATH=1."""
+    modules = [path for path in sorted(SEAM.glob("*.py")) if path.name != "__init__.py"]
+    assert modules, "no module in src/dskg/fast/"
+    for path in modules:
+        assert _dskg_imports(path) <= SEAM_MAY_IMPORT, f"fast/{path.name} imports {sorted(_dskg_imports(path) - SEAM_MAY_IMPORT)}"
+        assert "enabled()" in path.read_text(encoding="utf-8"), f"fast/{path.name} has no reference path (never asks enabled())"
