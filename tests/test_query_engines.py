@@ -234,8 +234,8 @@ def test_jenas_strict_sparql_11_parser_accepts_the_query_file_as_shipped(arq, na
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_jena_arq_accepts_the_query_as_dskg_sends_it_and_gives_oxigraphs_rows(graphs, arq, case, request):
-    case_id = request.node.callspec.id
+def test_jena_arq_accepts_the_query_as_dskg_sends_it_and_gives_oxigraphs_rows(graphs, arq, case):
+    case_id = IDS[CASES.index(case)]
     answer = arq["rows"][case_id]
     assert not isinstance(answer, str), f"Jena refuses or fails on {case[1]} as dskg sends it: {answer}"
     variables, expected = _oxigraph_rows(graphs, case)
@@ -246,10 +246,10 @@ def test_jena_arq_accepts_the_query_as_dskg_sends_it_and_gives_oxigraphs_rows(gr
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_rdflib_gives_oxigraphs_rows(graphs, rdflib_graphs, sent, case, request):
+def test_rdflib_gives_oxigraphs_rows(graphs, rdflib_graphs, sent, case):
     variables, expected = _oxigraph_rows(graphs, case)
     try:
-        result = rdflib_graphs[case[0]].query(sent[request.node.callspec.id])
+        result = rdflib_graphs[case[0]].query(sent[IDS[CASES.index(case)]])
         rows = [tuple(_from_rdflib(row[i]) for i in range(len(variables))) for row in result]
     except Exception as exc:  # rdflib's own error types; the message names the query
         pytest.fail(f"rdflib fails on {case[1]}: {type(exc).__name__}: {exc}")
