@@ -3,6 +3,7 @@
     import dskg
     kg = dskg.build()                                   # curated data -> graph (+ OWL-RL)
     rows = dskg.run_query("countermeasures-by-barrier", kg)
+    report = dskg.validate(kg)                          # SHACL findings, as a typed report
     dskg.export(kg, "graph.ttl")
 """
 
@@ -22,6 +23,7 @@ _LAZY = {
     "run_query": "queries",
     "stats": "queries",
     "infer": "reasoning",
+    "validate": "validation",
 }
 
 _MODULES = {
@@ -32,8 +34,10 @@ _MODULES = {
     "graph",
     "intake",
     "loader",
+    "pipeline",
     "publish",
     "queries",
+    "records",
     "reasoning",
     "report",
     "results",
@@ -88,5 +92,6 @@ __all__ = [
     "run_query",
     "serialize",
     "stats",
+    "validate",
     "__version__",
 ]
