@@ -192,3 +192,12 @@ def test_the_seam_stands_apart_and_every_trick_has_its_reference_path():
     for path in modules:
         assert _dskg_imports(path) <= SEAM_MAY_IMPORT, f"fast/{path.name} imports {sorted(_dskg_imports(path) - SEAM_MAY_IMPORT)}"
         assert "enabled()" in path.read_text(encoding="utf-8"), f"fast/{path.name} has no reference path (never asks enabled())"
+
+
+MAX_MODULE_LINES = 450
+
+
+def test_no_module_outside_the_seam_is_over_450_lines():
+    """A module a reader can hold in mind; past that it does more than one job (ruff's C901 keeps functions small)."""
+    long = {path.name: n for path in _outside_the_seam() if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}, f"modules over {MAX_MODULE_LINES} lines: {long}"

@@ -65,6 +65,7 @@ def test_a_work_adds_a_barrier_the_paper_does_not_have(kg):
     assert any(r["source"] == "ferracane-van-der-marel-2018" for r in evidence)
 
 
+@pytest.mark.fast_path_only("whole-graph SHACL on both paths: test_validation.py::test_shipped_graph_has_no_violation_and_exits_0")
 def test_the_graph_with_real_entries_still_validates(folder):
     result = runner.invoke(app, ["validate", "--data", str(folder)])
     assert result.exit_code == 0, result.stdout[-2000:]

@@ -153,7 +153,7 @@ def test_a_report_folder_is_replaced_whole_and_other_folders_are_left_alone(kg, 
 
 
 @pytest.fixture(scope="session")
-def gap_site(tmp_path_factory) -> tuple[dskg.KnowledgeGraph, Path]:
+def gap_site(tmp_path_factory, speed_path) -> tuple[dskg.KnowledgeGraph, Path]:
     """A report of the graph plus a real entry that adds a barrier no countermeasure addresses."""
     need("dot", "graphviz")
     data = tmp_path_factory.mktemp("data")

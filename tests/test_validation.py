@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from rdflib import RDF, Graph, Namespace
 from typer.testing import CliRunner
 
@@ -20,6 +21,7 @@ def test_shipped_graph_has_no_violation_and_exits_0():
     assert "0 violations" in result.stdout.splitlines()[-1]
 
 
+@pytest.mark.fast_path_only("an option's exit code; whole-graph SHACL on both paths: test_shipped_graph_has_no_violation_and_exits_0")
 def test_fail_on_warning_turns_warnings_into_exit_1():
     report = check()
     assert report.count("Violation") == 0
@@ -27,6 +29,9 @@ def test_fail_on_warning_turns_warnings_into_exit_1():
     assert runner.invoke(app, ["validate", "--fail-on", "warning"]).exit_code == 1
 
 
+@pytest.mark.fast_path_only(
+    "where a finding points comes from the records; both paths compared: test_fast_path_finds_what_the_reference_path_finds"
+)
 def test_every_finding_names_a_record_with_its_label_file_and_line():
     report = check()
     for finding in report.findings:
@@ -35,6 +40,7 @@ def test_every_finding_names_a_record_with_its_label_file_and_line():
         assert finding.message
 
 
+@pytest.mark.fast_path_only("a rendering; whole-graph SHACL on both paths: test_shipped_graph_has_no_violation_and_exits_0")
 def test_text_rendering_is_one_grep_friendly_line_per_finding_plus_a_summary():
     report = check()
     lines = report.to_text().splitlines()
@@ -43,6 +49,7 @@ def test_text_rendering_is_one_grep_friendly_line_per_finding_plus_a_summary():
     assert lines[-1].startswith(f"{len(report.findings)} findings")
 
 
+@pytest.mark.fast_path_only("renderings of a report; whole-graph SHACL on both paths: test_shipped_graph_has_no_violation_and_exits_0")
 def test_json_and_turtle_renderings():
     result = runner.invoke(app, ["validate", "--format", "json"])
     doc = json.loads(result.stdout)
@@ -58,7 +65,7 @@ def test_json_and_turtle_renderings():
 def test_implausible_year_is_a_violation_from_the_shapes(tmp_path):
     entry = tmp_path / "old.yaml"
     entry.write_text(
-        "id: old-2024\ntype: article\ntitle: {en: Old}\nauthors: [\"Doe, J.\"]\nyear: 1850\nlanguage: en\n"
+        'id: old-2024\ntype: article\ntitle: {en: Old}\nauthors: ["Doe, J."]\nyear: 1850\nlanguage: en\n'
         "claims:\n  - about: [bar-market-access]\n    text: {en: x}\n",
         encoding="utf-8",
     )
@@ -84,7 +91,7 @@ def _entries(tmp_path):
     entries = sorted((Path(__file__).parent / "entries").glob("*.yaml"))
     odd = tmp_path / "odd-2024.yaml"
     odd.write_text(
-        "id: odd-2024\ntype: article\ntitle: {en: Odd}\nauthors: [\"Doe, J.\"]\nyear: 1850\nlanguage: en\n"
+        'id: odd-2024\ntype: article\ntitle: {en: Odd}\nauthors: ["Doe, J."]\nyear: 1850\nlanguage: en\n'
         "claims:\n  - about: [bar-market-access, cm-legal-support]\n    text: {en: x}\n",
         encoding="utf-8",
     )
@@ -113,6 +120,7 @@ def test_fast_path_finds_what_the_reference_path_finds(tmp_path, monkeypatch):
     assert any(entity == "odd-2024" and severity == "Violation" for severity, entity, _, _ in fast)
 
 
+@pytest.mark.fast_path_only("the subgraph is no trick; both paths compared: test_fast_path_finds_what_the_reference_path_finds")
 def test_entries_judged_on_their_subgraph_get_the_findings_of_the_whole_graph(tmp_path):
     """An entry is validated on its own records and what they reference, so the cost follows the
     entry: the findings are those on its records when the whole graph is validated."""
