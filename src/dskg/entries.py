@@ -39,6 +39,7 @@ from .records import (
     Record,
     Records,
     Slug,
+    StatedLink,
     Work,
     built,
     origin_of,
@@ -100,6 +101,7 @@ class Entry(Record):
     barriers: list[Barrier] = []
     countermeasures: list[Countermeasure] = []
     advantages: list[Advantage] = []
+    links: list[StatedLink] = []
     note: str | None = None
 
     @field_validator("title", mode="before")
@@ -232,6 +234,7 @@ def entry_records(entry: Entry) -> Records:
         doi=entry.doi,
         url=entry.url,
         claims=_claim_records(entry, ways),
+        stated_links=list(entry.links),
         source=entry.id,
         note=entry.note,
     )

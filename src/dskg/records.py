@@ -136,6 +136,31 @@ class Link(Record):
     stance: Literal["supports", "disputes", "extends", "qualifies", "discusses", "confirms", "refutes"] | None = None
 
 
+class StatedLink(Record):
+    """A link a literature entry states between two records: a qualified link stated in the entry's
+    work, so two works stating the same link are two nodes, each with its own evidence."""
+
+    subject: Slug
+    property: Literal["addresses", "builds-on"]
+    target: Slug
+    basis: Literal["explicit", "interpretive"]
+    stance: Literal["supports", "disputes", "extends", "qualifies", "discusses", "confirms", "refutes"] = "supports"
+    section: str | None = None
+    page: str | None = None
+    quote: NonEmpty | None = None
+    rationale_en: str | None = None
+    note: str | None = None
+
+    @field_validator("page", mode="before")
+    @classmethod
+    def _page_is_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @property
+    def quotes(self) -> list[str]:
+        return [self.quote] if self.quote else []
+
+
 class Entity(Record):
     id: Slug
     label_zh: NonEmpty
@@ -320,6 +345,7 @@ class Work(Record):
     sections: list[SectionRecord] = []
     citations: list[Citation] = []
     claims: list[Claim] = []
+    stated_links: list[StatedLink] = []
     note: str | None = None
     source: Slug | None = None
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
-from .records import Claim, Work
-from .terms import BIBO, BOOLEANS, CITO, DCTERMS, DSKG, FABIO, FOAF, OWL, RDF, RDFS, WORK_CLASS, XSD
+from .records import Claim, StatedLink, Work
+from .terms import BIBO, BOOLEANS, CITO, DCTERMS, DSKG, FABIO, FOAF, LINKS, OWL, RDF, RDFS, WORK_CLASS, XSD
 
 
 class WorkTriples:
@@ -32,6 +32,8 @@ class WorkTriples:
             self.citation(rec, number, citation)
         for claim in rec.claims:
             self.claim(rec, claim)
+        for link in rec.stated_links:
+            self.stated_link(rec, link)
 
     def _work_labels(self, rec: Work, node: URIRef) -> None:
         """Label and titles; a work known only by its citation is labelled by authors and year."""
@@ -160,3 +162,17 @@ class WorkTriples:
         self.checks.verbatim(claim, claim.id, "text_zh", rec.source, [claim.text_zh or ""])
         self.provenance(node, rec.source, claim.section, [])
         self.links("claims", claim, claim.id, rec.source, claim.links)
+
+    def stated_link(self, rec: Work, link: StatedLink) -> None:
+        """A link the work states (an entry's `links:`): the same qualified link as the curated
+        data's, stated in this work, with its page."""
+        direct, cls, subject_kinds, target_kinds = LINKS[link.property]
+        subject_ok = self.checks.reference(link, rec.id, "subject", link.subject, subject_kinds)
+        if not (self.checks.reference(link, rec.id, "target", link.target, target_kinds) and subject_ok):
+            return
+        self.checks.verbatim(link, rec.id, "quote", rec.id, link.quotes)
+        if link.section:
+            self.checks.source_and_section(link, rec.id, rec.id, link.section)
+        self.link(link.subject, rec.id, link, direct, cls)
+        if link.page:
+            self.add(self.terms.link_iri(rec.id, link.subject, link.property, link.target), DSKG.page, self.terms.literal(link.page))
