@@ -34,7 +34,7 @@ links:
 
 LINK_NODES = """
 PREFIX dskg: <https://w3id.org/dskg/ontology#>
-SELECT ?link ?work ?basis ?stance ?page ?quote WHERE {
+SELECT ?link ?work ?basis ?stance ?page ?quote ?checked WHERE {
   ?link a dskg:Addressing ;
         dskg:linkSubject <https://w3id.org/dskg/id/cm-legal-support> ;
         dskg:linkTarget <https://w3id.org/dskg/id/bar-market-access> ;
@@ -42,6 +42,7 @@ SELECT ?link ?work ?basis ?stance ?page ?quote WHERE {
   OPTIONAL { ?link dskg:stance ?stance }
   OPTIONAL { ?link dskg:page ?page }
   OPTIONAL { ?link dskg:quote ?quote }
+  OPTIONAL { ?link dskg:quoteChecked ?checked }
 }"""
 
 
@@ -60,7 +61,7 @@ def _links(kg) -> dict[str, dict[str, str]]:
     found = {}
     for solution in kg.store.query(LINK_NODES, use_default_graph_as_union=True):
         work = solution["work"].value.rsplit("/", 1)[1]
-        found[work] = {name: solution[name].value for name in ("basis", "stance", "page", "quote") if solution[name] is not None}
+        found[work] = {name: solution[name].value for name in ("basis", "stance", "page", "quote", "checked") if solution[name] is not None}
     return found
 
 
@@ -75,6 +76,7 @@ def test_a_stated_link_is_its_own_qualified_link_beside_the_papers(tmp_path, fol
         "stance": "http://purl.org/spar/cito/supports",
         "page": "12",
         "quote": "Better domestic law opens foreign markets.",
+        "checked": "false",  # doe-2024 ships no text to check the quote against
     }
     assert links["wang-jinze-2025"]["basis"].endswith("#interpretive")
 
@@ -100,6 +102,14 @@ countermeasures:
     assert _add(tmp_path, folder, text).exit_code == 0
     found = rows(dskg.run_query("countermeasures-by-barrier", dskg.build(folder), {"barrier": "bar-market-access"}))
     assert {(r["countermeasure_id"], r["source"]) for r in found} >= {("cm-doe-sandbox", "doe-2024")}
+
+
+def test_the_documented_example_builds(tmp_path, folder):
+    readme = (Path(__file__).parent.parent / "data" / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### Links a literature entry states", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    entry = ENTRY.split("links:\n", 1)[0] + example
+    assert _add(tmp_path, folder, entry).exit_code == 0
+    assert _links(dskg.build(folder))["doe-2024"]["stance"].endswith("supports")
 
 
 @pytest.mark.parametrize(

@@ -102,6 +102,7 @@ class DSKG(DefinedNamespace):
     publisherName: URIRef
     qualifies: URIRef
     quote: URIRef
+    quoteChecked: URIRef
     rationale: URIRef
     refNumber: URIRef
     scope: URIRef

@@ -174,5 +174,9 @@ class WorkTriples:
         if link.section:
             self.checks.source_and_section(link, rec.id, rec.id, link.section)
         self.link(link.subject, rec.id, link, direct, cls)
+        node = self.terms.link_iri(rec.id, link.subject, link.property, link.target)
         if link.page:
-            self.add(self.terms.link_iri(rec.id, link.subject, link.property, link.target), DSKG.page, self.terms.literal(link.page))
+            self.add(node, DSKG.page, self.terms.literal(link.page))
+        if link.quote and self.checks.source_text(rec.id) is None:
+            # kept, but said to be unchecked: nothing shipped to find it in
+            self.add(node, DSKG.quoteChecked, Literal(False))
