@@ -22,8 +22,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 from ruamel.yaml import YAML
 
-from . import diagram
+from . import diagram, evidencemap
 from .errors import UnreadableInputError, UsageError
+from .evidencemap import EvidenceMap
 from .graph import KnowledgeGraph
 from .reportdata import SiteData, Text, Work, check_lang, collect
 
@@ -103,6 +104,17 @@ class Page:
 
     def citation(self, work: Work) -> Markup:
         return gbt7714(work, self)
+
+    def work_link(self, wid: str) -> Markup:
+        """A work as "Surname (year)" ("A & B", "A et al." / "A 等" for more), linked to its reference."""
+        work = self.data.works.get(wid)
+        if work is None or not work.authors:
+            return self.link(wid)
+        names = [a.split(",")[0].strip() for a in work.authors.split(";")]
+        who = names[0] if len(names) == 1 else " & ".join(names) if len(names) == 2 else names[0] + self.t("et_al")
+        lang = "zh" if work.language == "zh" else "en"
+        year = f" ({work.year})" if work.year else ""
+        return Markup(f'<a href="{self.root}literature.html#{escape(wid)}"><span lang="{lang}">{escape(who)}</span>{year}</a>')
 
 
 def gbt7714(work: Work, page: Page) -> Markup:
@@ -224,9 +236,14 @@ def _environment() -> Environment:
     return env
 
 
-def render_site(data: SiteData, lang: str = "en", map_svg: str = "") -> dict[str, str]:
-    """Every file of the site as relative path -> text (HTML, CSS, SVG)."""
+def render_site(data: SiteData, lang: str = "en", map_svg: str = "", evidence_map: EvidenceMap | None = None) -> dict[str, str]:
+    """Every file of the site as relative path -> text (HTML, CSS, SVG).
+
+    `evidence_map` (from `evidencemap.collect`) groups the matrix through concept matches; without one the
+    matrix is drawn from `data`'s links alone.
+    """
     check_lang(lang)
+    emap = evidence_map or evidencemap.build(data, [])
     env, strings = _environment(), _strings()
     files: dict[str, str] = {"style.css": (resources.files("dskg") / "report_templates" / "style.css").read_text(encoding="utf-8")}
     if map_svg:
@@ -237,7 +254,7 @@ def render_site(data: SiteData, lang: str = "en", map_svg: str = "") -> dict[str
         page = Page(data, lang, strings, root)
         files[path] = env.get_template(template).render(p=page, d=data, lang=lang, root=root, path=path, **context)
 
-    render("index.html", "index.html", map_svg=Markup(map_svg))
+    render("index.html", "index.html", map_svg=Markup(map_svg), m=emap)
     for entity in data.entities.values():
         render("entity.html", f"entity/{entity.id}.html", e=entity)
     render("statistics.html", "statistics.html", chart=trade_chart(data.trade_balance, Page(data, lang, strings, "")))
@@ -290,7 +307,7 @@ def write_report(kg: KnowledgeGraph, folder: Path | str, lang: str = "en") -> Re
     data = collect(kg)
     svg = diagram.to_svg(diagram.to_dot(data, lang, href="entity/{id}.html", legend_box=False))
     svg = svg.replace("<title>argument_map</title>", f"<title>{escape(_strings()['map_title'][lang])}</title>", 1)
-    files = render_site(data, lang, svg)
+    files = render_site(data, lang, svg, evidencemap.collect(kg, data))
     folder = Path(folder)
     _replace_folder(folder, files)
     return ReportResult(folder, sorted(p for p in files if p.endswith(".html")))

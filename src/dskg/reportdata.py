@@ -9,7 +9,7 @@ of ids or sections, never the store's, so the same graph gives the same report f
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,10 +83,15 @@ class Link:
     section: str | None
     source: str | None
     verified: bool  # its quotes were checked against the source work's shipped text
+    stance: str | None = None  # a CiTO stance (supports, disputes...), as entries state it
+    page: str | None = None
+    quote_checked: bool = True  # False: the work ships no text, so its quote was kept unchecked
+    quote_lang: str = "zh"
+    shared: bool = False  # another work states the same link too, so the anchor names this link's work
 
     @property
     def anchor(self) -> str:
-        return f"{self.subject}--{self.kind}--{self.target}"
+        return f"{self.subject}--{self.kind}--{self.target}" + (f"--{self.source}" if self.shared else "")
 
 
 @dataclass
@@ -164,9 +169,15 @@ class SiteData:
 
     @property
     def barriers(self) -> list[Entity]:
-        """Domestic first, then international; by section and id within a level."""
+        """Domestic first, then international; by section (records an entry introduces, with none, last) and id within a level."""
         order = {"domestic": 0, "international": 1}
-        return sorted(self.of_kind("barrier"), key=lambda e: (order.get(e.level or "", 2), e.level or "", e.section or "", e.id))
+        found = self.of_kind("barrier")
+        return sorted(found, key=lambda e: (order.get(e.level or "", 2), e.level or "", e.section is None, e.section or "", e.id))
+
+    def ordered(self, kind: str) -> list[Entity]:
+        """Barriers as `barriers`; the others by section (records with none last, as entries introduce them) and id."""
+        found = self.of_kind(kind)
+        return self.barriers if kind == "barrier" else sorted(found, key=lambda e: (e.section is None, e.section or "", e.id))
 
     def link(self, subject: str, kind: str, target: str) -> Link | None:
         return next((x for x in self.links if (x.subject, x.kind, x.target) == (subject, kind, target)), None)
@@ -231,18 +242,21 @@ def _entities(kg: KnowledgeGraph, labels: dict[str, Text]) -> dict[str, Entity]:
 
 def _links(kg: KnowledgeGraph) -> list[Link]:
     found = _select(kg, """
-        SELECT ?link ?class ?s ?t ?basis ?section ?source ?text WHERE {
+        SELECT ?link ?class ?s ?t ?basis ?section ?source ?text ?stance ?page ?checked WHERE {
           VALUES ?class { dskg:Addressing dskg:BuildingOn }
           ?link a ?class ; dskg:linkSubject ?s ; dskg:linkTarget ?t ; dskg:basis ?basis .
           OPTIONAL { ?link dskg:inSection/dskg:sectionNumber ?section }
+          OPTIONAL { ?link dskg:stance ?stance } OPTIONAL { ?link dskg:page ?page } OPTIONAL { ?link dskg:quoteChecked ?checked }
           OPTIONAL { ?link dskg:statedIn ?source }
           OPTIONAL { ?link (dskg:statedIn|dskg:inSection/dskg:sectionOf)/dskg:textFile ?text }
         } ORDER BY ?s ?t ?link""")
     quotes: dict[str, list[str]] = defaultdict(list)
-    for r in _select(
-        kg, "SELECT ?link ?q WHERE { VALUES ?class { dskg:Addressing dskg:BuildingOn } ?link a ?class ; dskg:quote ?q } ORDER BY ?link ?q"
-    ):
-        quotes[str(r["link"])].append(r["q"])
+    langs: dict[str, str] = {}
+    query = "SELECT ?link ?q WHERE { VALUES ?class { dskg:Addressing dskg:BuildingOn } ?link a ?class ; dskg:quote ?q } ORDER BY ?link ?q"
+    result = run_sparql(PREFIXES + query, kg)
+    for link, q in result:
+        quotes[str(link)].append(str(q))
+        langs[str(link)] = q.language or "zh"
     rationale = _texts(kg, "dskg:rationale")
     links = []
     for r in found:
@@ -250,8 +264,14 @@ def _links(kg: KnowledgeGraph) -> list[Link]:
         kind = "addresses" if str(r["class"]).endswith("Addressing") else "builds-on"
         links.append(Link(kind, _id(r["s"]), _id(r["t"]), str(r["basis"]).rsplit("#", 1)[-1], quotes[key],
                           rationale.get(_id(key), Text()), r["section"], _id(r["source"]),
-                          bool(quotes[key]) and r["text"] is not None))
+                          bool(quotes[key]) and r["text"] is not None, _local(r["stance"]), r["page"],
+                          r["checked"] is not False, langs.get(key, "zh")))
     return links
+
+
+def _local(iri: Any) -> str | None:
+    """The last part of a term's IRI (cito:disputes -> disputes; skos:closeMatch -> closeMatch)."""
+    return str(iri).rsplit("/", 1)[-1].rsplit("#", 1)[-1] if iri is not None else None
 
 
 def _works(kg: KnowledgeGraph) -> dict[str, Work]:
@@ -401,6 +421,9 @@ def collect(kg: KnowledgeGraph) -> SiteData:
     entities = _entities(kg, labels)
     links = _links(kg)
     works = _works(kg)
+    stated = Counter((x.subject, x.kind, x.target) for x in links)
+    for x in links:  # the paper's link keeps the plain anchor the map's edges and older links point to
+        x.shared = stated[(x.subject, x.kind, x.target)] > 1 and not (x.source in works and works[x.source].is_source)
     evidence = {eid: rows(run_query("evidence-for", kg, {"entity": eid})) for eid in entities}
     terms, ontology = _terms(kg)
     return SiteData(
