@@ -60,6 +60,15 @@ TYPED_ENTRIES = """\
     - about: [bar-market-access]
       stance: supports
       text: {en: "Restrictions on digital services raise the cost of market access."}
+  barriers:  # a concept mapping: its node names skos:closeMatch as a value (punning, allowed in OWL 2 DL)
+    - id: bar-typed-entry-limits
+      label_zh: 市场进入限制
+      label_en: Limits on entering markets
+      level: international
+      matches:
+        - close_match: bar-market-access
+          asserted_by: "Doe, Jane"
+          rationale_en: "Both name foreign limits on entering a market."
 """ + "".join(
     f"""\
 - id: typed-{kind}-2021

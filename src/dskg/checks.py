@@ -114,6 +114,20 @@ class Checks:
             return False
         return True
 
+    def match_target(self, match: Record, rid: str, relation: str, target: str, kind: str) -> bool:
+        """True if a match of record `rid` (of `kind`) points at another existing record of its kind."""
+        if target == rid:
+            self.problems.add(
+                match.file,
+                match.line_of(relation),
+                rid,
+                relation,
+                f"{rid!r} cannot match itself",
+                f"point `{relation}:` at the existing {kind[:-1]} this one corresponds to, or drop the match",
+            )
+            return False
+        return self.reference(match, rid, relation, target, (kind,))
+
     def work_of(self, source: str | None) -> Work | None:
         """The work a record is stated in; one not read yet leaves a tentative build unresolved."""
         work = self.works.get(source or "")

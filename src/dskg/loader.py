@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .checks import VERBATIM_LABEL_KINDS, Checks
 from .errors import ProblemList
-from .records import Case, Document, Entity, Link, Record, Records, Statistic, Theme, Work
+from .records import MATCH_RELATIONS, Case, Document, Entity, Link, Record, Records, Statistic, Theme, TradeFactor, Work
 from .terms import (
     ACTOR_CLASS,
     BARRIER_CLASS,
@@ -23,6 +23,7 @@ from .terms import (
     DSKG,
     FOAF,
     LINKS,
+    MATCHES,
     PROJECT,
     PROV,
     RDF,
@@ -104,6 +105,7 @@ class Builder(WorkTriples):
         self.checks = Checks(records, problems)
         self.triples: list[Triple] = []
         self.languages: set[URIRef] = set()
+        self.persons: set[URIRef] = set()
         self.terms = build_terms()
 
     # -- triples ------------------------------------------------------------------------------
@@ -147,6 +149,8 @@ class Builder(WorkTriples):
             self.add(node, DSKG.labelVerbatim, Literal(False))
         self.provenance(node, rec.source, rec.section, rec.quotes)
         self.links(kind, rec, rec.id, rec.source, rec.links)
+        if isinstance(rec, TradeFactor):
+            self.matches(kind, rec)
         return node
 
     def links(self, kind: str, owner: Record, owner_id: str, source: str | None, links: list[Link]) -> None:
@@ -190,6 +194,39 @@ class Builder(WorkTriples):
                 self.text(node, DSKG.quote, quote, self.quote_language(source))
         else:
             self.provenance(node, source, link.section, link.quotes)
+
+    def matches(self, kind: str, rec: TradeFactor) -> None:
+        """Each SKOS match the record declares: the direct triple, and a dskg:ConceptMapping node
+        (from the record to the one it matches, stated in the record's work) that says who asserts
+        it, on what basis and why. Synthesis reads the direction from the node."""
+        subject = self.terms.iri(rec.id)
+        for match in rec.matches:
+            relation = next(name for name in MATCH_RELATIONS if getattr(match, name) is not None)
+            target_id = getattr(match, relation)
+            if not self.checks.match_target(match, rec.id, relation, target_id, kind):
+                continue
+            prop, target = MATCHES[relation], self.terms.iri(target_id)
+            node = self.terms.mapping_iri(rec.source or "dskg-project", rec.id, relation, target_id)
+            self.add(subject, prop, target)
+            self.add(node, RDF.type, DSKG.ConceptMapping)
+            self.add(subject, DSKG.hasConceptMapping, node)
+            self.add(node, DSKG.linkSubject, subject)
+            self.add(node, DSKG.linkTarget, target)
+            self.add(node, DSKG.mappingRelation, prop)
+            self.add(node, DSKG.basis, DSKG[match.basis])
+            self.text(node, DSKG.rationale, match.rationale_en, "en")
+            self.provenance(node, rec.source, None, [])
+            self.add(node, PROV.wasAttributedTo, self.person(match.asserted_by) if match.asserted_by else PROJECT)
+
+    def person(self, name: str) -> URIRef:
+        """The agent a person named only by name is (who asserts a mapping), described once."""
+        node = self.terms.person_iri(name)
+        if node not in self.persons:
+            self.persons.add(node)
+            self.add(node, RDF.type, FOAF.Person)
+            self.add(node, RDF.type, PROV.Agent)
+            self.add(node, FOAF.name, self.terms.literal(name.strip()))
+        return node
 
     # -- the build, kind by kind --------------------------------------------------------------
     def start(self) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator, model_validator
 
 from .fast.models import Shortcuts, shortcuts
 
@@ -87,6 +87,7 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Basis = Literal["explicit", "interpretive", "editorial"]
 LinkProperty = Literal["addresses", "builds-on", "illustrates", "evidences", "is-about", "falls-under"]
+MATCH_RELATIONS = ("exact_match", "close_match", "broad_match", "narrow_match")
 
 
 class Record(BaseModel):
@@ -112,11 +113,11 @@ class Record(BaseModel):
         """Line of a field's key (`name`, or `name[i]` for an item of a list), or of the record when the field is absent."""
         return self.origin.line_of(name)
 
-    @field_validator("section", mode="before", check_fields=False)
+    @field_validator("section", "page", "volume", "issue", mode="before", check_fields=False)
     @classmethod
-    def _section_is_text(cls, value: Any) -> Any:
+    def _section_is_text(cls, value: Any, info: Any) -> Any:  # YAML reads 4.1 and 12 as numbers; info: pydantic's ValidationInfo
         if isinstance(value, float):
-            raise ValueError(f'write the section as a quoted string, e.g. section: "{value}"')
+            raise ValueError(f'write the {info.field_name} as a quoted string, e.g. {info.field_name}: "{value}"')
         if isinstance(value, int):
             return str(value)
         return value
@@ -151,11 +152,6 @@ class StatedLink(Record):
     rationale_en: str | None = None
     note: str | None = None
 
-    @field_validator("page", mode="before")
-    @classmethod
-    def _page_is_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
-
     @property
     def quotes(self) -> list[str]:
         return [self.quote] if self.quote else []
@@ -177,15 +173,40 @@ class Entity(Record):
     label_zh_verbatim: bool = True  # false where label_zh is composed or translated by the curator
 
 
-class Advantage(Entity):
+class Match(Record):
+    """A SKOS mapping from the record that declares it to an existing record of its kind: exactly
+    one of the four relations, its basis, who asserts it (the project when no one is named), why."""
+
+    exact_match: Slug | None = None
+    close_match: Slug | None = None
+    broad_match: Slug | None = None
+    narrow_match: Slug | None = None
+    basis: Literal["explicit", "interpretive"] = "interpretive"
+    asserted_by: NonEmpty | None = None
+    rationale_en: NonEmpty
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_relation(self) -> Match:
+        given = [name for name in MATCH_RELATIONS if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a match names exactly one of {', '.join(MATCH_RELATIONS)} (got {', '.join(given) or 'none'}); one per item")
+        return self
+
+
+class TradeFactor(Entity):
+    matches: list[Match] = []
+
+
+class Advantage(TradeFactor):
     pass
 
 
-class Barrier(Entity):
+class Barrier(TradeFactor):
     level: Literal["domestic", "international"]
 
 
-class Countermeasure(Entity):
+class Countermeasure(TradeFactor):
     pass
 
 
@@ -349,11 +370,6 @@ class Work(Record):
     note: str | None = None
     source: Slug | None = None
 
-    @field_validator("volume", "issue", mode="before")
-    @classmethod
-    def _text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
-
     @property
     def themes(self) -> list[str]:
         if self.theme is None:
@@ -362,17 +378,8 @@ class Work(Record):
 
 
 KINDS: dict[str, type[Record]] = {
-    "works": Work,
-    "advantages": Advantage,
-    "barriers": Barrier,
-    "countermeasures": Countermeasure,
-    "themes": Theme,
-    "statistics": Statistic,
-    "documents": Document,
-    "cases": Case,
-    "actors": Actor,
-    "sectors": Sector,
-    "areas": DSTRIArea,
+    **{"works": Work, "advantages": Advantage, "barriers": Barrier, "countermeasures": Countermeasure, "themes": Theme},
+    **{"statistics": Statistic, "documents": Document, "cases": Case, "actors": Actor, "sectors": Sector, "areas": DSTRIArea},
 }
 """Top-level list names a data file may hold, and the record type of each item."""
 
@@ -384,6 +391,7 @@ class Records:
     by_kind: dict[str, list[Record]] = field(default_factory=lambda: {k: [] for k in KINDS})
     schemes: list[Scheme] = field(default_factory=list)
     data_dir: Path | None = None
+    user_dir: Path | None = None  # the user's data folder layered on `data_dir` (sourcetext.shipped_text looks in both)
 
     def __getattr__(self, name: str) -> list[Any]:
         if name in KINDS:
@@ -409,7 +417,7 @@ class Records:
 
     def copy(self) -> Records:
         """The same records in new lists: adding to the copy leaves this one as it is."""
-        return Records({kind: list(items) for kind, items in self.by_kind.items()}, list(self.schemes), self.data_dir)
+        return Records({kind: list(items) for kind, items in self.by_kind.items()}, list(self.schemes), self.data_dir, self.user_dir)
 
     def add(self, other: Records) -> None:
         """Append another's records, kind by kind, and its schemes."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from urllib.parse import quote
 
 from rdflib import Literal, URIRef
 from rdflib import namespace as rdf_namespaces
@@ -56,6 +57,9 @@ LINKS: dict[str, tuple[URIRef, URIRef, tuple[str, ...], tuple[str, ...]]] = {
     "is-about": (DSKG.isAbout, DSKG.Aboutness, ("claims",), ("advantages", "barriers", "countermeasures", "sectors", "themes", "areas")),
     "falls-under": (DSKG.fallsUnder, DSKG.AreaMapping, ("barriers",), ("areas",)),
 }
+
+MATCHES = {"exact_match": SKOS.exactMatch, "close_match": SKOS.closeMatch, "broad_match": SKOS.broadMatch, "narrow_match": SKOS.narrowMatch}
+"""A match's yaml name and the SKOS mapping property of its direct triple."""
 
 BARRIER_CLASS = {"domestic": DSKG.DomesticBarrier, "international": DSKG.InternationalBarrier}
 ACTOR_CLASS = {
@@ -115,6 +119,14 @@ class Terms:
     def link_iri(self, source: str, subject: str, prop: str, target: str) -> URIRef:
         """A qualified link's IRI: the work that states it, the two records and the property."""
         return self.uri(f"{_ID}link/{source}/{subject}/{prop}/{target}")
+
+    def mapping_iri(self, source: str, subject: str, relation: str, target: str) -> URIRef:
+        """A concept mapping's IRI: the work whose record declares it, the two records, the relation (close-match)."""
+        return self.uri(f"{_ID}mapping/{source}/{subject}/{relation.replace('_', '-')}/{target}")
+
+    def person_iri(self, name: str) -> URIRef:
+        """A person named only by name (who asserts a mapping): person/<the name, lowercased, hyphens for spaces>."""
+        return self.uri(f"{_ID}person/{quote('-'.join(name.lower().split()), safe='-')}")
 
     def language_iri(self, tag: str) -> URIRef | None:
         """The language of a BCP 47 tag as an IRI, the value DCMI wants for dcterms:language (a

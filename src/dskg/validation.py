@@ -209,6 +209,7 @@ def _nodes_of(kg: KnowledgeGraph, focus_ids: set[str]) -> set:
     nodes = {ID[i] for i in focus_ids}
     for node in list(nodes):
         nodes |= set(kg.data.objects(node, DSKG.hasQualifiedLink))
+        nodes |= set(kg.data.objects(node, DSKG.hasConceptMapping))
         nodes |= set(kg.data.objects(node, DSKG.hasSection))
     cited_entity = URIRef("http://purl.org/spar/cito/hasCitedEntity")
     for record_id in focus_ids:  # a work's citations are named after it and point at it: look them up, not scan all

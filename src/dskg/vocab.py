@@ -24,6 +24,7 @@ class DSKG(DefinedNamespace):
     Case: URIRef
     Claim: URIRef
     Company: URIRef
+    ConceptMapping: URIRef
     Countermeasure: URIRef
     Country: URIRef
     CountryGroup: URIRef
@@ -71,6 +72,7 @@ class DSKG(DefinedNamespace):
     explicit: URIRef
     fallsUnder: URIRef
     flow: URIRef
+    hasConceptMapping: URIRef
     hasQualifiedLink: URIRef
     hasSection: URIRef
     hasTheme: URIRef
@@ -92,6 +94,7 @@ class DSKG(DefinedNamespace):
     linkTarget: URIRef
     magnitude: URIRef
     makesClaim: URIRef
+    mappingRelation: URIRef
     measure: URIRef
     normalisedText: URIRef
     page: URIRef
