@@ -5,8 +5,9 @@ explicitly or by reading, and whether a work disputes it. Records an entry intro
 through their concept matches (the synthesis rule of issue 16): a record with an exact or close
 match counts as its target, one hop, read from the dskg:ConceptMapping node's direction (never the
 skos triple, which reasoning may make symmetric); broad and narrow matches are kept beside the row
-or column they touch, never merged. Works are counted distinct per cell; a work whose stance is
-disputes or refutes counts as disputing.
+or column they touch, never merged. Works are counted distinct per cell, as the catalogue's
+`evidence-map` counts them: a work whose stance is disputes or refutes counts as disputing, the
+others (any other stance; the paper's links carry none) as stating it, explicitly or by reading.
 """
 
 from __future__ import annotations
@@ -62,29 +63,35 @@ class Cell:
     def anchor(self) -> str:
         return f"{self.countermeasure}--addresses--{self.barrier}"
 
-    def _works(self, keep=lambda s: True) -> list[str]:
+    def _works(self, keep) -> list[str]:
         return sorted({s.work for s in self.statements if keep(s)})
 
     @property
     def works(self) -> list[str]:
-        return self._works()
+        """The works that state the link (any stance but disputes or refutes; the paper's links carry none)."""
+        return self._works(lambda s: not s.disputing)
 
     @property
     def explicit_works(self) -> list[str]:
-        return self._works(lambda s: s.link.basis == "explicit")
+        return self._works(lambda s: not s.disputing and s.link.basis == "explicit")
 
     @property
     def interpretive_works(self) -> list[str]:
-        return self._works(lambda s: s.link.basis == "interpretive")
+        return self._works(lambda s: not s.disputing and s.link.basis == "interpretive")
 
     @property
     def disputing_works(self) -> list[str]:
         return self._works(lambda s: s.disputing)
 
     @property
+    def all_works(self) -> list[str]:
+        return self._works(lambda s: True)
+
+    @property
     def basis(self) -> str:
-        """The strongest basis any work gives: explicit, else interpretive."""
-        return min((s.link.basis for s in self.statements), key=lambda b: BASIS_ORDER.index(b) if b in BASIS_ORDER else len(BASIS_ORDER))
+        """The strongest basis a stating work gives (explicit, else interpretive); "disputed" when every work disputes it."""
+        stated = [s.link.basis for s in self.statements if not s.disputing]
+        return min(stated, key=lambda b: BASIS_ORDER.index(b) if b in BASIS_ORDER else len(BASIS_ORDER)) if stated else "disputed"
 
 
 @dataclass
@@ -124,7 +131,7 @@ class EvidenceMap:
         return list(groups.items())
 
     def year_range(self, cell: Cell) -> tuple[int | None, int | None]:
-        years = [y for y in (self.years.get(w) for w in cell.works) if y is not None]
+        years = [y for y in (self.years.get(w) for w in cell.all_works) if y is not None]
         return (min(years), max(years)) if years else (None, None)
 
 
