@@ -66,6 +66,12 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
         (V, "MappingBasis", "not editorial"),
         (W, "EditorialNotStatedShape", "yet is stated in https://w3id.org/dskg/id/src-2025"),
     ],
+    "concept-mapping-twice.ttl": [
+        (V, "MappingRelation", "A match names exactly one relation"),
+        (V, "MappingRationale", "why the two records match"),
+        (V, "MappingAttribution", "Name who asserts the match"),  # two agents
+        (V, "MappingAttribution", "Name who asserts the match"),  # one a barrier
+    ],
     "concept-mapping-no-direct-triple.ttl": [(V, "MappingDirectTripleShape", "http://www.w3.org/2004/02/skos/core#closeMatch")],
     "qualified-link-no-basis.ttl": [(V, "LinkBasis", "exactly one basis")],
     "qualified-link-no-quote.ttl": [(V, "QualifiedLinkShape", "at least one verbatim quote")],

@@ -120,6 +120,7 @@ _TYPE_FIXES = {
     "list_type": "write a list: `[a, b]`, or one `- item` a line",
     "dict_type": "write a mapping: one `key: value` a line, or `{key: value}`",
     "model_type": "write a mapping: one `key: value` a line, or `{key: value}`",
+    "one_relation": "give each match its own item of `matches:`, with one relation and the id it points at",
 }
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .fast.models import Shortcuts, shortcuts
 
@@ -190,7 +191,8 @@ class Match(Record):
     def _one_relation(self) -> Match:
         given = [name for name in MATCH_RELATIONS if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError(f"a match names exactly one of {', '.join(MATCH_RELATIONS)} (got {', '.join(given) or 'none'}); one per item")
+            names = f"{', '.join(MATCH_RELATIONS)} (got {', '.join(given) or 'none'})"
+            raise PydanticCustomError("one_relation", "a match names exactly one of {names}", {"names": names})
         return self
 
 
