@@ -192,3 +192,16 @@ def test_every_link_of_the_map_site_leads_to_a_page_and_anchor_that_exist(eviden
             assert resolved.is_file(), f"{page.name}: {target}"
             if anchor:
                 assert f'id="{anchor}"' in resolved.read_text(encoding="utf-8"), f"{page.name}: {target}"
+
+
+def test_each_drill_down_lists_the_works_the_catalogues_works_by_link_lists(evidence):
+    kg, site = evidence
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for cell in rows(dskg.run_query("evidence-map", kg)):
+        cm, barrier = cell["countermeasure_id"], cell["barrier_id"]
+        behind = rows(dskg.run_query("works-by-link", kg, {"barrier": barrier, "countermeasure": cm}))
+        shown = drill_down(index, f"{cm}--addresses--{barrier}").split('<li class="statement')[1:]
+        # one statement per stated link; marked unchecked exactly where the quote was not checked
+        assert sorted(re.search(r'data-work="([^"]+)"', s).group(1) for s in shown) == sorted(r["work_id"] for r in behind), (cm, barrier)
+        marks = sorted((re.search(r'data-work="([^"]+)"', s).group(1), "unchecked</span>" in s) for s in shown)
+        assert marks == sorted((r["work_id"], r["quote_checked"] == "false") for r in behind), (cm, barrier)

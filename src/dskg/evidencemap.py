@@ -114,6 +114,11 @@ class EvidenceMap:
     cells: dict[tuple[str, str], Cell]
     works: list[str]  # every work that states an `addresses` link
     years: dict[str, int | None]  # work id -> year, for the cells' year range
+    matches: list[Match] = field(default_factory=list)
+
+    def matches_of(self, rid: str) -> list[Match]:
+        """The matches `rid` states or is the target of."""
+        return [m for m in self.matches if rid in (m.subject, m.target)]
 
     @property
     def many_works(self) -> bool:
@@ -214,7 +219,7 @@ def build(data: SiteData, matches: list[Match]) -> EvidenceMap:
         axis.gap = axis.id not in linked_countermeasures
     works = sorted({s.work for c in cells.values() for s in c.statements})
     years = {w: data.works[w].year if w in data.works else None for w in works}
-    return EvidenceMap(barriers, countermeasures, cells, works, years)
+    return EvidenceMap(barriers, countermeasures, cells, works, years, matches)
 
 
 def collect(kg: KnowledgeGraph, data: SiteData) -> EvidenceMap:

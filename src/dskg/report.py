@@ -256,7 +256,7 @@ def render_site(data: SiteData, lang: str = "en", map_svg: str = "", evidence_ma
 
     render("index.html", "index.html", map_svg=Markup(map_svg), m=emap)
     for entity in data.entities.values():
-        render("entity.html", f"entity/{entity.id}.html", e=entity)
+        render("entity.html", f"entity/{entity.id}.html", e=entity, m=emap)
     render("statistics.html", "statistics.html", chart=trade_chart(data.trade_balance, Page(data, lang, strings, "")))
     render("literature.html", "literature.html")
     render("ontology.html", "ontology.html")

@@ -68,6 +68,7 @@ class Entity:
     quotes: list[str] = field(default_factory=list)
     works: list[str] = field(default_factory=list)  # ids of the works whose claims are about it
     label_zh_translated: bool = False  # the zh label is this project's translation, not a source's words
+    quote_lang: str = "zh"
 
 
 @dataclass
@@ -224,10 +225,11 @@ def _entities(kg: KnowledgeGraph, labels: dict[str, Text]) -> dict[str, Entity]:
         ORDER BY ?e ?alt""", kg)
     for e, alt in result:
         entities[_id(e)].alt.setdefault(alt.language or "", []).append(str(alt))
-    for r in _select(kg, """
+    for e, quote in run_sparql(PREFIXES + """
         SELECT ?e ?quote WHERE { VALUES ?class { dskg:Advantage dskg:Barrier dskg:Countermeasure } ?e a ?class ; dskg:quote ?quote }
-        ORDER BY ?e ?quote"""):
-        entities[_id(r["e"])].quotes.append(r["quote"])
+        ORDER BY ?e ?quote""", kg):
+        entities[_id(e)].quotes.append(str(quote))
+        entities[_id(e)].quote_lang = quote.language or "zh"  # an entry's records quote its work, in its language
     for r in _select(kg, """
         SELECT DISTINCT ?e ?work WHERE {
           VALUES ?class { dskg:Advantage dskg:Barrier dskg:Countermeasure } ?e a ?class .
