@@ -8,6 +8,7 @@ text, a DOI names one work. Each problem names file, line, entity, field and the
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -73,6 +74,7 @@ class Checks:
         self.index = Index(records, problems)
         self.works = {w.id: w for w in records.works}
         self.dois: dict[str, Work] = {}
+        self.listings: dict[Path, set[str]] = {}
 
     def add_records(self, batch: Records) -> None:
         """Records read after the checks began (already in `self.records`)."""
@@ -135,11 +137,38 @@ class Checks:
             self.index.unresolved = True
         return work
 
-    def source_text(self, source: str | None) -> Path | None:
+    def source_text(self, source: str | None, quotes: bool = True) -> Path | None:
+        """The shipped text of the work `source`: the paper's kind (`text_file:`), or, when
+        `quotes`, a later work's (sources/<id>.txt), against which only quotes are checked: a
+        later work's labels and claim texts are a reader's words."""
         work = self.work_of(source)
-        if work is None or work.text_file is None or self.records.data_dir is None:
+        if work is None:
             return None
-        return self.records.data_dir / work.text_file
+        if work.text_file is not None:
+            return None if self.records.data_dir is None else self.records.data_dir / work.text_file
+        return self.shipped_text(work.id) if quotes else None
+
+    def shipped_text(self, work_id: str) -> Path | None:
+        """A later work's text, `sources/<id>.txt` in the user's data folder or the base's (each
+        `sources/` listed once a build)."""
+        name = sourcetext.shipped_name(work_id)
+        for folder in (self.records.user_dir, self.records.data_dir):
+            if folder is None:
+                continue
+            if folder not in self.listings:
+                shipped = folder / sourcetext.SHIPPED
+                self.listings[folder] = set(os.listdir(shipped)) if shipped.is_dir() else set()
+            if f"{work_id}.txt" in self.listings[folder]:
+                return folder / name
+        return None
+
+    def quote_checked(self, source: str | None) -> bool | None:
+        """Whether the quotes of a later work were checked (its text ships); None for the paper's
+        kind of work, whose quotes are always checked and carry no mark."""
+        work = self.work_of(source)
+        if work is None or work.text_file is not None:
+            return None
+        return self.shipped_text(work.id) is not None
 
     def source_and_section(self, rec: Record, rid: str, source: str | None, section: str | None) -> None:
         """The record names its source work, and the section, if given, is one of that work's."""
@@ -165,19 +194,21 @@ class Checks:
             )
 
     def verbatim(self, rec: Record, rid: str, field: str, source: str | None, texts: Iterable[str]) -> None:
-        """Each text is found in the shipped text of the source work (when it ships one)."""
-        path = self.source_text(source)
+        """Each text is found in the shipped text of the source work (when it ships one; a later
+        work's text backs only quotes)."""
+        path = self.source_text(source, quotes=field in ("quote", "quotes"))
         if path is None:
             return
         for index, text in enumerate(texts):
             if text and not sourcetext.contains(path, text):
+                line = rec.line_of(f"{field}[{index}]")
                 self.problems.add(
                     rec.file,
-                    rec.line_of(f"{field}[{index}]"),
+                    rec.line_of(field) if line == rec.line else line,  # a list's item, or a field of one text
                     rid,
                     field,
                     f"not found verbatim in {path.name}: {text[:40]!r}",
-                    "copy the passage exactly from the source text (whitespace and running headers are ignored)",
+                    "copy the passage exactly from the source text (whitespace, and the paper's running headers, are ignored)",
                 )
 
     # -- a work's own fields ------------------------------------------------------------------
@@ -234,8 +265,9 @@ class Checks:
                 "this work is already there: drop the entry, or correct the DOI",
             )
 
-    def text_file(self, rec: Work) -> None:
-        """The work's shipped text is in the data folder."""
+    def text_file(self, rec: Work) -> str | None:
+        """The work's shipped text, relative to its data folder (for dskg:textFile): the paper's
+        kind must be there, a later work's needs the licence it ships under."""
         if rec.text_file and self.records.data_dir is not None and not (self.records.data_dir / rec.text_file).is_file():
             self.problems.add(
                 rec.file,
@@ -245,6 +277,18 @@ class Checks:
                 f"no file {rec.text_file} in the data folder",
                 "put the work's text there or correct the path",
             )
+        if rec.text_file or self.shipped_text(rec.id) is None:
+            return rec.text_file
+        if not rec.license:
+            self.problems.add(
+                rec.file,
+                rec.line_of("license"),
+                rec.id,
+                "license",
+                f"the work's text ships ({sourcetext.shipped_name(rec.id)}) but no licence says it may",
+                "add `license:` with the text's licence (an SPDX id such as CC-BY-4.0, or its URL), or remove the text",
+            )
+        return sourcetext.shipped_name(rec.id)
 
     def unknown_intent(self, citation: Citation, rec: Work) -> None:
         self.problems.add(

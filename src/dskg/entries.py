@@ -29,6 +29,7 @@ from .recordcheck import FixedLine, Where, validated
 from .records import (
     DOI,
     LANGUAGE_TAG,
+    LICENSE,
     URL,
     Advantage,
     Barrier,
@@ -97,6 +98,7 @@ class Entry(Record):
     pages: str | None = None
     doi: Annotated[str, StringConstraints(pattern=DOI)] | None = None
     url: Annotated[str, StringConstraints(pattern=URL)] | None = None
+    license: Annotated[str, StringConstraints(pattern=LICENSE)] | None = None  # of the text shipped as sources/<id>.txt
     claims: list[EntryClaim] = []
     barriers: list[Barrier] = []
     countermeasures: list[Countermeasure] = []
@@ -233,6 +235,7 @@ def entry_records(entry: Entry) -> Records:
         pages=entry.pages,
         doi=entry.doi,
         url=entry.url,
+        license=entry.license if entry.license is None or "://" in entry.license else f"https://spdx.org/licenses/{entry.license}",
         claims=_claim_records(entry, ways),
         stated_links=list(entry.links),
         source=entry.id,

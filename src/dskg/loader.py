@@ -16,6 +16,7 @@ from .records import MATCH_RELATIONS, Case, Document, Entity, Link, Record, Reco
 from .terms import (
     ACTOR_CLASS,
     BARRIER_CLASS,
+    BOOLEANS,
     CASE_CLASS,
     CITO,
     DCTERMS,
@@ -124,6 +125,14 @@ class Builder(WorkTriples):
                 self.add(node, DSKG.inSection, self.terms.section_iri(source, section))
         for quote in quotes:
             self.text(node, DSKG.quote, quote, self.quote_language(source))
+        if quotes:
+            self.quote_checked(node, source)
+
+    def quote_checked(self, node: URIRef, source: str | None) -> None:
+        """A later work's quotes are marked checked (its text ships) or not; the paper's carry no mark."""
+        checked = self.checks.quote_checked(source)
+        if checked is not None:
+            self.add(node, DSKG.quoteChecked, BOOLEANS[checked])
 
     def quote_language(self, source: str | None) -> str:
         """Quotes are in the language of the work they are taken from (zh for the paper)."""

@@ -124,6 +124,7 @@ def read_sources(
     require_data_dir(data)
     base_records = read_folder(Path(base) if base is not None else resources.data_dir())
     records = base_records.copy()  # the build's own, which each entry file joins as it is read; the base stays as read
+    records.user_dir = Path(data) if data is not None else None  # its sources/ holds the texts of entries' works
     ontology = load_ontology()
     added = EntrySet()
 

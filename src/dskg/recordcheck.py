@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from .errors import Problem
 from .fast.models import Shortcuts, shortcuts
-from .records import CURRENCY, DOI, LANGUAGE_TAG, SLUG, URL, Origin, Record, locate
+from .records import CURRENCY, DOI, LANGUAGE_TAG, LICENSE, SLUG, URL, Origin, Record, locate
 
 RecordT = TypeVar("RecordT", bound=Record)
 
@@ -103,6 +103,7 @@ _PATTERNS = {
     LANGUAGE_TAG: ("{!r} is not a language tag", "write the language as a BCP 47 tag, e.g. `en` or `zh`"),
     DOI: ("malformed DOI {!r}", "write the DOI alone, like `doi: 10.1111/twec.12424` (no https://doi.org/)"),
     URL: ("{!r} is not a web address", "write the whole address, starting with https:// or http://"),
+    LICENSE: ("{!r} is not a licence", "give the licence's SPDX id, e.g. `license: CC-BY-4.0`, or its URL"),
     CURRENCY: ("{!r} is not a currency code", "write the ISO 4217 code in capitals, e.g. `currency: USD`"),
 }
 

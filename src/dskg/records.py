@@ -24,6 +24,7 @@ SLUG = r"^[a-z0-9][a-z0-9-]*$"
 LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"
 DOI = r"^10\.\d{4,9}/\S+$"
 URL = r"^https?://\S+$"
+LICENSE = r"^(https?://\S+|[A-Za-z0-9][A-Za-z0-9.+-]*)$"  # a licence's URL or SPDX id (CC-BY-4.0: https://spdx.org/licenses/<id>)
 CURRENCY = r"^[A-Z]{3}$"
 
 

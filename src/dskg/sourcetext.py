@@ -1,20 +1,29 @@
 """The text of a source work, normalised so quotes can be checked verbatim against it.
 
-The shipped text is a PDF extraction: running headers interrupt sentences and line breaks fall
-anywhere. A quote counts as verbatim when, with all whitespace removed, it is a substring of the
-text with its header lines dropped and all whitespace removed.
+Two kinds of text ship. The paper's (`text_file:` of a curated work) is a PDF extraction: running
+headers interrupt sentences and line breaks fall anywhere, so its header lines are dropped. A later
+work's text (`<data folder>/sources/<work id>.txt`, shipped with an entry that gives its licence)
+is taken as it is. Either way a quote counts as verbatim when, with all whitespace removed, it is
+a substring of the text with all whitespace removed.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
-RUNNING_HEADER = re.compile(
-    r"^\s*(王锦泽|Open Access|https?://\S+|DOI: 10\.12677/ssem\.2025\.143042 \d+ 服务科学和管理)\s*$"
-)
-"""Lines of the extraction that are page furniture, not the paper's sentences."""
+from .errors import UnreadableInputError
+
+RUNNING_HEADER = re.compile(r"^\s*(王锦泽|Open Access|https?://\S+|DOI: 10\.12677/ssem\.2025\.143042 \d+ 服务科学和管理)\s*$")
+"""Lines of the paper's extraction that are page furniture, not the paper's sentences."""
+
+SHIPPED = "sources"
+"""The folder of a data folder that holds later works' texts, one `<work id>.txt` each."""
+
+MAX_BYTES = 20_000_000
+"""Texts larger than this are refused: a work's text is some hundred kilobytes; more means a wrong file."""
 
 
 def squeeze(text: str) -> str:
@@ -22,14 +31,36 @@ def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
-@lru_cache(maxsize=16)
+def shipped_name(work_id: str) -> str:
+    """Where a later work's text ships, relative to the data folder (what dskg:textFile says)."""
+    return f"{SHIPPED}/{work_id}.txt"
+
+
+@lru_cache(maxsize=256)  # each text is read once per command: the loader's checks and SHACL's share it
 def normalised_text(path: Path) -> str:
-    """The text of `path` without running headers and without whitespace."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    """The text of `path` without whitespace (and, for the paper's, without running headers).
+
+    Raises UnreadableInputError for a file too large or not UTF-8."""
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_BYTES:
+            raise UnreadableInputError(
+                f"{path}: {size / 1e6:.1f} MB is too large for a work's text (limit {MAX_BYTES / 1e6:.0f} MB). "
+                "Fix: ship the work's plain text only."
+            )
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableInputError(f"{path}: not UTF-8 text (byte {exc.start}). Fix: save the text as UTF-8.") from None
+    except OSError as exc:
+        raise UnreadableInputError(f"{path}: cannot read the work's text ({exc.strerror}). Fix: check the file.") from None
+    lines = text.splitlines()
+    if path.parent.name == SHIPPED:  # a later work's text: no page furniture known to drop
+        return "".join(squeeze(line) for line in lines)
     return "".join(squeeze(line) for line in lines if not RUNNING_HEADER.match(line))
 
 
 def contains(path: Path, quote: str) -> bool:
-    """True when `quote` occurs verbatim in the text (whitespace and headers ignored)."""
+    """True when `quote` occurs verbatim in the text (whitespace, and the paper's headers, ignored)."""
     needle = squeeze(quote)
     return bool(needle) and needle in normalised_text(path)

@@ -151,8 +151,9 @@ def _texts(kg: KnowledgeGraph, works: set | None = None) -> Graph:
     for work, text_file in kg.data.subject_objects(DSKG.textFile):
         if works is not None and work not in works:
             continue
-        path = folder / str(text_file)
-        if path.is_file():
+        user = kg.records.user_dir if kg.records is not None else None  # a later work's text may ship in the user's folder
+        path = next((f / str(text_file) for f in (folder, user) if f is not None and (f / str(text_file)).exists()), None)
+        if path is not None:
             g.add((work, DSKG.normalisedText, Literal(sourcetext.normalised_text(path))))
     return g
 

@@ -97,14 +97,14 @@ class WorkTriples:
             self.add(node, DSKG.publisherName, self.terms.literal(rec.publisher))
         if rec.doi:
             self.checks.doi(rec)
-        for prop, value in ((BIBO.volume, rec.volume), (BIBO.issue, rec.issue), (BIBO.doi, rec.doi), (DSKG.textFile, rec.text_file)):
+        text_file = self.checks.text_file(rec)
+        for prop, value in ((BIBO.volume, rec.volume), (BIBO.issue, rec.issue), (BIBO.doi, rec.doi), (DSKG.textFile, text_file)):
             if value:
                 self.add(node, prop, self.terms.literal(value))
         for page in rec.pages_seen:
             self.add(node, DSKG.pagesSeen, self.terms.literal(page))
         if rec.license:
             self.add(node, DCTERMS.license, URIRef(rec.license))
-        self.checks.text_file(rec)
 
     def _work_sections(self, rec: Work, node: URIRef) -> None:
         """Its sections, themes and the work it is cited through."""
@@ -152,6 +152,7 @@ class WorkTriples:
         self.checks.claim_text(claim)
         if claim.quote:
             self.text(node, DSKG.quote, claim.quote, rec.work_language or "und")
+            self.quote_checked(node, rec.source)
         if claim.page:
             self.add(node, DSKG.page, self.terms.literal(claim.page))
         self.add(self.terms.iri(rec.id), DSKG.makesClaim, node)
@@ -173,10 +174,6 @@ class WorkTriples:
         self.checks.verbatim(link, rec.id, "quote", rec.id, link.quotes)
         if link.section:
             self.checks.source_and_section(link, rec.id, rec.id, link.section)
-        self.link(link.subject, rec.id, link, direct, cls)
-        node = self.terms.link_iri(rec.id, link.subject, link.property, link.target)
+        self.link(link.subject, rec.id, link, direct, cls)  # with its quote marked checked or not
         if link.page:
-            self.add(node, DSKG.page, self.terms.literal(link.page))
-        if link.quote and self.checks.source_text(rec.id) is None:
-            # kept, but said to be unchecked: nothing shipped to find it in
-            self.add(node, DSKG.quoteChecked, Literal(False))
+            self.add(self.terms.link_iri(rec.id, link.subject, link.property, link.target), DSKG.page, self.terms.literal(link.page))
