@@ -84,13 +84,13 @@ def _cases():
 @pytest.mark.parametrize("name, params", list(_cases()), ids=lambda v: str(v))
 def test_every_canned_query_gives_the_same_rows_on_the_server(pushed, kg, name, params):
     query = queries.get_query(name)
-    if any(p.required for p in query.header.params) and not params:
-        params = {p.name: p.example for p in query.header.params if p.required}
+    params = {**{p.name: p.example for p in query.header.params if p.required}, **params}
     local = queries.run(name, kg, params)
     there = queries.run(name, remote.Endpoint.from_url(pushed), params)
     assert [str(v) for v in there.vars] == [str(v) for v in local.vars]
     assert _normalised(there) == _normalised(local)
-    assert len(local) > 0 or name == "uncovered-barriers"
+    # the paper disputes nothing: contested has rows only over several works (tests/test_synthesis_queries.py)
+    assert len(local) > 0 or name in ("uncovered-barriers", "contested")
 
 
 def test_push_replaces_the_graph_whole(pushed):

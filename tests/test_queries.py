@@ -283,7 +283,8 @@ def test_every_canned_query_gives_the_same_rows_and_renderings_on_both_paths(kg,
 
     fast, reference = _both_paths(monkeypatch, ask)
     assert fast == reference
-    assert fast[0] or name == "uncovered-barriers"
+    # the paper disputes nothing: contested has rows only over several works (tests/test_synthesis_queries.py)
+    assert fast[0] or name in ("uncovered-barriers", "contested")
 
 
 def test_rows_convert_every_kind_of_term_as_rdflib_does(kg, monkeypatch):
