@@ -55,10 +55,55 @@ SELECT ?node ?subject ?target ?relation ?basis ?rationale ?work ?agent ?name ?de
 }"""
 
 
+# A Turtle entry (issue 16, point 3) states a link and a concept mapping as the loader writes them
+TURTLE = """\
+@prefix dskg: <https://w3id.org/dskg/ontology#> .
+@prefix id: <https://w3id.org/dskg/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix fabio: <http://purl.org/spar/fabio/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix cito: <http://purl.org/spar/cito/> .
+
+id:smith-2023 a dskg:Work , fabio:JournalArticle ;
+    rdfs:label "Smith (2023)"@en ;
+    dcterms:title "Cross-border data rules and services trade"@en ;
+    dskg:authorsText "Smith, Alice" ;
+    fabio:hasPublicationYear "2023"^^xsd:gYear .
+
+id:cm-legal-support dskg:addresses id:bar-market-access ;
+    dskg:hasQualifiedLink <https://w3id.org/dskg/id/link/smith-2023/cm-legal-support/addresses/bar-market-access> .
+
+<https://w3id.org/dskg/id/link/smith-2023/cm-legal-support/addresses/bar-market-access> a dskg:Addressing ;
+    dskg:linkSubject id:cm-legal-support ; dskg:linkTarget id:bar-market-access ;
+    dskg:basis dskg:explicit ; dskg:stance cito:supports ;
+    dskg:statedIn id:smith-2023 ;
+    dskg:quote "Sound domestic law opens foreign markets."@en .
+
+id:bar-smith-data-rules a dskg:InternationalBarrier ;
+    rdfs:label "跨境数据规则"@zh , "Cross-border data rules"@en ;
+    dskg:level "international" ;
+    dskg:statedIn id:smith-2023 ;
+    dskg:quote "Data rules raise the cost of entering foreign markets."@en ;
+    dskg:labelVerbatim false ;
+    skos:closeMatch id:bar-market-access ;
+    dskg:hasConceptMapping <https://w3id.org/dskg/id/mapping/smith-2023/bar-smith-data-rules/close-match/bar-market-access> .
+
+<https://w3id.org/dskg/id/mapping/smith-2023/bar-smith-data-rules/close-match/bar-market-access> a dskg:ConceptMapping ;
+    dskg:linkSubject id:bar-smith-data-rules ; dskg:linkTarget id:bar-market-access ;
+    dskg:mappingRelation skos:closeMatch ; dskg:basis dskg:interpretive ;
+    dskg:rationale "Both name foreign limits on entering a market."@en ;
+    dskg:statedIn id:smith-2023 ; prov:wasAttributedTo id:dskg-project .
+"""
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dskg.KnowledgeGraph:
     folder = intake.init_data_dir(tmp_path_factory.mktemp("matches") / "my-data")
     (folder / "entries" / "doe-2024.yaml").write_text(ENTRY, encoding="utf-8")
+    (folder / "entries" / "smith-2023.ttl").write_text(TURTLE, encoding="utf-8")
     return dskg.build(folder)
 
 
@@ -178,3 +223,32 @@ def test_bad_matches_are_refused_naming_file_line_field_and_fix(tmp_path):
         "matches.0: a match names exactly one of exact_match, close_match, broad_match, narrow_match (got close_match, broad_match)",
     )
     assert "Fix: add it" in finding("form.yaml:15", "matches.1.rationale_en: missing field `rationale_en`")
+
+
+def test_a_turtle_entrys_link_and_mapping_are_marked_and_checked_like_a_yaml_entrys(built):
+    link = f"<{ID}link/smith-2023/cm-legal-support/addresses/bar-market-access>"
+    marked = built.store.query(
+        f"SELECT ?checked WHERE {{ {link} <https://w3id.org/dskg/ontology#quoteChecked> ?checked }}", use_default_graph_as_union=True
+    )
+    assert [s["checked"].value for s in marked] == ["false"]  # smith-2023 ships no text
+    report = dskg.validate(built, {"smith-2023", "bar-smith-data-rules", "cm-legal-support"})
+    assert [(f.entity, f.message) for f in report.findings if f.severity == "Violation"] == []
+
+
+def test_a_turtle_link_without_its_work_and_a_mapping_without_basis_are_refused(tmp_path):
+    folder = intake.init_data_dir(tmp_path / "my-data")
+    bad = tmp_path / "smith.ttl"
+    stated = "dskg:basis dskg:explicit ; dskg:stance cito:supports ;\n    dskg:statedIn id:smith-2023 ;"
+    assert stated in TURTLE
+    text = TURTLE.replace(stated, "dskg:basis dskg:explicit ; dskg:stance cito:supports ;")
+    bad.write_text(
+        text.replace("dskg:mappingRelation skos:closeMatch ; dskg:basis dskg:interpretive ;", "dskg:mappingRelation skos:closeMatch ;")
+    )
+    result = runner.invoke(app, ["validate", str(bad), "--data", str(folder)])
+    assert result.exit_code == 1, result.output
+    violations = [line for line in result.output.splitlines() if "Violation" in line]
+    assert len(violations) == 2, result.output
+    stated_in = next(line for line in violations if "must name the work that states it" in line)
+    assert "link/smith-2023/cm-legal-support/addresses/bar-market-access" in stated_in  # the link node
+    basis = next(line for line in violations if "exactly one basis" in line)
+    assert basis.startswith("Violation: bar-smith-data-rules") and "#basis" in basis  # the mapping's record and field

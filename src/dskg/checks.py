@@ -8,7 +8,6 @@ text, a DOI names one work. Each problem names file, line, entity, field and the
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -74,7 +73,7 @@ class Checks:
         self.index = Index(records, problems)
         self.works = {w.id: w for w in records.works}
         self.dois: dict[str, Work] = {}
-        self.listings: dict[Path, set[str]] = {}
+        self.shipped = sourcetext.ShippedTexts(records.user_dir, records.data_dir)
 
     def add_records(self, batch: Records) -> None:
         """Records read after the checks began (already in `self.records`)."""
@@ -149,18 +148,8 @@ class Checks:
         return self.shipped_text(work.id) if quotes else None
 
     def shipped_text(self, work_id: str) -> Path | None:
-        """A later work's text, `sources/<id>.txt` in the user's data folder or the base's (each
-        `sources/` listed once a build)."""
-        name = sourcetext.shipped_name(work_id)
-        for folder in (self.records.user_dir, self.records.data_dir):
-            if folder is None:
-                continue
-            if folder not in self.listings:
-                shipped = folder / sourcetext.SHIPPED
-                self.listings[folder] = set(os.listdir(shipped)) if shipped.is_dir() else set()
-            if f"{work_id}.txt" in self.listings[folder]:
-                return folder / name
-        return None
+        """A later work's text, `sources/<id>.txt` in the user's data folder or the base's."""
+        return self.shipped.path(work_id)
 
     def quote_checked(self, source: str | None) -> bool | None:
         """Whether the quotes of a later work were checked (its text ships); None for the paper's

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 
 from rdflib import Graph, Literal, URIRef
 
+from . import sourcetext
 from .checks import VERBATIM_LABEL_KINDS, Checks
 from .errors import ProblemList
 from .records import MATCH_RELATIONS, Case, Document, Entity, Link, Record, Records, Statistic, Theme, TradeFactor, Work
@@ -34,6 +35,7 @@ from .terms import (
     date_literal,
     decimal_literal,
 )
+from .vocab import ID
 from .works import WorkTriples
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -89,6 +91,29 @@ def stream_triples(
     builder.build_records(records, works=False)
     triples = builder.finish()
     return None if problems.items or not builder.checks.index.resolve() else triples
+
+
+def turtle_marks(records: Records, graph: Graph) -> list[Triple]:
+    """What a Turtle entry leaves to the loader: each quote of a node stated in a later work marked
+    dskg:quoteChecked as a YAML entry's is (unless the entry marks it), and a Turtle work whose text
+    ships (sources/<id>.txt) given its dskg:textFile, so SHACL checks the quotes against it. A work
+    with a text_file of its own (the paper's kind) stays unmarked."""
+    shipped = sourcetext.ShippedTexts(records.user_dir, records.data_dir)
+    works = {w.id: w for w in records.works}
+    own = {work for work, _ in graph.subject_objects(DSKG.textFile)}
+    given: set = set()
+    marks: list[Triple] = []
+    for node, work in graph.subject_objects(DSKG.statedIn):
+        work_id = str(work).removeprefix(str(ID))
+        rec = works.get(work_id)
+        if (node, DSKG.quote, None) not in graph or (node, DSKG.quoteChecked, None) in graph or work in own or (rec and rec.text_file):
+            continue
+        checked = shipped.path(work_id) is not None
+        if checked and rec is None and work not in given and (work, RDF.type, DSKG.Work) in graph:
+            given.add(work)
+            marks.append((work, DSKG.textFile, Literal(sourcetext.shipped_name(work_id))))
+        marks.append((node, DSKG.quoteChecked, BOOLEANS[checked]))
+    return marks
 
 
 class Builder(WorkTriples):

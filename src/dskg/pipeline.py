@@ -144,6 +144,7 @@ def read_sources(
     for _, turtle in added.graphs:
         made = len(triples)
         triples.extend(turtle)
+        triples.extend(loader.turtle_marks(records, turtle))  # quotes marked checked or not, as a YAML entry's
         if emit is not None:
             emit(triples[made:])
     return records, ontology, triples

@@ -36,6 +36,24 @@ def shipped_name(work_id: str) -> str:
     return f"{SHIPPED}/{work_id}.txt"
 
 
+class ShippedTexts:
+    """Later works' texts in the `sources/` of data folders (the user's first), each listed once."""
+
+    def __init__(self, *folders: Path | None) -> None:
+        self.folders = [folder for folder in folders if folder is not None]
+        self.listings: dict[Path, set[str]] = {}
+
+    def path(self, work_id: str) -> Path | None:
+        """The text of work `work_id`, or None when none ships."""
+        for folder in self.folders:
+            if folder not in self.listings:
+                shipped = folder / SHIPPED
+                self.listings[folder] = set(os.listdir(shipped)) if shipped.is_dir() else set()
+            if f"{work_id}.txt" in self.listings[folder]:
+                return folder / shipped_name(work_id)
+        return None
+
+
 @lru_cache(maxsize=256)  # each text is read once per command: the loader's checks and SHACL's share it
 def normalised_text(path: Path) -> str:
     """The text of `path` without whitespace (and, for the paper's, without running headers).

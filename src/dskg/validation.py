@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import FOAF, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 
 from . import resources, sourcetext
 from .errors import Problem
@@ -23,7 +23,7 @@ from .vocab import DSKG, ID
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 BIBO_DOI = URIRef("http://purl.org/ontology/bibo/doi")
-CONTEXT_PREDICATES = (RDF.type, RDFS.label, DSKG.claimText, DSKG.statedIn, DSKG.level, DSKG.textFile)
+CONTEXT_PREDICATES = (RDF.type, RDFS.label, DSKG.claimText, DSKG.statedIn, DSKG.level, DSKG.textFile, FOAF.name)  # name: a match's asserter
 SEVERITIES = ("Violation", "Warning", "Info")
 
 
@@ -112,12 +112,12 @@ def problem_finding(problem: Problem, severity: str = "Violation") -> Finding:
 
 
 def _owner_id(node) -> str:
-    """The record id a node belongs to: links to their subject, sections and citations to their work."""
+    """The record id a node belongs to: links and concept mappings to their subject, sections and citations to their work."""
     if not isinstance(node, URIRef) or not str(node).startswith(str(ID)):
         return str(node)
     local = str(node)[len(str(ID)):]
     parts = local.split("/")
-    if parts[0] == "link" and len(parts) >= 5:
+    if parts[0] in ("link", "mapping") and len(parts) >= 5:
         return parts[2]
     if parts[0] == "citation" and len(parts) >= 3:
         return parts[2]
