@@ -104,12 +104,31 @@ countermeasures:
     assert {(r["countermeasure_id"], r["source"]) for r in found} >= {("cm-doe-sandbox", "doe-2024")}
 
 
-def test_the_documented_example_builds(tmp_path, folder):
-    readme = (Path(__file__).parent.parent / "data" / "README.md").read_text(encoding="utf-8")
-    example = readme.split("### Links a literature entry states", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
-    entry = ENTRY.split("links:\n", 1)[0] + example
-    assert _add(tmp_path, folder, entry).exit_code == 0
-    assert _links(dskg.build(folder))["doe-2024"]["stance"].endswith("supports")
+def _yaml_blocks(text: str, heading: str) -> list[str]:
+    """The ```yaml blocks of the section under `heading` (up to the next heading of its level or higher)."""
+    level = heading.split(" ", 1)[0]
+    section = text.split(heading + "\n", 1)[1]
+    ends = [i for i in (section.find("\n## "), section.find("\n" + level + " ")) if i >= 0]
+    section = section[: min(ends)] if ends else section
+    return [part.split("```", 1)[0] for part in section.split("```yaml\n")[1:]]
+
+
+def test_the_documented_entry_examples_validate(tmp_path, folder):
+    """The README's full entry (with links and matches) and data/README's links and matches examples,
+    as a user copies them, pass `dskg validate` (one run, one build)."""
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    data_readme = (root / "data" / "README.md").read_text(encoding="utf-8")
+    [full] = _yaml_blocks(readme, "## Adding the literature you read")
+    assert "links:" in full and "matches:" in full
+    [links] = _yaml_blocks(data_readme, "### Links a literature entry states")
+    [matches] = _yaml_blocks(data_readme, "### Matches")
+    paths = [tmp_path / "full.yaml", tmp_path / "parts.yaml"]
+    paths[0].write_text(full, encoding="utf-8")
+    paths[1].write_text(ENTRY.split("links:\n", 1)[0] + links + matches, encoding="utf-8")
+    result = runner.invoke(app, ["validate", *map(str, paths), "--data", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "0 violations" in result.output
 
 
 @pytest.mark.parametrize(
