@@ -37,7 +37,7 @@ SPEC = {
     "countermeasures-by-barrier": {
         "params": ["barrier", "basis"],
         "columns": ["barrier_id", "barrier_zh", "barrier_en", "level", "countermeasure_id", "countermeasure_zh",
-                    "countermeasure_en", "basis", "evidence_zh", "source", "section"],
+                    "countermeasure_en", "basis", "evidence_zh", "source", "section", "quote_checked"],
     },
     "uncovered-barriers": {
         "params": ["min", "basis"],
@@ -53,7 +53,7 @@ SPEC = {
     },
     "evidence-for": {
         "params": ["entity"],
-        "columns": ["kind", "id", "text_zh", "text_en", "source", "section"],
+        "columns": ["kind", "id", "text_zh", "text_en", "source", "section", "stance", "quote_checked"],
     },
     "statistics": {
         "params": ["entity"],

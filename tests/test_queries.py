@@ -94,6 +94,7 @@ NONE_ROW = {  # what countermeasures-by-barrier must say of it, column by column
     "countermeasure_en": None,
     "basis": "none",
     "evidence_zh": None,
+    "quote_checked": None,  # no evidence to check
     "source": None,
     "section": None,
 }

@@ -154,3 +154,30 @@ def test_a_bad_link_is_refused_naming_file_line_and_field(tmp_path, folder, old,
     assert "Traceback" not in result.output
     assert f"bad.yaml:{line}:" in result.output and field in result.output
     assert not (folder / "entries" / "doe-2024.yaml").exists()
+
+
+def test_a_disputed_link_is_shown_as_disputed_and_not_counted_as_addressing(tmp_path, folder):
+    """A work that argues a countermeasure does not answer a barrier must not make the barrier look
+    addressed: no direct triple, absent from countermeasures-by-barrier and from the barrier's
+    count, listed with its stance where disputes are shown."""
+    disputing = ENTRY.replace("target: bar-market-access", "target: bar-tech-innovation").replace(
+        "stance: supports", "stance: disputes"
+    )
+    assert _add(tmp_path, folder, disputing).exit_code == 0
+    kg = dskg.build(folder)
+    assert not kg.store.query(
+        "ASK { <https://w3id.org/dskg/id/cm-legal-support> <https://w3id.org/dskg/ontology#addresses> "
+        "<https://w3id.org/dskg/id/bar-tech-innovation> }",
+        use_default_graph_as_union=True,
+    )
+    listed = rows(dskg.run_query("countermeasures-by-barrier", kg, {"barrier": "bar-tech-innovation"}))
+    assert "cm-legal-support" not in {r["countermeasure_id"] for r in listed}
+    counts = {r["id"]: r["countermeasure_count"] for r in rows(dskg.run_query("barriers", kg))}
+    assert counts["bar-tech-innovation"] == len({r["countermeasure_id"] for r in listed})
+    behind = rows(dskg.run_query("works-by-link", kg, {"barrier": "bar-tech-innovation", "countermeasure": "cm-legal-support"}))
+    assert [(r["work_id"], r["stance"], r["quote_checked"]) for r in behind] == [("doe-2024", "disputes", "false")]
+    evidence = rows(dskg.run_query("evidence-for", kg, {"entity": "bar-tech-innovation"}))
+    assert ("cm-legal-support", "doe-2024", "disputes", "false") in {
+        (r["id"], r["source"], r["stance"], r["quote_checked"]) for r in evidence if r["kind"] == "link"
+    }
+    assert runner.invoke(app, ["validate", "--data", str(folder)]).exit_code == 0
