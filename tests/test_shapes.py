@@ -298,6 +298,9 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
         (V, "WorkCreatorKnownShape", "The author https://w3id.org/dskg/id/person-zhang-qi (dcterms:creator) is not a known record"),
     ],
     "work-text-not-given.ttl": [(I, "WorkTextGivenShape", "the validator was not given it")],
+    "work-shipped-text-unlicensed.ttl": [
+        (V, "WorkShippedTextLicensedShape", "The text of this work ships (sources/other-2024.txt) but no licence"),
+    ],
     # A typo in an id: the reference is reported and, as OWL-RL types the missing id by the range
     # of the property, so is the phantom record (fix the id and both go).
     "references-dangling-from-countermeasure.ttl": [

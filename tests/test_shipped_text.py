@@ -155,3 +155,37 @@ def test_a_shipped_text_is_read_once_per_command(tmp_path):
     result = runner.invoke(app, ["validate", str(entry), "--data", str(data)])
     assert text.close() == 1
     assert result.exit_code == 0, result.output
+
+
+def test_a_turtle_entry_whose_text_ships_without_a_licence_is_refused(tmp_path):
+    """The licence rule holds for Turtle entries as for YAML ones: the shapes name the work."""
+    data = intake.init_data_dir(tmp_path / "my-data")
+    (data / "sources").mkdir()
+    (data / "sources" / "toe-2021.txt").write_text("Rules on data raise the cost of market access.\n", encoding="utf-8")
+    entry = tmp_path / "toe.ttl"
+    entry.write_text(
+        """\
+@prefix dskg: <https://w3id.org/dskg/ontology#> .
+@prefix id: <https://w3id.org/dskg/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix fabio: <http://purl.org/spar/fabio/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+id:toe-2021 a dskg:Work , fabio:JournalArticle ;
+    rdfs:label "Toe (2021)"@en ;
+    dcterms:title "Rules on data"@en ;
+    dskg:authorsText "Toe, Tom" ;
+    fabio:hasPublicationYear "2021"^^xsd:gYear .
+""",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", str(entry), "--data", str(data)])
+    assert result.exit_code == 1, result.output
+    assert "toe-2021" in result.output and "no licence says it may" in result.output
+    licensed = entry.read_text(encoding="utf-8").replace(
+        '"2021"^^xsd:gYear .', '"2021"^^xsd:gYear ;\n    dcterms:license <https://spdx.org/licenses/CC-BY-4.0> .'
+    )
+    entry.write_text(licensed, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(entry), "--data", str(data)])
+    assert result.exit_code == 0, result.output

@@ -103,18 +103,18 @@ def turtle_marks(records: Records, graph: Graph) -> list[Triple]:
     shipped = sourcetext.ShippedTexts(records.user_dir, records.data_dir)
     works = {w.id: w for w in records.works}
     own = {work for work, _ in graph.subject_objects(DSKG.textFile)}
-    given: set = set()
     marks: list[Triple] = []
+    # every work of the entry whose text ships names it (so SHACL checks its quotes and its licence)
+    for work in sorted(set(graph.subjects(RDF.type, DSKG.Work)) - own):
+        work_id = str(work).removeprefix(str(ID))
+        if work_id not in works and shipped.path(work_id) is not None:
+            marks.append((work, DSKG.textFile, Literal(sourcetext.shipped_name(work_id))))
     for node, work in graph.subject_objects(DSKG.statedIn):
         work_id = str(work).removeprefix(str(ID))
         rec = works.get(work_id)
         if (node, DSKG.quote, None) not in graph or (node, DSKG.quoteChecked, None) in graph or work in own or (rec and rec.text_file):
             continue
-        checked = shipped.path(work_id) is not None
-        if checked and rec is None and work not in given and (work, RDF.type, DSKG.Work) in graph:
-            given.add(work)
-            marks.append((work, DSKG.textFile, Literal(sourcetext.shipped_name(work_id))))
-        marks.append((node, DSKG.quoteChecked, BOOLEANS[checked]))
+        marks.append((node, DSKG.quoteChecked, BOOLEANS[shipped.path(work_id) is not None]))
     return marks
 
 
