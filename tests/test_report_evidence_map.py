@@ -129,6 +129,40 @@ def test_the_map_in_chinese_marks_unchecked_quotes_too(evidence):
     assert '<span class="stance stance-supports">支持</span>' in entry
 
 
+def own_quotes(page: str) -> str:
+    """The entity page's list of the record's own quotes (its links' quotes follow under their own headings)."""
+    start = page.index('<ul class="quotes">', page.index("<h2>Quotes from the source</h2>"))
+    return page[start : page.index("</ul>", start)]
+
+
+def test_a_records_own_quotes_are_marked_unchecked_where_its_work_ships_no_text(evidence):
+    entity = evidence[1] / "entity"
+    introduced = own_quotes((entity / "bar-data-flow-restrictions.html").read_text(encoding="utf-8"))
+    quote = "We distinguish between policies regulating the cross-border movement of data and policies regulating the domestic use of data."
+    assert re.search(rf'<q lang="en">{re.escape(quote)}</q> <span class="unchecked"[^>]*>unchecked</span>', introduced)
+    for barrier in (FRAMEWORK, ACCESS, INNOVATION):  # the paper's records quote the paper, whose text is shipped and checked
+        page = (entity / f"{barrier}.html").read_text(encoding="utf-8")
+        assert '<q lang="zh">' in own_quotes(page) and "unchecked" not in own_quotes(page), barrier
+    # the same page still marks the entry's link to it: the mark follows each quote's own work
+    framework = (entity / f"{FRAMEWORK}.html").read_text(encoding="utf-8")
+    entry_link = framework[framework.index(f'id="{LEGAL}--addresses--{FRAMEWORK}--nordas-rouzet-2017"') :]
+    assert '<span class="unchecked"' in entry_link[: entry_link.index("</li>\n")]
+
+
+def test_with_one_work_stating_the_links_the_cells_tip_and_quote_list_mark_its_quote_unchecked(evidence):
+    # the matrix without counts (one work states every link) shows that work's quote in the cell's tip and list
+    data = reportdata.collect(evidence[0])
+    data.links = [x for x in data.links if x.source == "lopez-gonzalez-ferencz-2018"]
+    index = report.render_site(data, "en")["index.html"]
+    anchor = f"cm-holistic-market-openness--addresses--{ACCESS}"
+    quote = re.escape("Similarly, the ability to engage in trade in services, particularly those that are digitally delivered")
+    tip = re.search(rf'<span class="tip" role="tooltip" id="tip-{anchor}">(.*?)</span>\n', index).group(1)
+    assert re.search(rf'<q lang="en">{quote}[^<]*</q> <span class="unchecked"[^>]*>unchecked</span>', tip)
+    item = index[index.index(f'<li class="evidence-item interpretive" id="{anchor}">') :]
+    quotes = item[item.index('<ul class="quotes">') : item.index("</ul>")]  # the quote list under the cell's heading
+    assert re.fullmatch(rf'<ul class="quotes"><li><q lang="en">{quote}[^<]*</q> <span class="unchecked"[^>]*>unchecked</span></li>', quotes)
+
+
 def test_a_barrier_and_a_countermeasure_no_work_links_are_gaps(evidence):
     kg, site = evidence
     index = (site / "index.html").read_text(encoding="utf-8")

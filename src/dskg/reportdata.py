@@ -69,6 +69,7 @@ class Entity:
     works: list[str] = field(default_factory=list)  # ids of the works whose claims are about it
     label_zh_translated: bool = False  # the zh label is this project's translation, not a source's words
     quote_lang: str = "zh"
+    quote_checked: bool = True  # False: the entry's work ships no text, so its quotes were kept unchecked
 
 
 @dataclass
@@ -237,8 +238,12 @@ def _entities(kg: KnowledgeGraph, labels: dict[str, Text]) -> dict[str, Entity]:
         } ORDER BY ?e ?work"""):
         entities[_id(r["e"])].works.append(_id(r["work"]))
     for r in _select(kg, """
-        SELECT ?e WHERE { VALUES ?class { dskg:Advantage dskg:Barrier dskg:Countermeasure } ?e a ?class ; dskg:labelVerbatim false }"""):
-        entities[_id(r["e"])].label_zh_translated = True
+        SELECT ?e ?mark WHERE { VALUES ?class { dskg:Advantage dskg:Barrier dskg:Countermeasure }
+          VALUES ?mark { dskg:labelVerbatim dskg:quoteChecked } ?e a ?class ; ?mark false }"""):
+        if str(r["mark"]).endswith("#labelVerbatim"):
+            entities[_id(r["e"])].label_zh_translated = True
+        else:
+            entities[_id(r["e"])].quote_checked = False
     return entities
 
 
