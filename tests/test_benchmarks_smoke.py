@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import dskg
 from dskg.intake import check
 
@@ -26,6 +28,10 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((folder / "entries").iterdir())}
 
 
+@pytest.mark.fast_path_only(
+    "the generator writes the same files on both paths; building and validating entries are checked on both"
+    " paths elsewhere, and a whole unnarrowed pySHACL run here takes ~30 s"
+)
 def test_generate_tiny_corpus(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     runs = [_start(first, 3), _start(second, 3)]  # the same seed twice, side by side
@@ -50,6 +56,9 @@ def test_generate_tiny_corpus(tmp_path: Path) -> None:
     assert not violations, "\n".join(str(f) for f in violations)
 
 
+@pytest.mark.fast_path_only(
+    "the script's run end to end on the reference path took ~100 s of CI; every step it times is tested on both paths"
+)
 def test_run_benchmark_at_a_tiny_size(tmp_path: Path) -> None:
     """benchmarks/run.py runs end to end and prints its table and JSON (numbers are not judged here)."""
     data = tmp_path / "corpus"

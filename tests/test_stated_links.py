@@ -180,4 +180,7 @@ def test_a_disputed_link_is_shown_as_disputed_and_not_counted_as_addressing(tmp_
     assert ("cm-legal-support", "doe-2024", "disputes", "false") in {
         (r["id"], r["source"], r["stance"], r["quote_checked"]) for r in evidence if r["kind"] == "link"
     }
-    assert runner.invoke(app, ["validate", "--data", str(folder)]).exit_code == 0
+    # the shapes accept a disputing link without its direct triple (validated in focus: the whole
+    # graph on the reference path takes half a minute)
+    report = dskg.validate(kg, {"doe-2024", "cm-legal-support", "bar-tech-innovation"})
+    assert [f.message for f in report.findings if f.severity == "Violation"] == []
