@@ -162,9 +162,20 @@ def test_a_disputed_link_is_shown_as_disputed_and_not_counted_as_addressing(tmp_
     count, listed with its stance where disputes are shown."""
     disputing = ENTRY.replace("target: bar-market-access", "target: bar-tech-innovation").replace(
         "stance: supports", "stance: disputes"
-    )
+    ) + """\
+claims:
+  - about: [bar-tech-innovation]
+    stance: disputes
+    text: {en: "Stricter data law does not help innovation."}
+"""
     assert _add(tmp_path, folder, disputing).exit_code == 0
     kg = dskg.build(folder)
+    # a claim that disputes is still about what it disputes
+    assert kg.store.query(
+        "ASK { ?claim <https://w3id.org/dskg/ontology#isAbout> <https://w3id.org/dskg/id/bar-tech-innovation> ; "
+        "<https://w3id.org/dskg/ontology#statedIn> <https://w3id.org/dskg/id/doe-2024> }",
+        use_default_graph_as_union=True,
+    )
     assert not kg.store.query(
         "ASK { <https://w3id.org/dskg/id/cm-legal-support> <https://w3id.org/dskg/ontology#addresses> "
         "<https://w3id.org/dskg/id/bar-tech-innovation> }",

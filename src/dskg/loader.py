@@ -43,6 +43,8 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 CHUNK = 50_000
 DISPUTING = frozenset({"disputes", "refutes"})
 """Stances that argue against a link rather than for it."""
+ARGUED = frozenset({DSKG.addresses, DSKG.buildsOn})
+"""Links a work argues for or against; a claim disputing a record is still about it."""
 """Triples per chunk handed to `emit`: small, so loading starts early and little is left to load
 once the last is made. Fewer, larger chunks load faster in all (each load costs more than its
 share), but the loading thread has time to spare, so whole builds are faster with 50k-triple
@@ -211,11 +213,12 @@ class Builder(WorkTriples):
 
     def link(self, owner_id: str, source: str | None, link: Link, direct: URIRef, cls: URIRef) -> None:
         """The direct triple and the qualified link with its basis, rationale and evidence. A work
-        that disputes or refutes a link states no direct triple: `<cm> dskg:addresses <bar>` says
-        that some work argues it, and the dispute lives on the qualified link alone."""
+        that disputes or refutes an addresses or builds-on link states no direct triple: `<cm>
+        dskg:addresses <bar>` says that some work argues it, and the dispute lives on the qualified
+        link alone."""
         subject, target = self.terms.iri(owner_id), self.terms.iri(link.target)
         node = self.terms.link_iri(source or "dskg-project", owner_id, link.property, link.target)
-        if getattr(link, "stance", None) not in DISPUTING:
+        if direct not in ARGUED or getattr(link, "stance", None) not in DISPUTING:
             self.add(subject, direct, target)
         self.add(node, RDF.type, cls)
         self.add(subject, DSKG.hasQualifiedLink, node)
