@@ -147,6 +147,28 @@ def test_derived_urls_for_known_layouts():
     assert (fuseki.store, fuseki.update) == ("http://localhost:3030/dskg/data", "http://localhost:3030/dskg/update")
 
 
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["query", "barriers", "--endpoint", "http://[::1"], "http://[::1: not a valid URL (Invalid IPv6 URL)"),
+        (["query", "barriers", "--endpoint", "http://127.0.0.1:x/query"], "not a valid URL"),
+        (["query", "barriers", "--endpoint", "ftp://127.0.0.1/query"], "not an http(s) URL"),
+        (
+            ["query", "barriers", "--endpoint", "http://alice:pw-secret@127.0.0.1:9/query"],
+            "http://127.0.0.1:9/query: the URL carries credentials",
+        ),
+        (["push", "--endpoint", "http://127.0.0.1:9/query", "--store", "http://bob:pw-secret@127.0.0.1:9/store"], "DSKG_ENDPOINT_USER"),
+    ],
+)
+def test_a_malformed_url_or_one_with_credentials_is_refused_in_one_line_before_any_request(argv, needle):
+    """Issue 17: no traceback for a malformed URL, and a password in a URL is never printed."""
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2, result.output
+    assert needle in result.output and "Traceback" not in result.output
+    assert "pw-secret" not in result.output and "alice" not in result.output and "bob" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
 class _Fault(http.server.BaseHTTPRequestHandler):
     """A server with one fault, to see each reported cleanly."""
 

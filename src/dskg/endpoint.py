@@ -56,9 +56,10 @@ class Endpoint:
         also serves `/sparql` at the root, so its URLs cannot be told from the path: `push`
         recognises it by its answer and uses its own endpoints (see virtuoso.py).
         """
-        parts = urllib.parse.urlsplit(query)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise EndpointError(f"{query}: not an http(s) URL. Fix: give the server's SPARQL query URL, e.g. http://127.0.0.1:7878/query")
+        parts = _checked_url(query)
+        for url in (store, update):
+            if url:
+                _checked_url(url)
         segments = [s for s in parts.path.split("/") if s]
         derived_store = derived_update = None
         if segments and segments[-1] in ("query", "sparql"):
@@ -68,6 +69,27 @@ class Endpoint:
             derived_store = prefix + ("store" if not base else "data")
         given = frozenset(name for name, url in (("store", store), ("update", update)) if url)
         return cls(query, store or derived_store, update or derived_update, timeout, given)
+
+
+def _checked_url(url: str) -> urllib.parse.SplitResult:
+    """An http(s) URL without credentials in it: a malformed one is refused in one line, and a
+    password in the URL is never printed (nor sent: dskg takes credentials from the environment)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError as exc:
+        raise EndpointError(
+            f"{url}: not a valid URL ({exc}). Fix: give the server's SPARQL query URL, e.g. http://127.0.0.1:7878/query"
+        ) from None
+    if parts.username is not None or parts.password is not None:
+        shown = parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+        raise EndpointError(
+            f"{shown}: the URL carries credentials (shown here without them). "
+            f"Fix: give the URL without `user:password@` and set {_CREDENTIALS}"
+        )
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise EndpointError(f"{url}: not an http(s) URL. Fix: give the server's SPARQL query URL, e.g. http://127.0.0.1:7878/query")
+    return parts
 
 
 def _credentials(url: str) -> tuple[str, str] | None:
