@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from rich.table import Table
 from typer.core import TyperGroup
 
 from . import DEFAULT_GRAPH
 from .errors import DskgError, UsageError
-from .terminal import err, out, print_catalogue, print_result, print_stats
+from .terminal import err, out, print_catalogue, print_report, print_result, print_stats
 
 if TYPE_CHECKING:
     from .endpoint import Endpoint
@@ -225,30 +224,6 @@ def sparql(
     print_result(result, fmt, lang)
 
 
-def _print_report(report, fmt: str) -> None:
-    if fmt == "json":
-        sys.stdout.write(report.to_json())
-    elif fmt == "turtle":
-        sys.stdout.write(report.to_turtle())
-    elif fmt == "table":
-        table = Table(show_lines=False)
-        for col in ("severity", "where", "entity", "path", "value", "message"):
-            table.add_column(col, overflow="fold")
-        for f in report.findings:
-            table.add_row(
-                f.severity,
-                f"{f.file}:{f.line}" if f.file else "",
-                f"{f.entity} ({f.label})" if f.label else f.entity,
-                f.path,
-                f.value,
-                f.message,
-            )
-        out.print(table)
-        out.print(report.summary())
-    else:
-        sys.stdout.write(report.to_text())
-
-
 ReportFormat = Annotated[str, typer.Option("--format", help="text (one line per finding), table, json or turtle (the raw SHACL report).")]
 FailOn = Annotated[str, typer.Option("--fail-on", help="Exit 1 on a finding at least this severe: violation or warning.")]
 
@@ -283,7 +258,7 @@ def validate(
     _check_report_options(fmt, fail_on)
     with err.status("validating...", spinner="dots"):
         report = check(data, base=base, entries=list(paths or []) or None, engine=engine)
-    _print_report(report, fmt)
+    print_report(report, fmt)
     raise typer.Exit(1 if report.fails(fail_on) else 0)
 
 
@@ -322,7 +297,7 @@ def add(
     with err.status("validating...", spinner="dots"):
         result = add_entries(list(paths), data, dry_run=dry_run, engine=engine, base=base)
     if result.report.findings:
-        _print_report(result.report, fmt)
+        print_report(result.report, fmt)
     for name in result.unchanged:
         err.print(f"already added, nothing changed: {name}")
     if result.report.fails("violation"):

@@ -60,3 +60,28 @@ def print_result(result, fmt: str, lang: str | None) -> None:
         err.print(f"{len(result)} rows")
     else:
         sys.stdout.write(results.render(result, fmt, lang))
+
+
+def print_report(report, fmt: str) -> None:
+    """A validation report as text (one line per finding), a table, JSON or the raw SHACL Turtle."""
+    if fmt == "json":
+        sys.stdout.write(report.to_json())
+    elif fmt == "turtle":
+        sys.stdout.write(report.to_turtle())
+    elif fmt == "table":
+        table = Table(show_lines=False)
+        for col in ("severity", "where", "entity", "path", "value", "message"):
+            table.add_column(col, overflow="fold")
+        for f in report.findings:
+            table.add_row(
+                f.severity,
+                f"{f.file}:{f.line}" if f.file else "",
+                f"{f.entity} ({f.label})" if f.label else f.entity,
+                f.path,
+                f.value,
+                f.message,
+            )
+        out.print(table)
+        out.print(report.summary())
+    else:
+        sys.stdout.write(report.to_text())
