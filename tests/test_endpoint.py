@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import http.server
+import json
 import os
 import signal
 import socket
@@ -238,9 +239,11 @@ def test_faults_are_one_clear_line_and_exit_2(faulty, mode, extra, needle):
 
 class _BasicAuth(http.server.BaseHTTPRequestHandler):
     """A server that wants HTTP Basic for every request, as Fuseki or GraphDB behind a proxy do;
-    it records what came (method, with the right credentials, body size)."""
+    it records what came (method, with the right credentials, body size), and counts the triples
+    of the last PUT when push asks for the count (the ASK of any other query is true)."""
 
     seen: list[tuple[str, bool, int]] = []
+    stored = 0
 
     def _answer(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -255,7 +258,12 @@ class _BasicAuth(http.server.BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")
             answer = b'{"head": {}, "boolean": true}'
+            if b"COUNT" in body:
+                count = {"type": "literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": str(type(self).stored)}
+                answer = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [{"n": count}]}}).encode()
         else:
+            if self.command == "PUT":
+                type(self).stored = body.count(b"\n")
             self.send_response(201 if self.command == "PUT" else 200)
             answer = b""
         self.send_header("Content-Length", str(len(answer)))

@@ -63,7 +63,8 @@ EndpointOption = Annotated[
     ),
 ]
 GraphOption = Annotated[str, typer.Option("--graph", help="Named graph on the server (the one `dskg push` writes).")]
-TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")]
+TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds one request to the server may take in all (retries included).")]
+MaxBytesOption = Annotated[int, typer.Option("--max-bytes", help="Largest answer to read from the server, in bytes.")]
 LangOption = Annotated[Literal["zh", "en"], typer.Option("--lang", help="Label language (report and diagram show the other one too).")]
 
 
@@ -74,12 +75,12 @@ def _build(data: Path | None, engine: str = "rules", reason: bool = True, base: 
         return cached_build(data, base=base, reason=reason, engine=engine)
 
 
-def _target(endpoint: str | None, timeout: float, data: Path | None, engine: str) -> KnowledgeGraph | Endpoint:
+def _target(endpoint: str | None, timeout: float, max_bytes: int, data: Path | None, engine: str) -> KnowledgeGraph | Endpoint:
     """Where `query` and `sparql` run: the server at --endpoint, else the embedded graph."""
     if endpoint:
         from .endpoint import Endpoint
 
-        return Endpoint.from_url(endpoint, timeout=timeout)
+        return Endpoint.from_url(endpoint, timeout=timeout, max_bytes=max_bytes)
     return _build(data, engine)
 
 
@@ -177,6 +178,7 @@ def query(
     endpoint: EndpointOption = None,
     graph: GraphOption = DEFAULT_GRAPH,
     timeout: TimeoutOption = 30.0,
+    max_bytes: MaxBytesOption = 256_000_000,
 ) -> None:
     """Run a canned query on the graph (asserted + inferred triples), or on a remote endpoint.
 
@@ -192,7 +194,7 @@ def query(
         raise UsageError("give a query name, e.g. dskg query countermeasures-by-barrier (see dskg query --list)")
     params = _parse_params(param or [])
     queries.bindings_for(queries.get_query(name), params)  # an unknown name or parameter fails before the graph is built
-    result = queries.run(name, _target(endpoint, timeout, data, engine), params, graph=graph or None)
+    result = queries.run(name, _target(endpoint, timeout, max_bytes, data, engine), params, graph=graph or None)
     print_result(result, fmt, lang)
 
 
@@ -207,6 +209,7 @@ def sparql(
     endpoint: EndpointOption = None,
     graph: GraphOption = DEFAULT_GRAPH,
     timeout: TimeoutOption = 30.0,
+    max_bytes: MaxBytesOption = 256_000_000,
 ) -> None:
     """Run your own read-only SPARQL query on the graph (asserted + inferred triples), or remotely.
 
@@ -220,7 +223,7 @@ def sparql(
     if file is not None:
         query_text = queries.read_query_text(file)
     queries.ensure_read_only(query_text)  # an update is refused before the graph is built
-    result = queries.run_sparql(query_text, _target(endpoint, timeout, data, engine), graph=graph or None)
+    result = queries.run_sparql(query_text, _target(endpoint, timeout, max_bytes, data, engine), graph=graph or None)
     print_result(result, fmt, lang)
 
 
@@ -329,8 +332,9 @@ def push(
     data: DataOption = None,
     engine: EngineOption = "rules",
     timeout: TimeoutOption = 120.0,
+    max_bytes: MaxBytesOption = 256_000_000,
 ) -> None:
-    """Upload the graph to a SPARQL server, replacing one named graph as a whole.
+    """Upload the graph to a writable SPARQL server, replacing one named graph as a whole; then the server counts it (exit 2 if short).
 
     Credentials: DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD, or ~/.netrc (sent as HTTP Basic or Digest, as the server asks).
 
@@ -340,11 +344,11 @@ def push(
     """
     from . import endpoint as remote
 
-    target = remote.Endpoint.from_url(endpoint, store=store, update=update, timeout=timeout)
+    target = remote.Endpoint.from_url(endpoint, store=store, update=update, timeout=timeout, max_bytes=max_bytes)
     kg = _build(data, engine)
     with err.status(f"uploading to {endpoint}...", spinner="dots"):
         result = remote.push(kg, target, graph=graph, inferred=inferred)
-    err.print(f"pushed {result.triples} triples into <{result.graph}> ({result.method})")
+    err.print(f"pushed {result.triples} triples into <{result.graph}> ({result.method}; the server counts as many)")
 
 
 @app.command()

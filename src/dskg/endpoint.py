@@ -4,21 +4,17 @@ Speaks only the W3C standards (SPARQL 1.1 Protocol, Graph Store HTTP Protocol, U
 server works (Oxigraph, Fuseki, GraphDB, Virtuoso...); what one server needs beyond them lives
 in a module of its own (virtuoso.py), asked from the few places marked "server seam" below.
 Store and update URLs are derived for servers whose layout is known and can always be given.
-Credentials come from DSKG_ENDPOINT_USER / DSKG_ENDPOINT_PASSWORD or ~/.netrc, are sent only
-when the server asks (HTTP Basic or Digest, whichever it challenges with), and are never
-printed. Every fault becomes one EndpointError line naming the endpoint and the cause.
+HTTP itself (credentials, the deadline of each request, the cap on an answer's size) is
+httpclient.py's. Every fault becomes one EndpointError line naming the endpoint and the cause,
+and push reports success only once the server's own count of the graph matches what was sent.
 """
 
 from __future__ import annotations
 
-import base64
 import io
-import netrc
-import os
-import time
-import urllib.error
+import math
+import re
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,18 +23,18 @@ from rdflib.query import Result
 from . import DEFAULT_GRAPH, virtuoso
 from .errors import EndpointError
 from .graph import KnowledgeGraph
+from .httpclient import CREDENTIALS, Answer, Http, where
 from .publish import serialize
 from .queries import ensure_read_only, with_values
 from .sparql_update import update_in_batches
 
-READ_RETRIES = 3
-_TRANSIENT = (502, 503, 504)
-"""Statuses a read is retried on: a proxy or an overloaded server, not the query itself."""
+MAX_BYTES = 256_000_000
+"""The largest answer read by default (--max-bytes): a runaway query's answer stops there, not in swap."""
 
 
 @dataclass(frozen=True)
 class Endpoint:
-    """A SPARQL server's URLs and how long to wait for it; `query` is what users give."""
+    """A SPARQL server's URLs, how long one request may take in all and how large an answer may be; `query` is what users give."""
 
     query: str
     store: str | None = None
@@ -46,9 +42,12 @@ class Endpoint:
     timeout: float = 30.0
     given: frozenset[str] = frozenset()
     """Which of store/update the user gave; the others are guesses from the path that the server's own answer may correct."""
+    max_bytes: int = MAX_BYTES
 
     @classmethod
-    def from_url(cls, query: str, *, store: str | None = None, update: str | None = None, timeout: float = 30.0) -> Endpoint:
+    def from_url(
+        cls, query: str, *, store: str | None = None, update: str | None = None, timeout: float = 30.0, max_bytes: int = MAX_BYTES
+    ) -> Endpoint:
         """Derive the Graph Store and update URLs for known layouts.
 
         Oxigraph serves `/query` (or `/sparql`), `/update`, `/store` at the root; Fuseki serves
@@ -56,6 +55,7 @@ class Endpoint:
         also serves `/sparql` at the root, so its URLs cannot be told from the path: `push`
         recognises it by its answer and uses its own endpoints (see virtuoso.py).
         """
+        _check_limits(timeout, max_bytes)
         parts = _checked_url(query)
         for url in (store, update):
             if url:
@@ -68,7 +68,14 @@ class Endpoint:
             derived_update = prefix + "update"
             derived_store = prefix + ("store" if not base else "data")
         given = frozenset(name for name, url in (("store", store), ("update", update)) if url)
-        return cls(query, store or derived_store, update or derived_update, timeout, given)
+        return cls(query, store or derived_store, update or derived_update, timeout, given, max_bytes)
+
+
+def _check_limits(timeout: float, max_bytes: int) -> None:
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise EndpointError(f"--timeout must be a number of seconds above 0, not {timeout:g}; e.g. --timeout 30")
+    if max_bytes <= 0:
+        raise EndpointError(f"--max-bytes must be above 0, not {max_bytes}; e.g. --max-bytes {MAX_BYTES}")
 
 
 def _checked_url(url: str) -> urllib.parse.SplitResult:
@@ -85,198 +92,11 @@ def _checked_url(url: str) -> urllib.parse.SplitResult:
         shown = parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
         raise EndpointError(
             f"{shown}: the URL carries credentials (shown here without them). "
-            f"Fix: give the URL without `user:password@` and set {_CREDENTIALS}"
+            f"Fix: give the URL without `user:password@` and set {CREDENTIALS}"
         )
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise EndpointError(f"{url}: not an http(s) URL. Fix: give the server's SPARQL query URL, e.g. http://127.0.0.1:7878/query")
     return parts
-
-
-def _credentials(url: str) -> tuple[str, str] | None:
-    user, password = os.environ.get("DSKG_ENDPOINT_USER"), os.environ.get("DSKG_ENDPOINT_PASSWORD")
-    if user:
-        return user, password or ""
-    try:
-        found = netrc.netrc().authenticators(urllib.parse.urlsplit(url).hostname or "")
-    except (FileNotFoundError, netrc.NetrcParseError, OSError):
-        return None
-    return (found[0], found[2] or "") if found else None
-
-
-class _Digest(urllib.request.HTTPDigestAuthHandler):
-    """urllib's Digest handler, remembering the last challenge so a large body can go once, signed."""
-
-    challenge: str | None = None
-
-    def retry_http_digest_auth(self, req, auth):
-        self.challenge = auth
-        return super().retry_http_digest_auth(req, auth)
-
-    def sign(self, request: urllib.request.Request) -> None:
-        params = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(self.challenge.split(" ", 1)[1])))
-        authorization = self.get_authorization(request, params)
-        if authorization:
-            request.add_unredirected_header("Authorization", f"Digest {authorization}")
-
-
-class _Basic(urllib.request.HTTPBasicAuthHandler):
-    """urllib's Basic handler, remembering that the server asked for Basic."""
-
-    asked = False
-
-    def retry_http_basic_auth(self, host, req, realm):
-        self.asked = True
-        return super().retry_http_basic_auth(host, req, realm)
-
-
-def _where(url: str) -> str:
-    return urllib.parse.urlsplit(url)._replace(query="").geturl()
-
-
-class _Http:
-    """HTTP to one server, answering its Basic or Digest challenge with the configured credentials.
-
-    urllib answers a challenge by sending the request again; a server that refuses an
-    unauthenticated request may close the connection before reading a large body (Virtuoso
-    does), so before writing to a URL we HEAD it, answer the challenge that brings, and send
-    the body with credentials from the start.
-    """
-
-    def __init__(self, url: str, timeout: float):
-        self.timeout = timeout
-        self.credentials = _credentials(url)
-        self.server = ""  # the last answer's Server header
-        self._probed: set[str] = set()
-        self._digest: _Digest | None = None
-        self._basic: _Basic | None = None
-        handlers: list[urllib.request.BaseHandler] = []
-        if self.credentials:
-            parts = urllib.parse.urlsplit(url)
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            passwords.add_password(None, f"{parts.scheme}://{parts.netloc}/", *self.credentials)
-            self._digest, self._basic = _Digest(passwords), _Basic(passwords)
-            handlers = [self._digest, self._basic]
-        self._opener = urllib.request.build_opener(*handlers)
-
-    @property
-    def user(self) -> str | None:
-        return self.credentials[0] if self.credentials else None
-
-    def identify(self, url: str) -> str:
-        """The server's `Server` header, from a HEAD of `url` (reachability is checked on the way)."""
-        self._head(url)
-        return self.server
-
-    def _head(self, url: str) -> urllib.error.HTTPError | None:
-        """HEAD `url`: None, or the error status it answered; either names the server (`self.server`)."""
-        try:
-            with self._opener.open(urllib.request.Request(url, method="HEAD"), timeout=self.timeout) as response:
-                self.server = response.headers.get("Server", "")
-        except urllib.error.HTTPError as exc:
-            self.server = exc.headers.get("Server", "") if exc.headers else ""
-            return exc
-        except (ValueError, OSError) as exc:
-            raise self._failure(url, exc) from None
-        return None
-
-    def write(self, url: str, *, method: str, data: bytes, headers: dict[str, str]) -> bytes:
-        """One write request (never retried: a write must not be repeated blindly); returns the body."""
-        if self.credentials and _where(url) not in self._probed:
-            self._answer_challenge(url)
-        request = urllib.request.Request(url, data=data, headers=headers, method=method)
-        if self._digest and self._digest.challenge:
-            self._digest.sign(request)
-        elif self._basic and self._basic.asked:
-            request.add_unredirected_header("Authorization", "Basic " + base64.b64encode(":".join(self.credentials).encode()).decode())
-        try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                self.server = response.headers.get("Server", "")
-                return response.read()
-        except (ValueError, OSError) as exc:
-            if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, (ConnectionResetError, BrokenPipeError)):
-                raise EndpointError(
-                    f"{_where(url)}: the server closed the connection while receiving {len(data) / 1e6:.1f} MB "
-                    "(it may limit request sizes, or want credentials: DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD)"
-                ) from None
-            raise self._failure(url, exc) from None
-
-    def read(self, url: str, data: bytes, accept: str) -> tuple[bytes, Any]:
-        """A query (POST, form-encoded), retried READ_RETRIES times on transient faults.
-
-        By hand, not SPARQLWrapper 2.0 (tried): its exceptions drop the answer's headers (the 401's
-        scheme, Virtuoso's Server), it answers Digest only through a process-wide urllib opener that
-        keeps the credentials, sends no empty password, and its own query-form guess takes a commented
-        SELECT for an update; what would remain of it is the form encoding above.
-        """
-        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
-        for attempt in range(READ_RETRIES):
-            last = attempt + 1 == READ_RETRIES
-            try:
-                with self._opener.open(
-                    urllib.request.Request(url, data=data, headers=headers, method="POST"), timeout=self.timeout
-                ) as response:
-                    self.server = response.headers.get("Server", "")
-                    return response.read(), response.headers
-            except urllib.error.HTTPError as exc:
-                if last or exc.code not in _TRANSIENT:
-                    raise self._failure(url, exc, reading=True) from None
-            except (ValueError, OSError) as exc:
-                # a connection dropped midway is worth another try; a refusal or a timeout (the
-                # user's --timeout) is not
-                reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-                if last or not isinstance(reason, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
-                    raise self._failure(url, exc) from None
-            time.sleep(0.3 * (attempt + 1))
-        raise AssertionError("unreachable")
-
-    def _answer_challenge(self, url: str) -> None:
-        """HEAD the write URL: its challenge is answered now, and wrong credentials fail before any upload."""
-        self._probed.add(_where(url))
-        refused = self._head(url)
-        # any other status: the server may not do HEAD here (Virtuoso's GSP answers 501); the write will tell
-        if refused is not None and refused.code == 401:
-            raise self._failure(url, refused)
-
-    def _failure(self, url: str, exc: BaseException, *, reading: bool = False) -> EndpointError:
-        """The one-line EndpointError for a failed request."""
-        where = _where(url)
-        if isinstance(exc, urllib.error.HTTPError):
-            return self._refusal(where, exc, reading)
-        if isinstance(exc, ValueError):  # urllib's auth handlers meet a scheme they do not speak
-            return EndpointError(
-                f"{where}: the server asks for an authentication dskg does not speak ({exc}); dskg answers Basic and Digest"
-            )
-        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-        if isinstance(reason, TimeoutError):
-            return EndpointError(f"{where}: no answer within {self.timeout:g} s (raise --timeout if the server is slow)")
-        if isinstance(exc, urllib.error.URLError):
-            return EndpointError(f"{where}: cannot reach the endpoint ({getattr(reason, 'strerror', None) or reason})")
-        return EndpointError(f"{where}: the connection failed ({exc})")
-
-    def _refusal(self, where: str, exc: urllib.error.HTTPError, reading: bool) -> EndpointError:
-        """The EndpointError for an HTTP error status: its cause, and the fix where it is known."""
-        try:
-            text = " ".join(exc.read()[:2000].decode("utf-8", "replace").split())
-        except OSError:
-            text = ""
-        server = exc.headers.get("Server", "") if exc.headers else ""
-        # server seam: a server's own error codes, turned into the fix
-        fix = virtuoso.explain(text, user=self.user) if virtuoso.recognises(server) else None
-        if exc.code == 401:
-            wanted = "check" if self.credentials else "the server wants an account; set"
-            return EndpointError(f"{where}: credentials refused (HTTP 401){';' if self.credentials else ':'} {wanted} {_CREDENTIALS}", 401)
-        if fix:
-            return EndpointError(f"{where}: HTTP {exc.code}; {fix}", exc.code)
-        if exc.code == 403:
-            return EndpointError(f"{where}: refused (HTTP 403); the account may not {'read' if reading else 'write'} there", 403)
-        if exc.code == 404 and reading:
-            return EndpointError(f"{where}: no SPARQL endpoint at this URL (HTTP 404); is this the query URL?", 404)
-        if exc.code == 400 and reading:
-            return EndpointError(f"{where}: the server rejected the query (HTTP 400): {text[:200]}", 400)
-        return EndpointError(f"{where}: the server answered HTTP {exc.code} {exc.reason}: {text[:200]}".rstrip(": "), exc.code)
-
-
-_CREDENTIALS = "DSKG_ENDPOINT_USER and DSKG_ENDPOINT_PASSWORD (or ~/.netrc)"
 
 
 @dataclass
@@ -292,27 +112,59 @@ def push(kg: KnowledgeGraph, endpoint: Endpoint, *, graph: str = DEFAULT_GRAPH, 
     Uses the Graph Store Protocol (PUT replaces the graph whole, so a failed upload leaves the old
     graph); where the server has no Graph Store endpoint, SPARQL Update into a fresh staging graph,
     in batches the server takes, then one MOVE onto the graph (again, a failure leaves the old one).
+    Then the server counts the graph through its query URL: a success status alone is no proof
+    (a page that is no SPARQL server answers 200 with HTML), so a count other than the triples sent
+    is an EndpointError naming what the server answered.
     """
+    if not _IRI.fullmatch(graph):
+        raise EndpointError(f"--graph {graph!r} is not an absolute IRI. Fix: give one such as {DEFAULT_GRAPH}")
     body = serialize(kg, "nt", inferred=inferred)
     count = body.count(b"\n")
-    http = _Http(endpoint.query, endpoint.timeout)
+    http = Http(endpoint.query, endpoint.timeout, endpoint.max_bytes)
     http.identify(endpoint.query)
     is_virtuoso = virtuoso.recognises(http.server)  # server seam: its own endpoint paths and update limits
     if is_virtuoso:
         store, update = virtuoso.endpoints(endpoint.query, authenticated=http.credentials is not None)
         endpoint = replace(endpoint, **{name: url for name, url in (("store", store), ("update", update)) if name not in endpoint.given})
-    if endpoint.store:
-        url = f"{endpoint.store}?{urllib.parse.urlencode({'graph': graph})}"
-        try:
-            http.write(url, method="PUT", data=body, headers={"Content-Type": "application/n-triples"})
-            return PushResult(graph, count, "graph-store")
-        except EndpointError as exc:
-            if not endpoint.update or exc.status not in (404, 405, 501):
-                raise
+    answer = _put(http, endpoint, graph, body) if endpoint.store else None
+    if answer is not None:
+        _confirm(endpoint, graph, count, f"{where(endpoint.store)} answered the upload with {answer}")
+        return PushResult(graph, count, "graph-store")
     if not endpoint.update:
         raise EndpointError(f"{endpoint.query}: no Graph Store or update URL known for this server. Fix: give --store URL or --update URL")
-    update_in_batches(http, endpoint.update, graph, body, virtuoso.LIMITS if is_virtuoso else virtuoso.STANDARD_LIMITS)
+    answer = update_in_batches(http, endpoint.update, graph, body, virtuoso.LIMITS if is_virtuoso else virtuoso.STANDARD_LIMITS)
+    _confirm(endpoint, graph, count, f"{where(endpoint.update)} answered the update's MOVE with {answer}")
     return PushResult(graph, count, "update")
+
+
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+
+
+def _put(http: Http, endpoint: Endpoint, graph: str, body: bytes) -> Answer | None:
+    """The Graph Store's answer to the PUT, or None where the server has none there and an update URL is known."""
+    url = f"{endpoint.store}?{urllib.parse.urlencode({'graph': graph})}"
+    try:
+        return http.write(url, method="PUT", data=body, headers={"Content-Type": "application/n-triples"})
+    except EndpointError as exc:
+        if not endpoint.update or exc.status not in (404, 405, 501):
+            raise
+    return None
+
+
+def _confirm(endpoint: Endpoint, graph: str, sent: int, answered: str) -> None:
+    """The server's count of the pushed graph, read back through its query URL, must be the triples sent."""
+    counting = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    try:
+        result = remote_query(counting, endpoint, graph=None)
+        rows = list(result) if result.type == "SELECT" else []
+        found = rows[0][0].toPython() if rows and rows[0][0] is not None else None
+    except EndpointError as exc:
+        raise EndpointError(f"{answered}, but push cannot confirm the server took the graph: counting it failed: {exc}") from None
+    if found != sent:
+        raise EndpointError(
+            f"{answered}, but the server counts {found if isinstance(found, int) else repr(found)} triples in <{graph}>, "
+            f"not the {sent} sent: it did not take the graph. Fix: check --endpoint, --store and --update are this server's URLs"
+        )
 
 
 # `*/*` last: a URL that is no SPARQL endpoint answers with what it has (an HTML page), which
@@ -344,23 +196,23 @@ def remote_query(sparql: str, endpoint: Endpoint, bindings: dict[str, Any] | Non
     """Run a read-only query on the server (SPARQL 1.1 Protocol), parameters bound as locally.
 
     `graph` becomes the protocol's default-graph-uri (the graph `push` wrote); None queries the
-    server's own default graph. Transient faults are retried READ_RETRIES times.
+    server's own default graph. Transient faults are retried within the endpoint's timeout.
     """
     ensure_read_only(sparql)
     text = with_values(sparql, bindings or {})
     graph_answer = _graph_form(text)
     fields = [("query", text)] + ([("default-graph-uri", graph)] if graph else [])
-    http = _Http(endpoint.query, endpoint.timeout)
+    http = Http(endpoint.query, endpoint.timeout, endpoint.max_bytes)
     body, headers = http.read(endpoint.query, urllib.parse.urlencode(fields).encode("utf-8"), _ACCEPT[graph_answer])
-    where = endpoint.query
+    at = endpoint.query
     content_type = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
     reader = _FORMATS[graph_answer].get(content_type)
     if reader is None:
-        raise EndpointError(f"{where}: did not answer with SPARQL results (content type {content_type or 'none'}); is this the query URL?")
+        raise EndpointError(f"{at}: did not answer with SPARQL results (content type {content_type or 'none'}); is this the query URL?")
     cut = virtuoso.rows_cut(headers) if virtuoso.recognises(headers.get("Server")) else None  # server seam
     if cut is not None:
         raise EndpointError(
-            f"{where}: Virtuoso cut the answer at {cut} rows (its ResultSetMaxRows). "
+            f"{at}: Virtuoso cut the answer at {cut} rows (its ResultSetMaxRows). "
             "Fix: raise [SPARQL] ResultSetMaxRows in its virtuoso.ini, or page with LIMIT/OFFSET"
         )
     try:
@@ -375,4 +227,4 @@ def remote_query(sparql: str, endpoint: Endpoint, bindings: dict[str, Any] | Non
         result.graph = Graph().parse(data=body.decode("utf-8"), format=reader)
         return result
     except Exception:
-        raise EndpointError(f"{where}: the answer is not valid SPARQL results ({body[:80]!r})") from None
+        raise EndpointError(f"{at}: the answer is not valid SPARQL results ({body[:80]!r})") from None

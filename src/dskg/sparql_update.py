@@ -57,10 +57,10 @@ def _blank_node_groups(lines: list[bytes]) -> list[list[bytes]]:
     return list(groups.values())
 
 
-def update_in_batches(http, url: str, graph: str, body: bytes, limits: UpdateLimits) -> None:
-    """SPARQL Update: triples into a staging graph in batches, then MOVE it onto `graph`.
+def update_in_batches(http, url: str, graph: str, body: bytes, limits: UpdateLimits):
+    """SPARQL Update: triples into a staging graph in batches, then MOVE it onto `graph`; the server's answer to the MOVE.
 
-    `http` sends each request (`http.write(url, method=, data=, headers=)`, raising EndpointError).
+    `http` sends each request (`http.write(url, method=, data=, headers=)`, returning the answer, raising EndpointError).
 
     Triples with blank nodes go as INSERT { ... } WHERE {} (Virtuoso refuses blank nodes in
     INSERT DATA; the template form is standard everywhere), each group of connected ones in one
@@ -94,7 +94,7 @@ def update_in_batches(http, url: str, graph: str, body: bytes, limits: UpdateLim
     sent = 0
     try:
         for request in requests:
-            http.write(url, method="POST", data=request, headers=headers)
+            answer = http.write(url, method="POST", data=request, headers=headers)
             sent += 1
     except EndpointError as exc:
         if sent:
@@ -105,3 +105,4 @@ def update_in_batches(http, url: str, graph: str, body: bytes, limits: UpdateLim
                     f"{exc} (<{graph}> is unchanged; the partial upload stays in <{staging}>: drop it)", exc.status
                 ) from None
         raise EndpointError(f"{exc} (<{graph}> is unchanged)", exc.status) from None
+    return answer
