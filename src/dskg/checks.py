@@ -52,7 +52,8 @@ class Index:
                 rid,
                 "id",
                 f"duplicate id: already used at {first.file}:{first.line_of('id')}",
-                "give one of the two records another id",
+                "give one of the two records another id (a new record needs an id of its own; to say something about "
+                f"the record at {first.file}, write a claim about {rid} or a link to it instead of a record)",
             )
             return
         self.kind[rid] = kind

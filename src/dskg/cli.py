@@ -284,6 +284,7 @@ def add(
         Path | None, typer.Option("--data", envvar="DSKG_DATA", help="Your data folder (from `dskg init`).", show_default=False)
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and show what would be written; write nothing.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace an entry already in the folder under the same file name.")] = False,
     fmt: ReportFormat = "text",
     base: BaseOption = None,
     engine: EngineOption = "rules",
@@ -298,7 +299,7 @@ def add(
     if data is None:
         raise UsageError("say which data folder to add to: --data DIR (or DSKG_DATA); create one with `dskg init DIR`")
     with err.status("validating...", spinner="dots"):
-        result = add_entries(list(paths), data, dry_run=dry_run, engine=engine, base=base)
+        result = add_entries(list(paths), data, dry_run=dry_run, engine=engine, base=base, replace=replace)
     if result.report.findings:
         print_report(result.report, fmt)
     for name in result.unchanged:

@@ -6,20 +6,25 @@ entries in `entries/`, one file per entry, which every command layers on the bas
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import errno
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from rdflib import URIRef
+from rdflib import RDF, URIRef
 from ruamel.yaml import YAML
 
 from .entries import EntryFile, read_entries
+from .entryscope import subject_line
 from .errors import InconsistencyError, InvalidDataError, UnreadableInputError, UsageError
 from .graph import KnowledgeGraph
 from .pipeline import build
 from .publish import write_atomic
 from .validation import Finding, ValidationReport, problem_finding, validate
+from .vocab import BIBO, DSKG, ID
 
 README = """# dskg data folder
 
@@ -27,7 +32,8 @@ Your own literature entries, layered on dskg's shipped graph by every command gi
 `--data {folder}` (or `DSKG_DATA={folder}`).
 
 - `entries/`: one file per entry (YAML, or Turtle using the dskg ontology). Add new ones with
-  `dskg add FILE --data {folder}`, which validates them first and writes nothing on a Violation.
+  `dskg add FILE --data {folder}`, which validates them first and writes nothing on a Violation
+  (`--replace` replaces an entry added earlier under the same file name).
 - Edit an entry by hand, then run `dskg validate --data {folder}`.
 """
 
@@ -89,31 +95,76 @@ def _stored(new: list[EntryFile], folder: Path) -> dict[Path, EntryFile]:
     return {t: read[t] for file in new for t in _target(file, folder) if t in read}
 
 
-def _planned(new: list[EntryFile], stored: dict[Path, EntryFile], folder: Path) -> tuple[dict[Path, bytes], list[str], list[EntryFile]]:
-    """Files to write (target -> content), entries already stored unchanged, and the new files to validate."""
-    planned: dict[Path, bytes] = {}
-    unchanged: list[str] = []
-    to_check: list[EntryFile] = []
+@dataclass
+class _Plan:
+    """What an add would do: files to write (target -> content), entries already stored unchanged,
+    the new files to validate, stored files they stand in for, and refusals (a name taken)."""
+
+    writes: dict[Path, bytes] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    to_check: list[EntryFile] = field(default_factory=list)
+    replaced: set[Path] = field(default_factory=set)
+    refusals: list[Finding] = field(default_factory=list)
+
+
+def _taken(file: EntryFile, target: Path, entry=None) -> Finding:
+    """The refusal of a new entry whose file name is taken in entries/ by other content."""
+    name = f"entries/{target.name}"
+    if entry is None:
+        message = f"{name} already exists (added earlier) with other content"
+        fix = f"use `dskg add --replace` to replace it, or rename {file.path.name}"
+        return Finding("Violation", file.path.name, "", "file name", "", f"{message}. Fix: {fix}", file.display, 1, "dskg:add")
+    message = f"duplicate id {entry.id}: {name} already exists (added earlier) with other content"
+    fix = "use `dskg add --replace` to replace it, or give this entry another id"
+    return Finding("Violation", entry.id, "", "id", "", f"{message}. Fix: {fix}", file.display, entry.line_of("id"), "dskg:add")
+
+
+def _planned(new: list[EntryFile], stored: dict[Path, EntryFile], folder: Path, replace: bool) -> _Plan:
+    """What adding `new` would write, given the `stored` files their targets name."""
+    plan = _Plan()
     for file in new:
         if file.path.suffix.lower() == ".ttl":
-            [target] = _target(file, folder)
-            if target in stored and stored[target].raw == file.raw:
-                unchanged.append(file.path.name)
-                continue
-            planned[target] = file.raw
-            to_check.append(file)
+            _plan_turtle(plan, file, stored, folder, replace)
+        else:
+            _plan_entries(plan, file, stored, folder, replace)
+    plan.replaced = {t for file in plan.to_check for t in _target(file, folder) if t in stored and t != file.path}
+    return plan
+
+
+def _plan_turtle(plan: _Plan, file: EntryFile, stored: dict[Path, EntryFile], folder: Path, replace: bool) -> None:
+    """A Turtle file is copied as it is, under its own name."""
+    [target] = _target(file, folder)
+    if target in plan.writes:  # two new files of one name
+        plan.refusals.append(_given_twice(file, target))
+    elif target in stored and stored[target].raw == file.raw:
+        plan.unchanged.append(file.path.name)
+        return
+    elif target in stored and not replace:
+        plan.refusals.append(_taken(file, target))
+    plan.writes[target] = file.raw
+    plan.to_check.append(file)
+
+
+def _plan_entries(plan: _Plan, file: EntryFile, stored: dict[Path, EntryFile], folder: Path, replace: bool) -> None:
+    """Each entry of a YAML or BibTeX file is written as `<id>.yaml`."""
+    fresh = False
+    for (entry, node), target in zip(file.entries, _target(file, folder)):
+        old = stored[target].entries if target in stored else []
+        if old and _plain(old[0][1]) == _plain(node):
+            plan.unchanged.append(entry.id)
             continue
-        fresh = False
-        for (entry, node), target in zip(file.entries, _target(file, folder)):
-            old = stored[target].entries if target in stored else []
-            if old and _plain(old[0][1]) == _plain(node):
-                unchanged.append(entry.id)
-                continue
-            planned[target] = _yaml_bytes(node)
-            fresh = True
-        if fresh or not file.entries:
-            to_check.append(file)
-    return planned, unchanged, to_check
+        if target in stored and not replace:
+            plan.refusals.append(_taken(file, target, entry))
+        plan.writes[target] = _yaml_bytes(node)
+        fresh = True
+    if fresh or not file.entries:
+        plan.to_check.append(file)
+
+
+def _given_twice(file: EntryFile, target: Path) -> Finding:
+    message = f"two of the files given are named {target.name}; entries/ can hold only one"
+    fix = "rename one of them"
+    return Finding("Violation", file.path.name, "", "file name", "", f"{message}. Fix: {fix}", file.display, 1, "dskg:add")
 
 
 def check(
@@ -157,16 +208,97 @@ def _report(data: Path | str | None, base: Path | str | None, added: list[EntryF
     if isinstance(kg, list):
         return ValidationReport(sorted([*kg, *warnings], key=Finding.sort_key))
     report = validate(kg, None if added is None else _focus(added))
-    report.findings = sorted([*report.findings, *warnings], key=Finding.sort_key)
+    findings = _placed(report.findings, added or [])
+    report.findings = sorted([*findings, *warnings, *_near_duplicates(kg, added or [])], key=Finding.sort_key)
     return report
 
 
-def add_entries(paths: list[Path], folder: Path, *, dry_run: bool = False, engine: str = "rules", base: Path | None = None) -> AddResult:
+def _placed(findings: list[Finding], added: list[EntryFile]) -> list[Finding]:
+    """Findings on a Turtle entry's records named with its file and line (a YAML record carries its own)."""
+    where: dict[str, EntryFile] = {}
+    for file in added:
+        for node in set(file.graph.subjects()) if file.graph is not None else ():
+            if isinstance(node, URIRef) and str(node).startswith(str(ID)):
+                where.setdefault(str(node)[len(str(ID)) :], file)
+    placed = []
+    for finding in findings:
+        if finding.file or finding.entity not in where:
+            placed.append(finding)
+            continue
+        file = where[finding.entity]
+        placed.append(dataclasses.replace(finding, file=file.display, line=subject_line(file.path, file.graph, ID[finding.entity])))
+    return placed
+
+
+def _id_key(work_id: str) -> str:
+    return work_id.lower().replace("-", "").replace("_", "")
+
+
+def _doi_key(doi: str) -> str:
+    doi = doi.strip().lower()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
+        doi = doi.removeprefix(prefix)
+    return doi
+
+
+def _new_works(file: EntryFile) -> list[tuple[str, str | None, int]]:
+    """The works an entry file adds: (id, DOI, line)."""
+    if file.graph is None:
+        return [(w.id, w.doi, w.line_of("id")) for w in file.records.works]
+    return [
+        (str(w)[len(str(ID)) :], next((str(d) for d in file.graph.objects(w, BIBO.doi)), None), subject_line(file.path, file.graph, w))
+        for w in sorted(set(file.graph.subjects(RDF.type, DSKG.Work)))
+        if str(w).startswith(str(ID))
+    ]
+
+
+def _near_duplicates(kg: KnowledgeGraph, added: list[EntryFile]) -> list[Finding]:
+    """A Warning for each new work whose id or DOI is another work's but for hyphens, underscores,
+    letter case or a doi.org prefix (ferencz2019 beside ferencz-2019): likely the same work twice.
+    The same DOI in any case is a Violation already (checks.doi)."""
+    new = {(work_id, doi, line, file.display) for file in added for work_id, doi, line in _new_works(file)}
+    new_ids = {work_id for work_id, *_ in new}
+    by_id: dict[str, list[str]] = {}
+    by_doi: dict[str, list[tuple[str, str]]] = {}
+    for work in kg.data.subjects(RDF.type, DSKG.Work):
+        work_id = str(work)[len(str(ID)) :]
+        if work_id in new_ids:
+            continue
+        by_id.setdefault(_id_key(work_id), []).append(work_id)
+        for doi in kg.data.objects(work, BIBO.doi):
+            by_doi.setdefault(_doi_key(str(doi)), []).append((work_id, str(doi)))
+    records = kg.records.by_id() if kg.records is not None else {}
+    found = []
+    for work_id, doi, line, display in sorted(new, key=str):
+        for other in by_id.get(_id_key(work_id), []):
+            found.append(_near(work_id, "id", f"{work_id} is nearly the id of {other}", other, records, display, line))
+        for other, other_doi in by_doi.get(_doi_key(doi), []) if doi else []:
+            if other_doi.lower() != doi.lower():
+                found.append(
+                    _near(work_id, "doi", f"DOI {doi} is {other}'s DOI {other_doi} written otherwise", other, records, display, line)
+                )
+    return found
+
+
+def _near(work_id: str, field: str, message: str, other: str, records: dict, display: str, line: int) -> Finding:
+    where = getattr(records.get(other), "file", "") or "a Turtle entry"
+    message = f"{message} (in {where}), perhaps the same work twice"
+    fix = f"if it is the same work, drop this entry and write its claims in an entry for {other}; if not, ignore this warning"
+    return Finding("Warning", work_id, "", field, "", f"{message}. Fix: {fix}", display, line, "dskg:add")
+
+
+def add_entries(
+    paths: list[Path], folder: Path, *, dry_run: bool = False, engine: str = "rules", base: Path | None = None, replace: bool = False
+) -> AddResult:
     """Validate entry files against base + folder and, if no Violation, write them into the folder.
 
-    Entries already stored with the same content are reported as unchanged. Nothing is written
-    when any finding is a Violation, or on a dry run. A lock keeps two adds from interleaving.
-    Each file, new or stored, is read once.
+    Entries already stored with the same content are reported as unchanged. An entry whose file
+    in `entries/` exists with other content is refused (a Violation) unless `replace`; either
+    way it is validated as if it replaced that file. Nothing is written when any finding is a
+    Violation, or on a dry run. A lock keeps two adds from interleaving. Each file, new or
+    stored, is read once.
+
+    Raises UsageError when the folder cannot be written (read-only, not ours), naming it.
     """
     folder = Path(folder)
     if not (folder / "entries").is_dir():
@@ -174,21 +306,54 @@ def add_entries(paths: list[Path], folder: Path, *, dry_run: bool = False, engin
     for path in paths:
         if not Path(path).exists() or Path(path).is_dir():
             raise UnreadableInputError(f"{path}: no such file. Fix: check the path.")
+    with _locked(folder, dry_run):
+        new = read_entries(list(paths), display_root=folder, exact=True).files
+        stored = _stored(new, folder)
+        plan = _planned(new, stored, folder, replace)
+        # a stored file the new ones stand in for is left out of the build (an empty file in its place)
+        also = [EntryFile(t, str(t)) if t in plan.replaced else file for t, file in stored.items()]
+        report = _report(folder, base, plan.to_check, engine, also=also) if plan.to_check else ValidationReport()
+        report.findings = sorted([*report.findings, *plan.refusals], key=Finding.sort_key)
+        result = AddResult(report, unchanged=plan.unchanged, dry_run=dry_run)
+        if report.fails("violation") or dry_run:
+            return result
+        for target, content in plan.writes.items():
+            try:
+                write_atomic(target, content)
+            except OSError as exc:
+                raise _unwritable(folder, exc) from None
+            result.written.append(target)
+        return result
+
+
+def _unwritable(folder: Path, exc: OSError) -> UsageError:
+    where = f": {exc.filename}" if exc.filename else ""
+    if exc.errno == errno.ENAMETOOLONG:
+        fix = "give the entry file a shorter name"
+    else:
+        fix = (
+            f"make it writable (e.g. `chmod u+w {folder} {folder / 'entries'}`, or mount it read-write), "
+            "or create another with `dskg init DIR` and add there"
+        )
+    return UsageError(f"{folder}: cannot write to this data folder ({exc.strerror or exc}{where}); nothing was added. Fix: {fix}.")
+
+
+@contextlib.contextmanager
+def _locked(folder: Path, dry_run: bool):
+    """Hold the folder's lock; a dry run of a folder that cannot be written goes on without it (it writes nothing)."""
     lock = FileLock(str(folder / ".dskg.lock"), timeout=60)
     try:
-        with lock:
-            new = read_entries(list(paths), display_root=folder, exact=True).files
-            stored = _stored(new, folder)
-            planned, unchanged, to_check = _planned(new, stored, folder)
-            report = _report(folder, base, to_check, engine, also=stored.values()) if to_check else ValidationReport()
-            result = AddResult(report, unchanged=unchanged, dry_run=dry_run)
-            if report.fails("violation") or dry_run:
-                return result
-            for target, content in planned.items():
-                write_atomic(target, content)
-                result.written.append(target)
-            return result
+        lock.acquire()
     except Timeout:
         raise UsageError(
             f"{folder} is locked by another `dskg add` (lock file {folder / '.dskg.lock'}). Fix: wait for it to finish."
         ) from None
+    except OSError as exc:
+        if not dry_run:
+            raise _unwritable(folder, exc) from None
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rdflib import Graph
 
 from . import loader, resources
+from .entryscope import scope_problems
 from .errors import ProblemList, UnreadableInputError
 from .fast.loading import gc_paused, loading_behind
 from .fast.ntriples import to_ntriples
@@ -141,6 +142,7 @@ def read_sources(
         if emit is not None and discard is not None:
             discard()
         triples = loader.records_to_triples(records, ontology, problems, emit)
+    ProblemList(scope_problems(added.files, triples, ontology, records)).raise_if_any()  # a Turtle entry states only its own
     for _, turtle in added.graphs:
         made = len(triples)
         triples.extend(turtle)

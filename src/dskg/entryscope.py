@@ -1,0 +1,205 @@
+"""What a user's Turtle entry may state: its own work and its own new records, never the shipped graph's.
+
+A Turtle entry joins the graph triple for triple. Unchecked, it could relabel or retype a curated
+barrier, link it with a bare `dskg:addresses` that no qualified link backs (queries that read
+direct triples and queries that read qualified links would then disagree), or state an axiom
+about an ontology term, which the reasoner applies to every record. So every triple's subject
+must be the entry's own: an IRI that nothing else in the build describes (the shipped graph, the
+ontology, the other entries) and that is no term of a vocabulary the ontology uses, or a blank
+node reached from one. The one triple allowed on another's record is the direct triple of a link
+the entry qualifies itself (`<cm> dskg:addresses <bar>` beside its own dskg:Addressing node, and
+`<cm> dskg:hasQualifiedLink` that node). A direct link triple always needs that node, on the
+entry's own records too (the loader writes both for a YAML entry).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import RDF, BNode, Graph, URIRef
+
+from .errors import Problem
+from .vocab import DSKG, ID
+
+_ID = str(ID)
+_LINK_NODE = (DSKG.hasQualifiedLink, DSKG.hasConceptMapping)
+
+
+def _namespace(iri: str) -> str:
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+def vocabulary(ontology: Graph) -> tuple[set, set[str]]:
+    """The ontology's subjects, and the namespaces of every term it uses (dskg's, OWL's, SKOS's...)."""
+    subjects = set(ontology.subjects())
+    namespaces = {_namespace(str(t)) for triple in ontology for t in triple if isinstance(t, URIRef) and not str(t).startswith(_ID)}
+    return subjects, namespaces
+
+
+def direct_properties(ontology: Graph) -> dict[URIRef, URIRef]:
+    """Each property that has a qualified form, with the class that qualifies it (dskg:addresses: dskg:Addressing)."""
+    return {prop: cls for cls, prop in ontology.subject_objects(DSKG.qualifies)}
+
+
+def scope_problems(files: Iterable, triples: Iterable[tuple], ontology: Graph, records) -> list[Problem]:
+    """Every triple of the Turtle entry files (entries.EntryFile, with a graph) that is not the
+    entry's own to state, judged against the build's other data `triples` and `records`."""
+    turtle = [(f.display, f.path, f.graph) for f in files if f.graph is not None]
+    if not turtle:
+        return []
+    owners = {rid: rec.file for rid, rec in records.by_id().items() if getattr(rec, "file", None)}
+    return EntryScope(ontology, {t[0] for t in triples}, owners).problems(turtle)
+
+
+class EntryScope:
+    """The checks of one build's Turtle entries against what the rest of the build describes."""
+
+    def __init__(self, ontology: Graph, described: set, owners: dict[str, str]):
+        self.terms, self.namespaces = vocabulary(ontology)
+        self.direct = direct_properties(ontology)
+        self.described = described
+        """Subjects of the build's other triples: the shipped graph's, YAML and BibTeX entries'."""
+        self.owners = owners
+        """Record id -> the file that holds it, to name it in a message."""
+
+    def problems(self, files: list[tuple[str, Path, Graph]]) -> list[Problem]:
+        """Every triple of each (display, path, graph) that is not the entry's own to state."""
+        found: list[Problem] = []
+        subjects = [set(graph.subjects()) for _, _, graph in files]
+        for index, (display, path, graph) in enumerate(files):
+            others = {s: files[i][0] for i, subs in enumerate(subjects) if i != index for s in subs}
+            found += _FileScope(self, display, path, graph, others).problems()
+        return found
+
+
+class _FileScope:
+    """One Turtle entry: its own subjects, and a problem for each triple on another's."""
+
+    def __init__(self, scope: EntryScope, display: str, path: Path, graph: Graph, others: dict):
+        self.scope, self.display, self.path, self.graph, self.others = scope, display, path, graph, others
+        self.own = {s for s in graph.subjects() if isinstance(s, URIRef) and self.owner(s) is None}
+        self.qualified = self._qualified()
+        self.lines: list[str] | None = None
+
+    def owner(self, node: URIRef) -> str | None:
+        """Who, other than this entry, a subject belongs to ("the ontology", a file), or None if it is the entry's."""
+        scope = self.scope
+        if node in scope.terms or (not str(node).startswith(_ID) and _namespace(str(node)) in scope.namespaces):
+            return "the ontology"
+        if node in self.others:
+            return self.others[node]
+        if node in scope.described:
+            return scope.owners.get(str(node)[len(_ID) :], "the graph already (shipped, or another entry)")
+        return None
+
+    def _qualified(self) -> set[tuple]:
+        """The direct triples this entry's own qualified link nodes stand behind, and their
+        dskg:hasQualifiedLink (or hasConceptMapping) triples."""
+        graph, qualified = self.graph, set()
+        for node in self.own:
+            for subject in graph.objects(node, DSKG.linkSubject):
+                for target in graph.objects(node, DSKG.linkTarget):
+                    props = [p for cls, p in self._qualifies() if (node, RDF.type, cls) in graph]
+                    props += graph.objects(node, DSKG.mappingRelation)
+                    qualified.update((subject, prop, target) for prop in props)
+                qualified.update((subject, via, node) for via in _LINK_NODE)
+        return qualified
+
+    def _qualifies(self) -> Iterable[tuple]:
+        return ((cls, prop) for prop, cls in self.scope.direct.items())
+
+    def problems(self) -> list[Problem]:
+        graph, found, seen = self.graph, [], set()
+        reached = self._reached()
+        for s, p, o in sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
+            if isinstance(s, BNode):
+                if s not in reached and (s, p) not in seen and not any(isinstance(t, BNode) for t in graph.subjects(None, s)):
+                    seen.add((s, p))
+                    found.append(self._problem(s, p, "a blank node that no record of the entry reaches", self._unreached_fix()))
+                continue
+            if p in self.scope.direct and (s, p, o) not in self.qualified:
+                if (s, p) not in seen:
+                    seen.add((s, p))
+                    found.append(self._problem(s, p, self._bare_link(s, p, o), self._link_fix(p)))
+                continue
+            if s in self.own or (s, p, o) in self.qualified or (s, p) in seen:
+                continue
+            seen.add((s, p))
+            found.append(self._problem(s, p, *self._foreign(s, p)))
+        return found
+
+    def _reached(self) -> set:
+        """The blank nodes reached from any IRI subject (an own record's, or one a problem names already)."""
+        reached, todo = set(), [o for s, _, o in self.graph if isinstance(s, URIRef) and isinstance(o, BNode)]
+        while todo:
+            node = todo.pop()
+            if node not in reached:
+                reached.add(node)
+                todo.extend(o for o in self.graph.objects(node) if isinstance(o, BNode))
+        return reached
+
+    def _foreign(self, s: URIRef, p: URIRef) -> tuple[str, str]:
+        owner = self.owner(s)
+        prop = self.name(p)
+        if owner == "the ontology":
+            return (
+                f"an entry may not state anything about a term of the ontology or its vocabularies ({prop} of {self.name(s)}): "
+                "it would change what every record means",
+                "remove the triple; propose a change to the ontology to its curators (an issue)",
+            )
+        return (
+            f"{self.name(s)} is a record of {owner}, not of this entry: an entry may not change or add its {prop}",
+            "remove the triple: state what your work says about it as a claim (dskg:Claim with dskg:isAbout, or `claims:` "
+            "in a YAML entry) or a link with its qualified node (`links:`), and propose a label or type change to the curators",
+        )
+
+    def _bare_link(self, s: URIRef, p: URIRef, o) -> str:
+        return f"{self.name(s)} {self.name(p)} {self.name(o)} has no qualified link node in this entry saying which work states it"
+
+    def _link_fix(self, p: URIRef) -> str:
+        cls = self.name(self.scope.direct[p])
+        return (
+            f"add a {cls} node with dskg:linkSubject, dskg:linkTarget, dskg:basis, dskg:statedIn (your work) and a dskg:quote "
+            "(or write the link under `links:` in a YAML entry), or remove the triple"
+        )
+
+    @staticmethod
+    def _unreached_fix() -> str:
+        return "hang it from one of the entry's own records, or remove it"
+
+    def name(self, term) -> str:
+        if isinstance(term, URIRef) and str(term).startswith(_ID):
+            return str(term)[len(_ID) :]
+        if isinstance(term, BNode):
+            return "[]"
+        return term.n3(self.graph.namespace_manager)
+
+    def _problem(self, s, p, message: str, fix: str) -> Problem:
+        return Problem(self.display, self._line(s), self.name(s), self.name(p), message, fix)
+
+    def _line(self, node) -> int:
+        if self.lines is None:
+            self.lines = _lines(self.path)
+        return subject_line(self.lines, self.graph, node)
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def subject_line(lines: list[str] | Path, graph: Graph, node) -> int:
+    """The first line of a Turtle file (its lines, or its path) that starts with `node` (IRI or
+    prefixed name): where a message points for a triple about it; 0 if none does."""
+    if not isinstance(node, URIRef):
+        return 0
+    lines = _lines(lines) if isinstance(lines, Path) else lines
+    iri = str(node)
+    forms = [f"<{iri}>"] + [f"{prefix}:{iri[len(str(ns)) :]}" for prefix, ns in graph.namespaces() if iri.startswith(str(ns))]
+    pattern = re.compile(r"^\s*(" + "|".join(re.escape(f) for f in forms if not f.endswith(":")) + r")(\s|;|$)")
+    return next((number for number, line in enumerate(lines, start=1) if pattern.match(line)), 0)
