@@ -15,6 +15,7 @@ import base64
 import http.client
 import netrc
 import os
+import socket
 import ssl
 import threading
 import time
@@ -80,8 +81,9 @@ class _Deadline:
 
 
 def _shut(sock) -> None:
+    """Shut the connection's socket itself (for TLS, under its TLS layer): a read blocked on it returns at once."""
     try:
-        sock.shutdown(2)  # SHUT_RDWR: a read blocked on it returns at once
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
     except OSError:
         pass  # closed already
 
