@@ -1,15 +1,16 @@
 """An entry file is read once per command: `dskg add` and `dskg validate FILE` open each entry
 file once, the stored entry `dskg add` compares a new one with included.
 
-Each entry file here is a named pipe fed by a thread that counts how often it is opened: reading
-the file a second time (to plan what to write, to validate, to build) opens it again.
+Opens are counted by an audit hook (Python raises an `open` audit event for every file opened,
+by `open` or `os.open`): reading the file a second time (to plan what to write, to validate, to
+build) opens it again. (Named pipes counted their readers here once; entry files that are not
+regular files are refused now, see test_reading_bounds.py.)
 """
 
 from __future__ import annotations
 
 import os
-import threading
-import time
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,45 +31,33 @@ language: en
 claims:
   - about: [bar-market-access]
     stance: supports
-    text: {en: "Data localisation rules act as a market-access barrier."}
+    text: {en: "Data localisation rules act as a market-access barrier for digital services."}
 """
 
+_WATCHED: dict[str, Counted] = {}
 
-class Pipe:
-    """A named pipe at `path` that hands out `text` to each reader and counts the readers."""
+
+def _count_opens(event: str, args: tuple) -> None:
+    if event == "open" and _WATCHED and isinstance(args[0], str | bytes | os.PathLike):
+        counted = _WATCHED.get(os.path.realpath(os.fsdecode(args[0])))
+        if counted is not None:
+            counted.opens += 1
+
+
+sys.addaudithook(_count_opens)  # hooks cannot be removed: it counts only while a file is watched
+
+
+class Counted:
+    """A file at `path` holding `text`, and how often it is opened until `close`."""
 
     def __init__(self, path: Path, text: str) -> None:
-        os.mkfifo(path)
-        self.path, self.text, self.opens, self.done = path, text, 0, False
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            with open(self.path, "w", encoding="utf-8") as fh:  # returns once a reader opens the pipe
-                if self.done:
-                    return
-                self.opens += 1
-                fh.write(self.text)
-            self._until_the_reader_closes()
-
-    def _until_the_reader_closes(self) -> None:
-        """Opening for writing again at once would feed the same reader twice."""
-        while not self.done:
-            try:
-                probe = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)  # fails (ENXIO) once no reader has the pipe open
-            except OSError:
-                return
-            os.close(probe)
-            time.sleep(0.005)
+        path.write_text(text, encoding="utf-8")
+        self.path, self.text, self.opens = path, text, 0
+        _WATCHED[os.path.realpath(path)] = self
 
     def close(self) -> int:
-        """Stop serving; the number of times the file was opened."""
-        self.done = True
-        reader = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)  # lets the waiting writer's open return
-        self.thread.join(10)
-        os.close(reader)
-        assert not self.thread.is_alive()
+        """Stop counting; the number of times the file was opened."""
+        _WATCHED.pop(os.path.realpath(self.path), None)
         return self.opens
 
 
@@ -78,30 +67,30 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_add_reads_each_new_entry_file_once(tmp_path, folder):
-    pipes = [
-        Pipe(tmp_path / "doe.yaml", ENTRY),
-        Pipe(tmp_path / "refs.bib", "@article{roe2023,\n  title = {Services trade},\n  author = {Roe, Richard},\n  year = {2023}\n}\n"),
-        Pipe(tmp_path / "smith.ttl", (Path(__file__).parent / "entries" / "smith-2023-example.ttl").read_text(encoding="utf-8")),
+    files = [
+        Counted(tmp_path / "doe.yaml", ENTRY),
+        Counted(tmp_path / "refs.bib", "@article{roe2023,\n  title = {Services trade},\n  author = {Roe, Richard},\n  year = {2023}\n}\n"),
+        Counted(tmp_path / "smith.ttl", (Path(__file__).parent / "entries" / "smith-2023-example.ttl").read_text(encoding="utf-8")),
     ]
-    result = runner.invoke(app, ["add", *(str(p.path) for p in pipes), "--data", str(folder)])
-    assert [p.close() for p in pipes] == [1, 1, 1]
+    result = runner.invoke(app, ["add", *(str(p.path) for p in files), "--data", str(folder)])
+    assert [p.close() for p in files] == [1, 1, 1]
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (folder / "entries").iterdir()) == ["doe-2024.yaml", "roe2023.yaml", "smith.ttl"]
-    assert (folder / "entries" / "smith.ttl").read_text(encoding="utf-8") == pipes[2].text  # the Turtle copied as read
+    assert (folder / "entries" / "smith.ttl").read_text(encoding="utf-8") == files[2].text  # the Turtle copied as read
 
 
 def test_validate_reads_the_entry_file_once_and_still_gives_its_lines(tmp_path, folder):
-    pipe = Pipe(tmp_path / "old.yaml", ENTRY.replace("year: 2024", "year: 1850"))
-    result = runner.invoke(app, ["validate", str(pipe.path), "--data", str(folder)])
-    assert pipe.close() == 1
+    entry = Counted(tmp_path / "old.yaml", ENTRY.replace("year: 2024", "year: 1850"))
+    result = runner.invoke(app, ["validate", str(entry.path), "--data", str(folder)])
+    assert entry.close() == 1
     assert result.exit_code == 1
-    assert f"{pipe.path}:1: Violation: doe-2024" in result.stdout and "1850" in result.stdout
+    assert f"{entry.path}:1: Violation: doe-2024" in result.stdout and "1850" in result.stdout
 
 
 def test_add_reads_the_stored_entry_it_compares_with_once(tmp_path, folder):
     """The stored entry is read to compare it with the new one, and the build uses that reading."""
-    stored = Pipe(folder / "entries" / "doe-2024.yaml", ENTRY)
-    new = Pipe(tmp_path / "doe.yaml", ENTRY.replace("Data localisation and trade", "Data rules and trade"))
+    stored = Counted(folder / "entries" / "doe-2024.yaml", ENTRY)
+    new = Counted(tmp_path / "doe.yaml", ENTRY.replace("Data localisation and trade", "Data rules and trade"))
     result = runner.invoke(app, ["add", str(new.path), "--data", str(folder)])
     assert (new.close(), stored.close()) == (1, 1)
     assert result.exit_code == 1 and "duplicate id" in result.stdout  # same id, other content: as with plain files

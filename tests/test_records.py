@@ -115,7 +115,7 @@ BARRIER = "barriers:\n  - id: bar-x\n    label_zh: 壁垒\n    label_en: Market 
     [
         (BARRIER.replace("    label_en: Market access\n", ""), 2, "label_en", "missing field `label_en`", "add it, e.g. `label_en: ...`"),
         (BARRIER.replace("level:", "levle:"), 5, "levle", "unknown field `levle`", "did you mean `level`?"),
-        (BARRIER + "    source: Not-A-Slug\n", 6, "source", "'Not-A-Slug' is not an id", "use a lowercase slug like `bar-legal-framework`"),
+        (BARRIER + "    source: Not-A-Slug\n", 6, "source", "'Not-A-Slug' is not an id", "write it as an id: an id is lowercase"),
     ],
 )
 def test_curated_files_get_the_messages_entries_get(tmp_path, text, line, field, message, fix):

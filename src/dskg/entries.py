@@ -16,15 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 from rdflib import Graph
 
 from . import bibtex, yamlread
-from .errors import Problem, UnreadableInputError
+from .errors import Problem, UnreadableInputError, brief
 from .fast import prefetch
 from .fast.models import Shortcuts, shortcuts
 from .fast.paths import shown
-from .fileread import MAX_BYTES, FileRead
+from .fileread import FileRead, refusal
 from .recordcheck import FixedLine, Where, validated
 from .records import (
     DOI,
@@ -49,8 +50,20 @@ from .records import (
 ENTRY_TYPES = ("article", "book", "chapter", "report", "thesis", "conference-paper", "webpage", "dataset")
 STANCES = ("supports", "disputes", "extends", "qualifies", "discusses", "confirms", "refutes")
 
+TEXT_LANGUAGES = ("en", "zh")
+"""The languages a title or a claim's text is kept in: the graph labels works in English and Chinese."""
+
+
+def _kept_language(tag: str) -> str:
+    if tag not in TEXT_LANGUAGES:  # stored under another tag it would be mislabelled: the graph has no place for it
+        raise PydanticCustomError(
+            "text_language", "a text in `{tag}` cannot be kept: titles and claim texts are kept in en and zh", {"tag": tag}
+        )
+    return tag
+
+
 LanguageTag = Annotated[str, StringConstraints(pattern=LANGUAGE_TAG)]
-LanguageMap = dict[LanguageTag, Annotated[str, StringConstraints(min_length=1)]]
+LanguageMap = dict[Annotated[LanguageTag, AfterValidator(_kept_language)], Annotated[str, StringConstraints(min_length=1)]]
 
 
 def _language_map(name: str):
@@ -119,9 +132,14 @@ class Entry(Record):
     @field_validator("year", mode="before")
     @classmethod
     def _year(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip().isdigit():
-            raise ValueError(f"year must be a number like 2021, not {value!r}")
-        return value
+        shown = str(value).lower() if isinstance(value, bool) else brief(value)
+        wrong = ValueError(f"year must be a number of four digits, such as 2019, not {shown}")
+        if isinstance(value, bool) or (isinstance(value, str) and not value.strip().isdigit()):
+            raise wrong  # true is not the year 1
+        number = int(value) if isinstance(value, str) else value
+        if isinstance(number, int) and not 1000 <= number <= 9999:
+            raise wrong
+        return number
 
 
 @dataclass
@@ -212,8 +230,8 @@ def _claim_records(entry: Entry, ways: Shortcuts) -> list[Claim]:
 
 
 def _text_en(text: dict[str, str]) -> str | None:
-    """The English text, or else the first in a language other than Chinese."""
-    return text.get("en") or next((t for lang, t in text.items() if lang != "zh"), None)
+    """The English text (Entry admits no other language but Chinese: see TEXT_LANGUAGES)."""
+    return text.get("en")
 
 
 def entry_records(entry: Entry) -> Records:
@@ -274,10 +292,8 @@ def _read_yaml(out: EntryFile, read: FileRead, exact: bool) -> None:
     except yamlread.BadSyntax as exc:
         out.problems.append(exc.problem)
         return
-    if document.data is None:
-        out.problems.append(
-            Problem(out.display, 1, "", "", "the file is empty", "write an entry: a mapping with id, type, title, authors, year, language")
-        )
+    if document.data is None or document.data == []:
+        out.problems.append(Problem(out.display, 1, "", "", "the file is empty: it holds no entry", EMPTY_FIX))
         return
     many = isinstance(document.data, list)
     for index, item in enumerate(document.data if many else [document.data]):
@@ -294,11 +310,22 @@ def _read_yaml(out: EntryFile, read: FileRead, exact: bool) -> None:
                 )
             )
             continue
-        entry = validated(Entry, item, where, str(item.get("id", f"entry {index + 1}")))
+        entry = validated(Entry, item, where, _entity(item, index))
         if isinstance(entry, list):
             out.problems.extend(entry)
         else:
             _add(out, entry, item)
+
+
+EMPTY_FIX = "give at least an id and a title: write an entry with id, type, title, authors, year and language, as in the README's example"
+
+
+def _entity(item: dict, index: int) -> str:
+    """How messages name an entry: its id, if that is text (cut short), else its place in the file."""
+    given = item.get("id")
+    if isinstance(given, str) and given.strip():
+        return given if len(given) <= 60 else given[:59] + "…"
+    return f"entry {index + 1}"
 
 
 def _read_turtle(out: EntryFile, read: FileRead, exact: bool) -> None:
@@ -317,11 +344,27 @@ def _read_turtle(out: EntryFile, read: FileRead, exact: bool) -> None:
                 "correct the Turtle at that line (rapper -c FILE shows it too)",
             )
         )
+        return
+    if not out.graph:
+        out.problems.append(
+            Problem(
+                out.display,
+                1,
+                "",
+                "",
+                "the file is empty: it states no triple",
+                'give at least the work, its id and its title, e.g. `id:smith-2023 a dskg:Work ; dcterms:title "..."@en .`',
+            )
+        )
 
 
 def _read_bibtex(out: EntryFile, read: FileRead, exact: bool) -> None:
     found, problems = bibtex.read(read.text, out.display)
     out.problems.extend(problems)
+    if not found and not problems:
+        out.problems.append(
+            Problem(out.display, 1, "", "", "the file holds no BibTeX entry", "write one, e.g. `@article{key, title = {...}, ...}`")
+        )
     for data, line in found:
         entry = validated(Entry, data, Where(out.display, FixedLine(line)), data["id"], bibtex.FIXES)
         if isinstance(entry, list):
@@ -341,18 +384,6 @@ def _read_bibtex(out: EntryFile, read: FileRead, exact: bool) -> None:
 
 
 READERS = {".yaml": _read_yaml, ".yml": _read_yaml, ".ttl": _read_turtle, ".bib": _read_bibtex}
-
-
-def _unreadable(display: str, error: tuple[str, Any]) -> UnreadableInputError:
-    kind, detail = error
-    if kind == "too-large":
-        return UnreadableInputError(
-            f"{display}: {detail / 1e6:.1f} MB is too large for an entry file (limit {MAX_BYTES / 1e6:.0f} MB). "
-            "Fix: split it, one work per entry."
-        )
-    if kind == "not-utf8":
-        return UnreadableInputError(f"{display}: not UTF-8 text (byte {detail}). Fix: save the file as UTF-8.")
-    return UnreadableInputError(f"{display}: cannot read the file ({detail}). Fix: check the path.")
 
 
 def read_entries(paths: Iterable[Path], display_root: Path | None = None, *, exact: bool = False) -> EntrySet:
@@ -384,7 +415,7 @@ def iter_entries(items: Iterable[Path | EntryFile], display_root: Path | None = 
             path, read = next(reads)
             out = EntryFile(path, shown(path, display_root), raw=read.raw)
             if read.error is not None:
-                raise _unreadable(out.display, read.error)
+                raise UnreadableInputError(refusal(out.display, read.error))
             READERS[path.suffix.lower()](out, read, exact)
             yield out
 

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass, field
+from typing import Any
+
+SHOWN_CHARS = 200
+"""The most of a value a message shows: a value may be megabytes (an alias bomb's, once expanded)."""
+
+_SHORT = reprlib.Repr()  # (Python 3.11 takes no limits as arguments)
+_SHORT.maxlevel, _SHORT.maxdict, _SHORT.maxlist, _SHORT.maxstring, _SHORT.maxother = 3, 6, 6, SHOWN_CHARS, SHOWN_CHARS
+
+
+def brief(value: Any) -> str:
+    """`repr(value)` in at most SHOWN_CHARS characters, cut with an ellipsis; nested lists and
+    mappings are cut while they are written, so a huge value costs no more than a small one."""
+    text = _SHORT.repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True, order=True)

@@ -1,5 +1,6 @@
-"""An entry file as read from disk: its text (size-limited, UTF-8) and, for YAML, the fast
-reader's data, or why it cannot be read.
+"""An entry file as read from disk, within bounds: a regular file, its size, UTF-8 text without
+control characters and, for YAML, the fast reader's data, or why it cannot be read; and how a
+refusal is worded.
 
 Only the standard library and the fast YAML reader are imported: the worker process that reads
 files on a second core (fast/prefetch.py) runs this, and must start in milliseconds.
@@ -8,6 +9,8 @@ files on a second core (fast/prefetch.py) runs this, and must start in milliseco
 from __future__ import annotations
 
 import os
+import re
+import stat
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +18,13 @@ from .fast import yaml as fast_yaml
 
 MAX_BYTES = 2_000_000
 """Entry files larger than this are refused: an entry is a few kilobytes; megabytes mean a wrong file."""
-
 YAML_SUFFIXES = (".yaml", ".yml")
+
+# What no entry format holds as text: C0 and C1 controls but tab, line feed, carriage return and
+# next line; DEL; U+FFFE and U+FFFF (as YAML's reader refuses them, for every format alike).
+_NOT_TEXT = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+_SPECIAL = {stat.S_ISDIR: "a folder", stat.S_ISFIFO: "a named pipe", stat.S_ISSOCK: "a socket", stat.S_ISCHR: "a device"}
 
 
 @dataclass(frozen=True)
@@ -29,7 +37,8 @@ class FileRead:
     parsed: bool = False
     plain: Any = None
     error: tuple[str, Any] | None = None
-    """('too-large', size) | ('not-utf8', byte offset) | ('os', strerror)"""
+    """('too-large', size) | ('not-utf8', byte offset) | ('os', strerror) | ('special', what it is)
+    | ('control', (line, column, code point))"""
     raw: bytes | None = None
 
     def fields(self) -> tuple:
@@ -37,14 +46,40 @@ class FileRead:
         return (self.text, self.parsed, self.plain, self.error, self.raw)
 
 
+def _kind(mode: int) -> str:
+    return next((name for test, name in _SPECIAL.items() if test(mode)), "not a regular file")
+
+
+def _read_bytes(path: str) -> bytes | tuple[str, Any]:
+    """The file's bytes, or why not: only a regular file is opened (a named pipe or a device
+    could block forever or never end), and no more than MAX_BYTES + 1 bytes are read."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        return ("special", _kind(mode))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # should it have become a pipe since: no wait
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fh.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            return ("special", _kind(mode))
+        data = fh.read(MAX_BYTES + 1)
+    return ("too-large", os.stat(path).st_size) if len(data) > MAX_BYTES else data
+
+
+def control_character(text: str) -> tuple[int, int, int] | None:
+    """(line, column, code point) of the first character no entry may hold, or None."""
+    found = _NOT_TEXT.search(text)
+    if found is None:
+        return None
+    start = text.rfind("\n", 0, found.start()) + 1
+    return text.count("\n", 0, found.start()) + 1, found.start() - start + 1, ord(found.group())
+
+
 def read_one(path: str, parse: bool, raw: bool = False) -> FileRead:
     """Read one file. `parse`: a YAML file through the fast reader too; `raw`: keep its bytes."""
     try:
-        size = os.stat(path).st_size
-        if size > MAX_BYTES:
-            return FileRead(error=("too-large", size))
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = _read_bytes(path)
+        if isinstance(data, tuple):
+            return FileRead(error=data)
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return FileRead(error=("not-utf8", exc.start))
@@ -52,6 +87,9 @@ def read_one(path: str, parse: bool, raw: bool = False) -> FileRead:
         return FileRead(error=("os", exc.strerror))
     if "\r" in text:  # line ends as text mode reads them
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = control_character(text)
+    if control is not None:
+        return FileRead(error=("control", control))
     kept = data if raw else None
     if parse and path.lower().endswith(YAML_SUFFIXES):
         try:
@@ -59,3 +97,24 @@ def read_one(path: str, parse: bool, raw: bool = False) -> FileRead:
         except fast_yaml.NotFast:
             pass
     return FileRead(text=text, raw=kept)
+
+
+def refusal(display: str, error: tuple[str, Any]) -> str:
+    """Why a file cannot be read (a FileRead's `error`), and the fix, in words."""
+    kind, detail = error
+    if kind == "too-large":
+        return (
+            f"{display}: {detail / 1e6:.1f} MB is too large for an entry file (limit {MAX_BYTES / 1e6:.0f} MB). "
+            "Fix: split it, one work per entry."
+        )
+    if kind == "not-utf8":
+        return f"{display}: not UTF-8 text (byte {detail}). Fix: save the file as UTF-8."
+    if kind == "special":
+        return f"{display}: this is {detail}, not a regular file. Fix: give the path of an entry file (.yaml, .ttl or .bib)."
+    if kind == "control":
+        line, column, code = detail
+        return (
+            f"{display}:{line}: column {column} holds the control character U+{code:04X}, which is not text. "
+            f"Fix: remove the control character U+{code:04X} at line {line}, column {column}."
+        )
+    return f"{display}: cannot read the file ({detail}). Fix: check the path."

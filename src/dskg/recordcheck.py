@@ -9,6 +9,7 @@ so a missing field, an unknown one or a malformed DOI reads the same whichever f
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,9 +17,9 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
-from .errors import Problem
+from .errors import SHOWN_CHARS, Problem, brief
 from .fast.models import Shortcuts, shortcuts
-from .records import CURRENCY, DOI, LANGUAGE_TAG, LICENSE, SLUG, URL, Origin, Record, locate
+from .records import CURRENCY, DOI, ID_MAX_LENGTH, LANGUAGE_TAG, LICENSE, SLUG, URL, Origin, Record, locate
 
 RecordT = TypeVar("RecordT", bound=Record)
 
@@ -98,31 +99,46 @@ EXAMPLES = {
 }
 """How a missing field is written, where `field: ...` would not show it."""
 
+ID_RULE = (
+    f"an id is lowercase letters a-z, digits and hyphens, starting with a letter or digit, at most {ID_MAX_LENGTH} characters, "
+    "e.g. nordas-rouzet-2017"
+)
+"""The id rule in words, for every message about an id."""
+
 _PATTERNS = {
-    SLUG: ("{!r} is not an id", "use a lowercase slug like `bar-legal-framework` (letters a-z, digits and hyphens)"),
-    LANGUAGE_TAG: ("{!r} is not a language tag", "write the language as a BCP 47 tag, e.g. `en` or `zh`"),
-    DOI: ("malformed DOI {!r}", "write the DOI alone, like `doi: 10.1111/twec.12424` (no https://doi.org/)"),
-    URL: ("{!r} is not a web address", "write the whole address, starting with https:// or http://"),
-    LICENSE: ("{!r} is not a licence", "give the licence's SPDX id, e.g. `license: CC-BY-4.0`, or its URL"),
-    CURRENCY: ("{!r} is not a currency code", "write the ISO 4217 code in capitals, e.g. `currency: USD`"),
+    SLUG: ("{} is not an id", f"write it as an id: {ID_RULE}"),
+    LANGUAGE_TAG: ("{} is not a language tag", "write the language as a BCP 47 tag, e.g. `en` or `zh`"),
+    DOI: ("malformed DOI {}", "write the DOI alone, like `doi: 10.1111/twec.12424` (no https://doi.org/)"),
+    URL: ("{} is not a web address", "write the whole address, starting with https:// or http://"),
+    LICENSE: ("{} is not a licence", "give the licence's SPDX id, e.g. `license: CC-BY-4.0`, or its URL"),
+    CURRENCY: ("{} is not a currency code", "write the ISO 4217 code in capitals, e.g. `currency: USD`"),
 }
 
-_TYPE_FIXES = {
-    "string_too_short": "give a non-empty text",
-    "too_short": "give at least one item",
-    "int_parsing": "write a whole number, e.g. 2021",
-    "int_type": "write a whole number, e.g. 2021",
-    "int_from_float": "write a whole number, e.g. 2021",
-    "float_parsing": "write a number, e.g. 3.5",
-    "float_type": "write a number, e.g. 3.5",
-    "bool_parsing": "write true or false",
-    "bool_type": "write true or false",
-    "string_type": "write it as text (in quotes where it looks like a number or a date)",
-    "list_type": "write a list: `[a, b]`, or one `- item` a line",
-    "dict_type": "write a mapping: one `key: value` a line, or `{key: value}`",
-    "model_type": "write a mapping: one `key: value` a line, or `{key: value}`",
-    "one_relation": "give each match its own item of `matches:`, with one relation and the id it points at",
+_MAPPING = "write a mapping: one `key: value` a line, or `{key: value}`"
+_WHOLE, _NUMBER, _TRUTH = "write a whole number, e.g. 2021", "write a number, e.g. 3.5", "write true or false"
+_TYPES = {
+    "string_type": ("{} where text is expected", "write it as text (in quotes where it looks like a number or a date)"),
+    "string_too_short": ("the text is empty", "write the text, or leave the field out"),
+    "string_too_long": ("the text is longer than {max_length} characters", "shorten it"),
+    "too_short": ("{actual_length} item(s) where at least {min_length} are needed", "give at least {min_length}"),
+    "int_parsing": ("{} is not a whole number", _WHOLE),
+    "int_type": ("{} is not a whole number", _WHOLE),
+    "int_from_float": ("{} is not a whole number", _WHOLE),
+    "float_parsing": ("{} is not a number", _NUMBER),
+    "float_type": ("{} is not a number", _NUMBER),
+    "bool_parsing": ("{} is not true or false", _TRUTH),
+    "bool_type": ("{} is not true or false", _TRUTH),
+    "list_type": ("{} where a list is expected", "write a list: `[a, b]`, or one `- item` a line"),
+    "dict_type": ("{} where a mapping is expected", _MAPPING),
+    "model_type": ("{} where a mapping is expected", _MAPPING),
+    "model_attributes_type": ("{} where a mapping is expected", _MAPPING),
+    "date_from_datetime_parsing": ("{} is not a date", "write the date as ISO 8601, e.g. 2025-02-01"),
+    "date_type": ("{} is not a date", "write the date as ISO 8601, e.g. 2025-02-01"),
 }
+"""Each kind of pydantic error in words (`{}`: the value as written; `{name}`: from its context) and its fix."""
+
+MAX_MESSAGE = 2 * SHOWN_CHARS
+"""A validator's own message is cut to this: it may quote the value, which may be megabytes."""
 
 
 def _path(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -154,19 +170,78 @@ def _suggest(name: str, allowed: list[str]) -> str:
     return f"did you mean `{close[0]}`?" if close else f"remove it or correct its spelling; allowed fields: {', '.join(allowed)}"
 
 
+def _value(value: Any) -> str:
+    """The value as a message shows it: its kind when that is the point, else the value (cut short)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}` (true or false)"
+    if isinstance(value, list):
+        return f"a list {brief(value)}"
+    if isinstance(value, dict):
+        return f"a mapping {brief(value)}"
+    return brief(value)
+
+
+def _has_id_rule(annotation: Any) -> bool:
+    """Whether a type is an id or holds ids (`Slug`, `list[Slug]`, `Slug | None` ...)."""
+    return any(getattr(arg, "pattern", None) == SLUG or _has_id_rule(arg) for arg in typing.get_args(annotation))  # Annotated's too
+
+
+def _is_id(model: type[Record], path: tuple[Any, ...]) -> bool:
+    """Whether the field at `path` (inside `model`) holds ids."""
+    for position, part in enumerate(path):
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            continue
+        if all(isinstance(rest, int) for rest in path[position + 1 :]):
+            return _has_id_rule(field.annotation) or any(getattr(m, "pattern", None) == SLUG for m in field.metadata)
+        model = _record_type(field.annotation) or model
+    return False
+
+
+def _id_problem(value: Any) -> tuple[str, str]:
+    if isinstance(value, str) and len(value) > ID_MAX_LENGTH:
+        return f"the id is {len(value)} characters long", f"shorten it: {ID_RULE}"
+    if value is None or value == "":
+        return "the id is empty", f"write the id: {ID_RULE}"
+    return f"{_value(value)} is not an id", f"write it as an id: {ID_RULE}"
+
+
 def _explain(err: Mapping[str, Any], path: tuple[Any, ...], model: type[Record]) -> tuple[str, str]:
     """An error's message and fix, in the curator's terms."""
-    kind, last = err["type"], str(path[-1]) if path else ""
+    kind, last, value, context = err["type"], str(path[-1]) if path else "", err.get("input"), err.get("ctx") or {}
     if kind == "extra_forbidden":
         return f"unknown field `{last}`", _suggest(last, _fields_at(model, path))
     if kind == "missing":
         return f"missing field `{last}`", f"add it, e.g. `{EXAMPLES.get(last, last + ': ...')}`"
     if kind == "literal_error":
-        return f"{err['msg']} (got {err.get('input')!r})", "use one of the allowed values"
-    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") in _PATTERNS:
-        message, fix = _PATTERNS[err["ctx"]["pattern"]]
-        return message.format(err.get("input")), fix
-    return err["msg"].removeprefix("Value error, "), _TYPE_FIXES.get(kind, "")
+        allowed = re.findall(r"'([^']*)'", str(context.get("expected", "")))
+        return (
+            f"{_value(value)} is not one of {', '.join(allowed)}",
+            f"write one of them, e.g. `{last}: {allowed[0] if allowed else '...'}`",
+        )
+    if kind in ("string_type", "string_pattern_mismatch", "string_too_long") and _is_id(model, path):
+        return _id_problem(value)
+    if kind == "string_type" and value is None:
+        return "the value is empty", f"write a value after `{last}:`, or leave the field out"
+    if kind == "string_pattern_mismatch" and context.get("pattern") in _PATTERNS:
+        message, fix = _PATTERNS[context["pattern"]]
+        return message.format(_value(value)), fix
+    if kind in _TYPES:
+        message, fix = _TYPES[kind]
+        return message.format(_value(value), **context), fix.format(**context) if kind == "too_short" else fix
+    message = err["msg"].removeprefix("Value error, ")
+    message = message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+    fix = _FIXES.get(kind, "").format(field=path[-2] if len(path) > 1 else last)
+    fix = fix or (f"write it as e.g. `{EXAMPLES[last]}`" if last in EXAMPLES else "")
+    return message, fix
+
+
+_FIXES = {
+    "one_relation": "give each match its own item of `matches:`, with one relation and the id it points at",
+    "text_language": "write it in English (en) or Chinese (zh), e.g. `{field}: {{en: ...}}`; the work's own language goes in `language:`",
+}
 
 
 def problems_from(

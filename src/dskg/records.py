@@ -20,7 +20,8 @@ from pydantic_core import PydanticCustomError
 
 from .fast.models import Shortcuts, shortcuts
 
-SLUG = r"^[a-z0-9][a-z0-9-]*$"
+ID_MAX_LENGTH = 100  # an id names a file (entries/<id>.yaml): well inside any file system's limit on a name
+SLUG = rf"^[a-z0-9][a-z0-9-]{{0,{ID_MAX_LENGTH - 1}}}$"
 LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"
 DOI = r"^10\.\d{4,9}/\S+$"
 URL = r"^https?://\S+$"

@@ -16,10 +16,15 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from .errors import Problem
 from .fast import yaml as fast_yaml
+from .fast.yaml import MAX_DEPTH, MAX_NODES
 from .records import Origin
 
 UNPARSED = object()
@@ -36,26 +41,113 @@ class BadSyntax(Exception):
         self.problem = problem
 
 
+class OutOfBounds(Exception):
+    """A document nests deeper or holds more than a reader should build (`line`: 1-based)."""
+
+    def __init__(self, line: int, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.line, self.message, self.fix = line, message, fix
+
+
+class BoundedComposer(Composer):
+    """ruamel's composer, refusing a document nested deeper than MAX_DEPTH (its recursion would
+    overflow the stack a few hundred levels down) or holding more than MAX_NODES values, each
+    alias counted as the values it repeats (nine aliases of nine aliases ... are a billion values
+    once a reader walks them), before anything is built from it."""
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self.expanded: dict[int, tuple[int, int]] = {}
+        """id of each node composed -> (values it stands for, its nesting depth)"""
+        self.nesting = self.total = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        alias = isinstance(event, AliasEvent)
+        if not alias and self.nesting >= MAX_DEPTH:
+            raise _too_deep(event)
+        step = 0 if alias else 1  # an alias adds no level here: what it repeats is measured below
+        self.nesting += step
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.nesting -= step
+        size, height = self.expanded.get(id(node), (0, 0)) if alias else self._measure(node)
+        if alias and not size:
+            raise OutOfBounds(
+                event.start_mark.line + 1,
+                f"the alias *{event.anchor} repeats the value it is part of, without end",
+                "write the value out instead of the alias",
+            )
+        if alias and self.nesting + height > MAX_DEPTH:
+            raise _too_deep(event)
+        self.total += size if alias else 1
+        if self.total > MAX_NODES:
+            raise OutOfBounds(
+                event.start_mark.line + 1,
+                f"the YAML holds more than {MAX_NODES:,} values by here (an alias counts as the values it repeats)",
+                "split the file (one work per entry file), and write values out instead of aliases (*name) that repeat large ones",
+            )
+        return node
+
+    def _measure(self, node: Any) -> tuple[int, int]:
+        if isinstance(node, SequenceNode):
+            children = node.value
+        elif isinstance(node, MappingNode):
+            children = [item for pair in node.value for item in pair]
+        else:
+            children = []
+        measures = [self.expanded[id(child)] for child in children]
+        self.expanded[id(node)] = found = (1 + sum(m[0] for m in measures), 1 + max((m[1] for m in measures), default=0))
+        return found
+
+
+def _too_deep(event: Any) -> OutOfBounds:
+    return OutOfBounds(
+        event.start_mark.line + 1,
+        f"the YAML nests mappings and lists more than {MAX_DEPTH} deep here (an alias counts as the value it repeats)",
+        "write each record as a mapping of its fields, as in the README's example: no field needs more than a few levels",
+    )
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.Composer = BoundedComposer
     return yaml
+
+
+def _syntax_problem(exc: Exception, text: str, file: str) -> Problem:
+    """A ruamel error (or a bound) as a Problem: where it is and the fix."""
+    if isinstance(exc, OutOfBounds):
+        return Problem(file, exc.line, "", "", exc.message, exc.fix)
+    if isinstance(exc, ReaderError) and isinstance(exc.character, int) and 0 <= exc.position <= len(text):
+        line = text.count("\n", 0, exc.position) + 1
+        column, code = exc.position - text.rfind("\n", 0, exc.position), exc.character
+        message = f"column {column} holds the control character U+{code:04X}, which is not text"
+        return Problem(file, line, "", "", message, f"remove the control character U+{code:04X} at line {line}, column {column}")
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return Problem(
+        file,
+        mark.line + 1 if mark else 0,
+        "",
+        "",
+        f"YAML syntax error: {getattr(exc, 'problem', None) or exc}",
+        "correct the YAML syntax at that line",
+    )
 
 
 def round_trip(text: str, file: str) -> Any:
     """ruamel's round-trip tree of `text` (None for an empty document). Raises BadSyntax."""
     try:
         return _yaml().load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = Problem(
-            file, mark.line + 1 if mark else 0, "", "", f"YAML syntax error: {exc.problem or exc}", "correct the YAML syntax at that line"
-        )
-        raise BadSyntax(problem) from None
+    except (YAMLError, OutOfBounds) as exc:
+        raise BadSyntax(_syntax_problem(exc, text, file)) from None
 
 
 def fast_parse(text: str) -> tuple[bool, Any]:
-    """(True, data) from the fast reader, or (False, None) for a text only ruamel reads as it should."""
+    """(True, data) from the fast reader, or (False, None) for a text only ruamel reads as it should
+    (or one beyond the bounds, which ruamel refuses with its line)."""
     try:
         return True, fast_yaml.load(text)
     except fast_yaml.NotFast:
@@ -128,7 +220,7 @@ class FileLines:
         try:
             stat = self.path.stat()
             tree = _file_tree(self.path, stat.st_mtime_ns, stat.st_size)
-        except (OSError, UnicodeDecodeError, MarkedYAMLError):
+        except (OSError, UnicodeDecodeError, YAMLError, OutOfBounds):
             return None
         return _lines(tree, keys)
 

@@ -22,19 +22,30 @@ import yaml_rs
 
 from . import enabled
 
+MAX_DEPTH = 50
+"""Deepest nesting of mappings and lists a YAML file may hold (an entry needs 6), on both paths:
+the fast one leaves a deeper text to ruamel, whose composer refuses it with its line (yamlread.py)
+before recursing a few hundred levels down overflows the stack."""
+MAX_NODES = 20_000
+"""Most values a YAML file may hold, an alias counted as the values it repeats (an entry holds
+about a hundred), on both paths as MAX_DEPTH: bounds the time and memory a file takes to read
+(ruamel composes some 25,000 values a second), an alias bomb's included."""
+
 
 class NotFast(Exception):
     """The text needs the round-trip reader (ruamel) to be read exactly as before."""
 
 
 # What yaml-rs reads differently from ruamel, where a plain scalar starts (after a line break,
-# `:`, `-`, `[`, `{` or `,`): a date or time (ruamel: a datetime; yaml-rs here: text), numbers
-# with `_`, an upper-case 0X/0B/0O prefix or a leading `.` (ruamel: text in some forms), YAML
-# 1.1's value key `=`. Block scalars with no content, or `|` `>` where no block scalar may start.
+# `:`, `[`, `{` or `,`, or a `-` that does not continue a scalar: each `-` of `-1-1-1...` taken
+# as a start would rescan the rest of the run, in time growing with the square of its length):
+# a date or time (ruamel: a datetime; yaml-rs here: text), numbers with `_`, an upper-case
+# 0X/0B/0O prefix or a leading `.` (ruamel: text in some forms), YAML 1.1's value key `=`.
+# Block scalars with no content, or `|` `>` where no block scalar may start.
 # And in flow collections, a `:` right after `[` `{` `,` or before `,` `]` `}`
 # (yaml-rs: a mapping), `"key":value` (ruamel: an error), collections in flow collections or as keys.
 _SCALAR = re.compile(
-    r"[\n:\[{,-][ \t]*(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \t\r,\]}]|$)"
+    r"(?:[\n:\[{,]|(?<![0-9a-zA-Z.+-])-)[ \t]*(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \t\r,\]}]|$)"
     r"|[-+]?(?:(?:[0-9.][0-9a-zA-Z.+-]*)?_|0[XBO]|\.[0-9])|=[ \t\r]*(?:$|[,\]}#]))",
     re.MULTILINE,
 )
@@ -48,16 +59,20 @@ def _flow_key(text: str) -> bool:
     """The flow-collection forms above; one simple pattern at a time (together they scan faster
     than one regex of alternatives starting with different characters)."""
     return bool(
-        ":," in text or ":]" in text or ":}" in text
+        ":," in text
+        or ":]" in text
+        or ":}" in text
         or _KEY_IN_FLOW.search(text)
         or ("{" in text and _MAP_IN_FLOW.search(text))
         or (("]" in text or "}" in text) and _COLLECTION_KEY.search(text))
         or (('":' in text or "':" in text) and _QUOTED_KEY.search(text))
     )
+
+
 # a block scalar header (`key: |`, `- >-`, `|` on its own line); `|` `>` in flow or not a header
 _BLOCK = re.compile(r"(?:^|[:-][ \t])[ \t]*[|>]([-+0-9]*)[ \t]*(?:#[^\n]*)?(?:\n|$)", re.MULTILINE)
 _NOT_BLOCK = re.compile(r"[\[{,][ \t]*[|>]|^[ \t]*[|>]|[:-][ \t]*[|>](?![-+]?[ \t]*(?:#|\r?\n|$))", re.MULTILINE)
-_OPEN_FLOW = re.compile(r"[\[{][^\]}\n]*$", re.MULTILINE)
+_BRACKET_LINE = re.compile(r"^[^\n]*[\[{][^\n]*", re.MULTILINE)
 _ANCHOR = re.compile(r"(?:^|[\s\[{,])&\S")
 _EXPLICIT_KEY = re.compile(r"(?:^|[\s\[{,])\?")
 _TAG = re.compile(r"(?:^|[\s\[{,])!")
@@ -76,14 +91,41 @@ def _empty_block_scalar(text: str) -> bool:
         if "[" in head or "{" in head:
             return True  # maybe inside a flow collection, where no block scalar may start
         key_column = len(head) - len(head.lstrip(" -"))
-        rest = text[match.end() :]
-        following = next((line for line in rest.split("\n", 64) if line.strip()), "")
-        if len(following) - len(following.lstrip(" ")) <= key_column:
+        following = _next_content_line(text, match.end())
+        if following is None or len(following) - len(following.lstrip(" ")) <= key_column:
+            return True
+    return False
+
+
+def _next_content_line(text: str, start: int) -> str | None:
+    """The first line from `start` that is not blank, within 64 lines (None past them); found
+    without copying the rest of the text, which a text of many block scalars would do for each."""
+    for _ in range(64):
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        if line.strip():
+            return line
+        if end < 0:
+            return ""
+        start = end + 1
+    return None
+
+
+def _open_flow(text: str) -> bool:
+    """A line with a `[` or `{` not closed on it: a flow collection over several lines. One pass a
+    line (a regex looking for an unclosed bracket from each `[` would rescan the line from each)."""
+    for match in _BRACKET_LINE.finditer(text):
+        line = match.group()
+        if max(line.rfind("["), line.rfind("{")) > max(line.rfind("]"), line.rfind("}")):
             return True
     return False
 
 
 _COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
+# Block nesting as deep as a line's indentation and indicators allow: yaml-rs builds it by native
+# recursion, and some ten thousand levels (`- - - ...` on one line) overflow its stack, killing the
+# process. ruamel reads such a text instead, and refuses it past the nesting bound (yamlread.py).
+_DEEP_BLOCK = re.compile(r"^[ \t?:-]{200}", re.MULTILINE)
 
 
 def _needs_ruamel(text: str) -> bool:
@@ -101,7 +143,7 @@ def _screen(text: str) -> bool:
         or ("&" in text and _ANCHOR.search(text))  # anchors: rare in entries, and yaml-rs places them differently
         or (("\n---" in text or "\n..." in text) and _SECOND_DOCUMENT.search(text))
         or _flow_key(text)
-        or (("[" in text or "{" in text) and _OPEN_FLOW.search(text))  # a flow collection over several lines
+        or (("[" in text or "{" in text) and _open_flow(text))  # a flow collection over several lines
         or (("|" in text or ">" in text) and (_NOT_BLOCK.search(text) or _empty_block_scalar(text)))
         or _SCALAR.search("\n" + text)  # "\n": a key on the first line starts a scalar too
     )
@@ -113,8 +155,32 @@ def load(text: str) -> Any:
         raise NotFast("the reference path reads every text with ruamel")
     if _needs_ruamel(text):
         raise NotFast("a form ruamel reads differently")
+    if _DEEP_BLOCK.search(text):
+        raise NotFast("maybe nested deeper than yaml-rs's stack allows")
     try:
         # parse_datetime=False: with it, yaml-rs also turns *quoted* dates and times into objects
-        return yaml_rs.loads(text, parse_datetime=False)
+        data = yaml_rs.loads(text, parse_datetime=False)
     except Exception as exc:  # yaml_rs.YAMLDecodeError, or a limit of its own
         raise NotFast(str(exc)) from None
+    if not within_bounds(data):
+        raise NotFast("beyond the nesting or size bound: ruamel refuses it with its line")
+    return data
+
+
+def within_bounds(data: Any) -> bool:
+    """Whether plain data (dicts, lists, scalars) nests at most MAX_DEPTH deep and holds at most
+    MAX_NODES values. Iterative: it measures what would overflow a recursive walk."""
+    if type(data) is not dict and type(data) is not list:
+        return True
+    nodes, stack = 1, [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        nodes += len(node) * 2 if type(node) is dict else len(node)  # a mapping's keys are values too
+        if nodes > MAX_NODES:
+            return False
+        for value in node.values() if type(node) is dict else node:
+            if type(value) is dict or type(value) is list:
+                if depth >= MAX_DEPTH:
+                    return False
+                stack.append((value, depth + 1))
+    return True
