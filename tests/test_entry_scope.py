@@ -228,6 +228,24 @@ def test_a_write_that_fails_after_the_lock_is_named_too(tmp_path, folder):
     assert _state(folder) == {"README.md": (folder / "README.md").read_bytes()}
 
 
+def test_when_one_of_several_writes_fails_the_folder_is_put_back(tmp_path, folder):
+    first = _entry(tmp_path, PREFIXES + WORK, "lee.ttl")
+    _clean(_add(first, folder), 0)
+    before = _state(folder)
+    (tmp_path / "v2").mkdir()
+    second = _entry(tmp_path / "v2", PREFIXES + WORK.replace("Lee, Bo", "Lee, Bo and Kim, Ana"), "lee.ttl")
+    too_long = _entry(tmp_path, PREFIXES + WORK.replace("lee-2024", "kim-2024"), "k" * 246 + ".ttl")
+    result = runner.invoke(app, ["add", str(second), str(too_long), "--replace", "--data", str(folder)])
+    assert "File name too long" in _clean(result, 2)
+    assert _state(folder) == before  # lee.ttl as it was, not the replacement written before the failure
+
+
+def test_init_where_no_folder_can_be_made_says_so(tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    output = _clean(runner.invoke(app, ["init", str(tmp_path / "a-file" / "my-data")]), 2)
+    assert "a-file/my-data" in output and "cannot create the data folder" in output and "Fix:" in output
+
+
 @pytest.mark.parametrize(
     "name, text",
     [
@@ -253,3 +271,10 @@ def test_a_doi_written_as_a_url_names_the_work_it_repeats(tmp_path, folder):
     text = PREFIXES + "@prefix bibo: <http://purl.org/ontology/bibo/> .\n" + work
     output = _refused(tmp_path, folder, text, "doi.ttl", "doi.ttl:11: Violation: lee-2024", "without https://doi.org/")
     assert "doi.ttl:11: Warning: lee-2024 doi:" in output and "wang-jinze-2025" in output
+
+
+def test_a_near_duplicate_of_a_work_in_the_data_folder_is_reported(tmp_path, folder):
+    text = 'id: doe-2024\ntype: article\ntitle: {en: "Data rules"}\nauthors: ["Doe, Jane"]\nyear: 2024\nlanguage: en\n'
+    _clean(_add(_entry(tmp_path, text, "doe.yaml"), folder), 0)
+    output = _clean(_add(_entry(tmp_path, text.replace("doe-2024", "doe2024"), "doe2.yaml"), folder), 0)
+    assert "doe2.yaml:1: Warning: doe2024 id:" in output and "doe-2024 (in entries/doe-2024.yaml)" in output

@@ -47,8 +47,15 @@ def init_data_dir(folder: Path) -> Path:
         return folder
     if folder.is_dir() and any(folder.iterdir()):
         raise UsageError(f"{folder} is not empty and is not a dskg data folder. Fix: choose an empty or new folder.")
-    (folder / "entries").mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / "README.md", README.format(folder=folder).encode("utf-8"))
+    try:
+        (folder / "entries").mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / "README.md", README.format(folder=folder).encode("utf-8"))
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        raise UsageError(
+            f"{folder}: cannot create the data folder there ({exc.strerror or exc}{where}). "
+            "Fix: choose a path in a folder you can write to (that exists and is not a file)."
+        ) from None
     return folder
 
 
@@ -317,13 +324,27 @@ def add_entries(
         result = AddResult(report, unchanged=plan.unchanged, dry_run=dry_run)
         if report.fails("violation") or dry_run:
             return result
-        for target, content in plan.writes.items():
-            try:
-                write_atomic(target, content)
-            except OSError as exc:
-                raise _unwritable(folder, exc) from None
-            result.written.append(target)
+        result.written = _write_all(plan.writes, stored, folder)
         return result
+
+
+def _write_all(writes: dict[Path, bytes], stored: dict[Path, EntryFile], folder: Path) -> list[Path]:
+    """Write each file atomically; if one fails, put back the ones written before it, so the
+    folder is as it was (a stored file as it was read, a new one removed)."""
+    written: list[Path] = []
+    try:
+        for target, content in writes.items():
+            write_atomic(target, content)
+            written.append(target)
+    except OSError as exc:
+        for target in reversed(written):
+            with contextlib.suppress(OSError):
+                if target in stored and stored[target].raw is not None:
+                    write_atomic(target, stored[target].raw)
+                else:
+                    target.unlink()
+        raise _unwritable(folder, exc) from None
+    return written
 
 
 def _unwritable(folder: Path, exc: OSError) -> UsageError:
