@@ -181,6 +181,7 @@ def test_an_entry_with_a_taken_file_name_is_refused_unless_replace(tmp_path, fol
     second = _entry(tmp_path / "v2", PREFIXES + WORK.replace("Lee, Bo", "Lee, Bo and Kim, Ana"), "lee.ttl")
     output = _refused(tmp_path / "v2", folder, second.read_text(encoding="utf-8"), "lee.ttl", "entries/lee.ttl already exists", "--replace")
     assert "duplicate" not in output.lower()  # validated as replacing it, not beside it
+    assert "0 violations" in _clean(runner.invoke(app, ["validate", str(second), "--data", str(folder)]), 0)  # so is `validate`
     assert "already added, nothing changed: lee.ttl" in _clean(_add(first, folder), 0)
     assert "added" in _clean(_add(second, folder, "--replace"), 0)
     assert "Kim, Ana" in (folder / "entries" / "lee.ttl").read_text(encoding="utf-8")

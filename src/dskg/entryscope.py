@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 from rdflib import RDF, BNode, Graph, URIRef
 
@@ -47,7 +46,7 @@ def direct_properties(ontology: Graph) -> dict[URIRef, URIRef]:
 def scope_problems(files: Iterable, triples: Iterable[tuple], ontology: Graph, records) -> list[Problem]:
     """Every triple of the Turtle entry files (entries.EntryFile, with a graph) that is not the
     entry's own to state, judged against the build's other data `triples` and `records`."""
-    turtle = [(f.display, f.path, f.graph) for f in files if f.graph is not None]
+    turtle = [f for f in files if f.graph is not None]
     if not turtle:
         return []
     owners = {rid: rec.file for rid, rec in records.by_id().items() if getattr(rec, "file", None)}
@@ -65,22 +64,22 @@ class EntryScope:
         self.owners = owners
         """Record id -> the file that holds it, to name it in a message."""
 
-    def problems(self, files: list[tuple[str, Path, Graph]]) -> list[Problem]:
-        """Every triple of each (display, path, graph) that is not the entry's own to state."""
+    def problems(self, files: list) -> list[Problem]:
+        """Every triple of each Turtle entry file that is not the entry's own to state."""
         found: list[Problem] = []
-        subjects = [set(graph.subjects()) for _, _, graph in files]
-        for index, (display, path, graph) in enumerate(files):
-            others = {s: files[i][0] for i, subs in enumerate(subjects) if i != index for s in subs}
-            found += _FileScope(self, display, path, graph, others).problems()
+        subjects = [set(file.graph.subjects()) for file in files]
+        for index, file in enumerate(files):
+            others = {s: files[i].display for i, subs in enumerate(subjects) if i != index for s in subs}
+            found += _FileScope(self, file, others).problems()
         return found
 
 
 class _FileScope:
     """One Turtle entry: its own subjects, and a problem for each triple on another's."""
 
-    def __init__(self, scope: EntryScope, display: str, path: Path, graph: Graph, others: dict):
-        self.scope, self.display, self.path, self.graph, self.others = scope, display, path, graph, others
-        self.own = {s for s in graph.subjects() if isinstance(s, URIRef) and self.owner(s) is None}
+    def __init__(self, scope: EntryScope, file, others: dict):
+        self.scope, self.file, self.display, self.graph, self.others = scope, file, file.display, file.graph, others
+        self.own = {s for s in self.graph.subjects() if isinstance(s, URIRef) and self.owner(s) is None}
         self.qualified = self._qualified()
         self.lines: list[str] | None = None
 
@@ -182,23 +181,25 @@ class _FileScope:
 
     def _line(self, node) -> int:
         if self.lines is None:
-            self.lines = _lines(self.path)
+            self.lines = entry_lines(self.file)
         return subject_line(self.lines, self.graph, node)
 
 
-def _lines(path: Path) -> list[str]:
+def entry_lines(file) -> list[str]:
+    """The lines of an entry file (entries.EntryFile): its bytes when it was read exactly, else
+    read again (only to place a problem)."""
     try:
-        return path.read_text(encoding="utf-8").splitlines()
+        text = file.raw.decode("utf-8") if file.raw is not None else file.path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return []
+    return text.splitlines()
 
 
-def subject_line(lines: list[str] | Path, graph: Graph, node) -> int:
-    """The first line of a Turtle file (its lines, or its path) that starts with `node` (IRI or
-    prefixed name): where a message points for a triple about it; 0 if none does."""
+def subject_line(lines: list[str], graph: Graph, node) -> int:
+    """The first of a Turtle file's lines that starts with `node` (IRI or prefixed name): where a
+    message points for a triple about it; 0 if none does."""
     if not isinstance(node, URIRef):
         return 0
-    lines = _lines(lines) if isinstance(lines, Path) else lines
     iri = str(node)
     forms = [f"<{iri}>"] + [f"{prefix}:{iri[len(str(ns)) :]}" for prefix, ns in graph.namespaces() if iri.startswith(str(ns))]
     pattern = re.compile(r"^\s*(" + "|".join(re.escape(f) for f in forms if not f.endswith(":")) + r")(\s|;|$)")

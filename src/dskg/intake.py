@@ -18,7 +18,7 @@ from rdflib import RDF, URIRef
 from ruamel.yaml import YAML
 
 from .entries import EntryFile, read_entries
-from .entryscope import subject_line
+from .entryscope import entry_lines, subject_line
 from .errors import InconsistencyError, InvalidDataError, UnreadableInputError, UsageError
 from .graph import KnowledgeGraph
 from .pipeline import build
@@ -186,9 +186,16 @@ def check(
     Each entry file is read once (exactly, so every finding has its line). Returns every finding:
     the build's problems and contradictions with the ontology too; raises only
     UnreadableInputError (a file that cannot be read at all).
+
+    An entry whose file in the data folder's `entries/` exists already (its `<id>.yaml`, or a
+    Turtle file of its name) is validated as replacing it, as `dskg add --replace` would.
     """
     added = read_entries(entries, display_root=Path(data) if data is not None else None, exact=True).files if entries else None
-    return _report(data, base, added, engine)
+    if not added or data is None:
+        return _report(data, base, added, engine)
+    own = {file.path for file in added}
+    stored = {t for file in added for t in _target(file, Path(data)) if t.is_file() and t not in own}
+    return _report(data, base, added, engine, also=[EntryFile(t, str(t)) for t in sorted(stored)])
 
 
 def _built(data: Path | str | None, base: Path | str | None, entries: list[EntryFile], engine: str) -> KnowledgeGraph | list[Finding]:
@@ -233,7 +240,8 @@ def _placed(findings: list[Finding], added: list[EntryFile]) -> list[Finding]:
             placed.append(finding)
             continue
         file = where[finding.entity]
-        placed.append(dataclasses.replace(finding, file=file.display, line=subject_line(file.path, file.graph, ID[finding.entity])))
+        line = subject_line(entry_lines(file), file.graph, ID[finding.entity])
+        placed.append(dataclasses.replace(finding, file=file.display, line=line))
     return placed
 
 
@@ -248,22 +256,25 @@ def _doi_key(doi: str) -> str:
     return doi
 
 
-def _new_works(file: EntryFile) -> list[tuple[str, str | None, int]]:
-    """The works an entry file adds: (id, DOI, line)."""
+def _new_works(file: EntryFile) -> list[tuple[str, str | None]]:
+    """The works an entry file adds: (id, DOI)."""
     if file.graph is None:
-        return [(w.id, w.doi, w.line_of("id")) for w in file.records.works]
-    return [
-        (str(w)[len(str(ID)) :], next((str(d) for d in file.graph.objects(w, BIBO.doi)), None), subject_line(file.path, file.graph, w))
-        for w in sorted(set(file.graph.subjects(RDF.type, DSKG.Work)))
-        if str(w).startswith(str(ID))
-    ]
+        return [(w.id, w.doi) for w in file.records.works]
+    works = sorted(w for w in set(file.graph.subjects(RDF.type, DSKG.Work)) if str(w).startswith(str(ID)))
+    return [(str(w)[len(str(ID)) :], next((str(d) for d in file.graph.objects(w, BIBO.doi)), None)) for w in works]
+
+
+def _work_line(file: EntryFile, work_id: str) -> int:
+    if file.graph is None:
+        return next((w.line_of("id") for w in file.records.works if w.id == work_id), 0)
+    return subject_line(entry_lines(file), file.graph, ID[work_id])
 
 
 def _near_duplicates(kg: KnowledgeGraph, added: list[EntryFile]) -> list[Finding]:
     """A Warning for each new work whose id or DOI is another work's but for hyphens, underscores,
     letter case or a doi.org prefix (ferencz2019 beside ferencz-2019): likely the same work twice.
     The same DOI in any case is a Violation already (checks.doi)."""
-    new = {(work_id, doi, line, file.display) for file in added for work_id, doi, line in _new_works(file)}
+    new = [(work_id, doi, file) for file in added for work_id, doi in _new_works(file)]
     new_ids = {work_id for work_id, *_ in new}
     by_id: dict[str, list[str]] = {}
     by_doi: dict[str, list[tuple[str, str]]] = {}
@@ -276,22 +287,20 @@ def _near_duplicates(kg: KnowledgeGraph, added: list[EntryFile]) -> list[Finding
             by_doi.setdefault(_doi_key(str(doi)), []).append((work_id, str(doi)))
     records = kg.records.by_id() if kg.records is not None else {}
     found = []
-    for work_id, doi, line, display in sorted(new, key=str):
-        for other in by_id.get(_id_key(work_id), []):
-            found.append(_near(work_id, "id", f"{work_id} is nearly the id of {other}", other, records, display, line))
+    for work_id, doi, file in new:
+        near = [("id", f"{work_id} is nearly the id of {other}", other) for other in by_id.get(_id_key(work_id), [])]
         for other, other_doi in by_doi.get(_doi_key(doi), []) if doi else []:
             if other_doi.lower() != doi.lower():
-                found.append(
-                    _near(work_id, "doi", f"DOI {doi} is {other}'s DOI {other_doi} written otherwise", other, records, display, line)
-                )
+                near.append(("doi", f"DOI {doi} is {other}'s DOI {other_doi} written otherwise", other))
+        found += [_near(work_id, field, message, other, records, file) for field, message, other in near]
     return found
 
 
-def _near(work_id: str, field: str, message: str, other: str, records: dict, display: str, line: int) -> Finding:
+def _near(work_id: str, field: str, message: str, other: str, records: dict, file: EntryFile) -> Finding:
     where = getattr(records.get(other), "file", "") or "a Turtle entry"
     message = f"{message} (in {where}), perhaps the same work twice"
     fix = f"if it is the same work, drop this entry and write its claims in an entry for {other}; if not, ignore this warning"
-    return Finding("Warning", work_id, "", field, "", f"{message}. Fix: {fix}", display, line, "dskg:add")
+    return Finding("Warning", work_id, "", field, "", f"{message}. Fix: {fix}", file.display, _work_line(file, work_id), "dskg:add")
 
 
 def add_entries(
