@@ -30,6 +30,9 @@ class _Commands(TyperGroup):
         except DskgError as exc:
             err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:  # a query stops waiting at once (querylimits): 130, as a shell reports SIGINT
+            err.print("stopped (Ctrl-C)")
+            raise typer.Exit(130) from None
 
 
 app = typer.Typer(
@@ -65,6 +68,11 @@ EndpointOption = Annotated[
 GraphOption = Annotated[str, typer.Option("--graph", help="Named graph on the server (the one `dskg push` writes).")]
 TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds one request to the server may take in all (retries included).")]
 MaxBytesOption = Annotated[int, typer.Option("--max-bytes", help="Largest answer to read from the server, in bytes.")]
+QueryTimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds a query may run (on the embedded graph or the server).")]
+AllowServiceOption = Annotated[
+    list[str] | None,
+    typer.Option("--allow-service", metavar="HOST", help="Let SERVICE clauses send requests to this host (repeatable); none by default."),
+]
 LangOption = Annotated[Literal["zh", "en"], typer.Option("--lang", help="Label language (report and diagram show the other one too).")]
 
 
@@ -177,7 +185,7 @@ def query(
     engine: EngineOption = "rules",
     endpoint: EndpointOption = None,
     graph: GraphOption = DEFAULT_GRAPH,
-    timeout: TimeoutOption = 30.0,
+    timeout: QueryTimeoutOption = 30.0,
     max_bytes: MaxBytesOption = 256_000_000,
 ) -> None:
     """Run a canned query on the graph (asserted + inferred triples), or on a remote endpoint.
@@ -194,7 +202,7 @@ def query(
         raise UsageError("give a query name, e.g. dskg query countermeasures-by-barrier (see dskg query --list)")
     params = _parse_params(param or [])
     queries.bindings_for(queries.get_query(name), params)  # an unknown name or parameter fails before the graph is built
-    result = queries.run(name, _target(endpoint, timeout, max_bytes, data, engine), params, graph=graph or None)
+    result = queries.run(name, _target(endpoint, timeout, max_bytes, data, engine), params, graph=graph or None, timeout=timeout)
     print_result(result, fmt, lang)
 
 
@@ -208,8 +216,9 @@ def sparql(
     engine: EngineOption = "rules",
     endpoint: EndpointOption = None,
     graph: GraphOption = DEFAULT_GRAPH,
-    timeout: TimeoutOption = 30.0,
+    timeout: QueryTimeoutOption = 30.0,
     max_bytes: MaxBytesOption = 256_000_000,
+    allow_service: AllowServiceOption = None,
 ) -> None:
     """Run your own read-only SPARQL query on the graph (asserted + inferred triples), or remotely.
 
@@ -223,7 +232,8 @@ def sparql(
     if file is not None:
         query_text = queries.read_query_text(file)
     queries.ensure_read_only(query_text)  # an update is refused before the graph is built
-    result = queries.run_sparql(query_text, _target(endpoint, timeout, max_bytes, data, engine), graph=graph or None)
+    target = _target(endpoint, timeout, max_bytes, data, engine)
+    result = queries.run_sparql(query_text, target, graph=graph or None, timeout=timeout, allow_service=allow_service or ())
     print_result(result, fmt, lang)
 
 
@@ -357,8 +367,10 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 7878,
     data: DataOption = None,
     engine: EngineOption = "rules",
+    timeout: QueryTimeoutOption = 30.0,
+    allow_service: AllowServiceOption = None,
 ) -> None:
-    """Serve the graph read-only from a local Oxigraph server until Ctrl-C.
+    """Serve the graph read-only from a local Oxigraph server until Ctrl-C (or SIGTERM, SIGHUP).
 
     Example: dskg serve --port 7878
     """
@@ -369,7 +381,7 @@ def serve(
 
     if not 0 < port < 65536:
         raise UsageError(f"--port must be 1-65535, not {port}")
-    code = serve_graph(_build(data, engine), port, on_ready=ready)
+    code = serve_graph(_build(data, engine), port, on_ready=ready, timeout=timeout, allow_service=allow_service or ())
     raise typer.Exit(0 if code in (0, -15, 143) else code)
 
 

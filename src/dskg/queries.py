@@ -14,6 +14,8 @@ on every store, so each query returns the same rows wherever it runs.
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +28,7 @@ from rdflib.query import Result
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from . import DEFAULT_GRAPH, resources
+from . import DEFAULT_GRAPH, querylimits, resources
 from .errors import UnreadableInputError, UsageError
 from .fast import oxigraph_results
 from .graph import KnowledgeGraph
@@ -171,7 +173,7 @@ def ids_of_kind(kind: str, target: KnowledgeGraph | Endpoint, *, graph: str | No
     """The ids, sorted, that an id parameter of `kind` may take on `target` (the embedded graph or an
     endpoint): the records of that kind (`any`: of every kind, claims included) that it holds."""
     sparql = f"SELECT DISTINCT ?x WHERE {{ VALUES ?class {{ {_classes_of(kind)} }} ?x a ?class }}"
-    iris = [str(row["x"]) for row in rows(run_sparql(sparql, target, graph=graph))]
+    iris = [str(row["x"]) for row in rows(_run_trusted(sparql, target, graph=graph))]
     # a record's IRI is the id namespace and its id; ids of other nodes (links, authors) hold a "/"
     return sorted({iri[len(ID) :] for iri in iris if iri.startswith(ID) and "/" not in iri[len(ID) :]})
 
@@ -183,7 +185,7 @@ def _check_id(query: CannedQuery, param: Param, value: str, target: KnowledgeGra
     list of the valid ids only when it fails."""
     if "/" not in value and _IRI_SAFE.fullmatch(value):  # a "/": another node's IRI (see ids_of_kind)
         sparql = f"ASK WHERE {{ VALUES ?class {{ {_classes_of(param.kind)} }} ?x a ?class }}"
-        if run_sparql(sparql, target, {"x": URIRef(str(ID) + value)}, graph=graph).askAnswer:
+        if _run_trusted(sparql, target, {"x": URIRef(str(ID) + value)}, graph=graph).askAnswer:
             return
     valid = ids_of_kind(param.kind, target, graph=graph)
     raise UsageError(f"query {query.name!r}, parameter {param.name!r}: unknown id {value!r}. Valid ids: {', '.join(valid)}.")
@@ -237,24 +239,63 @@ def with_values(sparql: str, bindings: dict[str, Any]) -> str:
 
 
 def run_sparql(
-    sparql: str, target: KnowledgeGraph | Endpoint, bindings: dict[str, Any] | None = None, *, graph: str | None = DEFAULT_GRAPH
+    sparql: str,
+    target: KnowledgeGraph | Endpoint,
+    bindings: dict[str, Any] | None = None,
+    *,
+    graph: str | None = DEFAULT_GRAPH,
+    timeout: float | None = None,
+    allow_service: Iterable[str] = (),
 ) -> Result:
     """Run a read-only SPARQL query, `bindings` bound by VALUES, on the embedded graph (asserted +
     inferred triples) or on a SPARQL endpoint, where `graph` is the named graph it answers from
     (None: the server's default graph).
+
+    On the embedded graph the query makes no request to another server: a SERVICE clause is
+    refused (ServiceRefusedError) unless `allow_service` names its host; and it runs for at most
+    `timeout` seconds (None: no limit; QueryTimeoutError past it), Ctrl-C stopping the wait at
+    once (querylimits says what goes on after). An endpoint's timeout is its own, and SERVICE
+    there is that server's request, not this machine's.
 
     Read-only by construction: the store is asked through its query grammar, which has no
     INSERT or DELETE; only when a text fails it does rdflib's update grammar (slow to load and
     run) tell whether it was an update, for the message. An endpoint is never sent an update.
     """
     if not isinstance(target, KnowledgeGraph):
+        return _run_trusted(sparql, target, bindings, graph=graph)
+    sparql = with_values(sparql, bindings or {})
+    if querylimits.mentions_service(sparql):
+        querylimits.ensure_service_allowed(sparql, allow_service, target.prefixes())
+    return _on_graph(target, sparql, timeout)
+
+
+def _run_trusted(
+    sparql: str,
+    target: KnowledgeGraph | Endpoint,
+    bindings: dict[str, Any] | None = None,
+    *,
+    graph: str | None,
+    timeout: float | None = None,
+) -> Result:
+    """run_sparql for dskg's own text (canned queries, the checks here): it holds no SERVICE (a test
+    reads every canned query), so it is not parsed for one."""
+    if not isinstance(target, KnowledgeGraph):
         from .endpoint import remote_query
 
         return remote_query(sparql, target, bindings, graph=graph)
-    kg = target
-    sparql = with_values(sparql, bindings or {})
+    return _on_graph(target, with_values(sparql, bindings or {}), timeout)
+
+
+def _answer(kg: KnowledgeGraph, sparql: str, stop: threading.Event) -> Result:
+    result = oxigraph_results.query(kg, sparql, stop)
+    if result.type == "SELECT" and not isinstance(result, oxigraph_results.StoreResult):
+        result.bindings  # noqa: B018 - rdflib evaluates as rows are first read: here, inside the time limit
+    return result
+
+
+def _on_graph(kg: KnowledgeGraph, sparql: str, timeout: float | None) -> Result:
     try:
-        return oxigraph_results.query(kg, sparql)
+        return querylimits.run_bounded(lambda stop: _answer(kg, sparql, stop), timeout)
     except SyntaxError as exc:
         ensure_read_only(sparql)
         raise UsageError(f"SPARQL syntax error: {exc}") from None
@@ -272,15 +313,23 @@ def get_query(name: str) -> CannedQuery:
     return queries[name]
 
 
-def run(name: str, target: KnowledgeGraph | Endpoint, params: dict[str, Any] | None = None, *, graph: str | None = DEFAULT_GRAPH) -> Result:
+def run(
+    name: str,
+    target: KnowledgeGraph | Endpoint,
+    params: dict[str, Any] | None = None,
+    *,
+    graph: str | None = DEFAULT_GRAPH,
+    timeout: float | None = None,
+) -> Result:
     """Run canned query `name` with typed parameters on the embedded graph or on a SPARQL endpoint.
 
     The same text, the same checks and the same errors on both (an unknown query, parameter or
     id is a UsageError naming what exists there). `graph` is the named graph an endpoint answers
-    from (None: the server's default graph).
+    from (None: the server's default graph); `timeout` bounds a query on the embedded graph, as in
+    run_sparql.
     """
     query = get_query(name)
-    return run_sparql(query.text, target, bindings_for(query, params or {}, target, graph=graph), graph=graph)
+    return _run_trusted(query.text, target, bindings_for(query, params or {}, target, graph=graph), graph=graph, timeout=timeout)
 
 
 def run_query(name: str, kg: KnowledgeGraph, params: dict[str, Any] | None = None) -> Result:
@@ -321,8 +370,8 @@ def stats(kg: KnowledgeGraph) -> Stats:
     def local(term: URIRef) -> str:
         return str(term).rsplit("#", 1)[-1]
 
-    entities = {local(r[0]): int(r[1]) for r in run_sparql(_STATS["entities"], kg)}
-    links = {(local(r[0]), local(r[1])): int(r[2]) for r in run_sparql(_STATS["links"], kg)}
+    entities = {local(r[0]): int(r[1]) for r in _on_graph(kg, _STATS["entities"], None)}
+    links = {(local(r[0]), local(r[1])): int(r[2]) for r in _on_graph(kg, _STATS["links"], None)}
     triples = {
         "ontology": len(kg.ontology),
         "asserted": len(kg.data),

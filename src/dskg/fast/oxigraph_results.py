@@ -18,7 +18,9 @@ which StoreResult fills on first use.
 from __future__ import annotations
 
 import re
+import threading
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 import pyoxigraph as ox
@@ -28,9 +30,10 @@ from rdflib.query import Result
 from . import enabled
 
 
-def query(kg, sparql: str) -> Result:
+def query(kg, sparql: str, stop: threading.Event | None = None) -> Result:
     """`sparql` answered by the graph's Oxigraph store over the union of its named graphs, with the
-    prefixes bound in the graph. Oxigraph's errors (SyntaxError, ...) pass through."""
+    prefixes bound in the graph. Oxigraph's errors (SyntaxError, ...) pass through. Rows stop being
+    read (InterruptedError) once `stop` is set: a caller that gave up on the answer set it."""
     if not enabled():
         return kg.dataset.query(sparql)
     answer = kg.store.query(sparql, use_default_graph_as_union=True, prefixes=kg.prefixes())
@@ -39,13 +42,21 @@ def query(kg, sparql: str) -> Result:
         result.askAnswer = bool(answer)
         return result
     if isinstance(answer, ox.QuerySolutions):
-        return StoreResult("SELECT", [v.value for v in answer.variables], [tuple(s) for s in answer])
+        return StoreResult("SELECT", [v.value for v in answer.variables], [tuple(s) for s in _until(stop, answer)])
     from oxrdflib._converter import from_ox
 
     result = StoreResult("CONSTRUCT")
     result.graph = Graph()
-    result.graph += (from_ox(t) for t in answer)
+    result.graph += (from_ox(t) for t in _until(stop, answer))
     return result
+
+
+def _until(stop: threading.Event | None, answer):
+    """The items of a lazy answer, in chunks, until `stop` is set (Oxigraph computes each as it is read)."""
+    while chunk := list(islice(answer, 10_000)):
+        yield from chunk
+        if stop is not None and stop.is_set():
+            raise InterruptedError("the query was stopped")
 
 
 class StoreResult(Result):
