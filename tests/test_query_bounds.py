@@ -254,8 +254,8 @@ def assert_stopped_clean(process: subprocess.Popen, port: int, tmp_path: Path, s
 
 
 @pytest.mark.fast_path_only("serve loads the graph's N-Triples into its own server; the build is tested on both paths")
-def test_serve_refuses_service_and_stops_on_sigterm(tmp_path, listener, built):
-    process, port = start_serve(tmp_path)
+def test_serve_refuses_service_bounds_queries_and_stops_on_sigterm(tmp_path, listener, built):
+    process, port = start_serve(tmp_path, "--timeout", "1")
     try:
         status, body = ask(port, "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?c }")
         assert status == 200 and '"n"' in body
@@ -271,6 +271,13 @@ def test_serve_refuses_service_and_stops_on_sigterm(tmp_path, listener, built):
             assert status == 403 and f"SERVICE <{listener.iri()}>" in body and "--allow-service" in body, (form, how, body)
         time.sleep(0.2)
         assert listener.requests == []
+        # a runaway query: answered at the timeout, and its evaluation stopped (the oxigraph child that ran it is gone)
+        [running] = children(process.pid)
+        started = time.monotonic()
+        status, body = ask(port, COUNT_RUNAWAY)
+        assert status == 503 and "query stopped after 1 s" in body and "--timeout" in body
+        assert time.monotonic() - started < 5
+        assert gone(running) and ask(port, "ASK { ?s ?p ?o }")[0] == 200
         assert_stopped_clean(process, port, tmp_path, signal.SIGTERM)
     finally:
         process.kill()

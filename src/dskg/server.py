@@ -77,7 +77,8 @@ class _Front(ThreadingHTTPServer):
     def __init__(self, port: int, upstream: int, allow_service: Iterable[str], timeout: float | None):
         self.upstream = upstream
         self.allow_service = tuple(allow_service)
-        self.upstream_timeout = None if timeout is None else timeout + 10  # Oxigraph's own --timeout-s fires first
+        self.timeout = timeout
+        self.oxigraph: _Oxigraph | None = None
         super().__init__(("127.0.0.1", port), _FrontHandler)
 
 
@@ -158,7 +159,11 @@ class _FrontHandler(BaseHTTPRequestHandler):
         """The request made to Oxigraph's private port, its answer streamed back as it comes."""
         # the client's Host, so that Oxigraph resolves relative IRIs against the URL the client used
         kept = {name: value for name in ("Accept", "Host") if (value := self.headers.get(name))}
-        upstream = http.client.HTTPConnection("127.0.0.1", self.server.upstream, timeout=self.server.upstream_timeout)
+        # Oxigraph's --timeout-s does not stop every evaluation (a COUNT over a product runs on): past the
+        # timeout with no answer, the child is restarted, which stops it
+        timeout = self.server.timeout
+        upstream = http.client.HTTPConnection("127.0.0.1", self.server.upstream, timeout=None if timeout is None else timeout + 1)
+        running = self.server.oxigraph.process if self.server.oxigraph else None
         started = False
         try:
             upstream.request(method, target, body=body, headers={**kept, **headers})
@@ -171,6 +176,11 @@ class _FrontHandler(BaseHTTPRequestHandler):
             self.end_headers()
             while method != "HEAD" and (chunk := answer.read(1 << 16)):
                 self.wfile.write(chunk)
+        except TimeoutError:
+            if self.server.oxigraph:
+                self.server.oxigraph.restart(running)  # before the answer: a client told "stopped" finds it stopped
+            if not started:
+                self._answer(503, f"query stopped after {timeout:g} s. Fix: narrow the query, or start dskg serve with a larger --timeout.")
         except OSError as exc:
             if not started:
                 self._answer(502, f"the Oxigraph server behind dskg serve did not answer: {exc}")
@@ -225,18 +235,61 @@ def _front(port: int, allow_service: Iterable[str], timeout: float | None) -> _F
         raise UsageError(f"cannot serve on 127.0.0.1:{port}: {exc}. Fix: choose another port with --port") from None
 
 
-def _stop(process: subprocess.Popen | None, front: _Front | None, serving: bool) -> None:
-    if front is not None:
-        if serving:
-            front.shutdown()
-        front.server_close()
-    if process is not None and process.poll() is None:
+def _end(process: subprocess.Popen) -> None:
+    if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class _Oxigraph:
+    """The `oxigraph` server on the private port, as a child process that can be restarted."""
+
+    def __init__(self, command: list[str], port: int):
+        self.command, self.port = command, port
+        self.lock = threading.Lock()
+        self.process = self._start()
+
+    def _start(self) -> subprocess.Popen:
+        process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until_listening(self.port, process)
+        except BaseException:
+            _end(process)
+            raise
+        return process
+
+    def restart(self, seen: subprocess.Popen | None) -> None:
+        """Stop the child and start another, unless the one `seen` was already replaced."""
+        with self.lock:
+            if self.process is seen:
+                _end(self.process)
+                self.process = self._start()
+
+    def wait(self) -> int:
+        """Until the child ends other than by a restart: its exit code."""
+        while True:
+            process = self.process
+            code = process.wait()
+            with self.lock:
+                if self.process is process:
+                    return code
+
+    def stop(self) -> None:
+        with self.lock:
+            _end(self.process)
+
+
+def _stop(oxigraph: _Oxigraph | None, front: _Front | None, serving: bool) -> None:
+    if front is not None:
+        if serving:
+            front.shutdown()
+        front.server_close()
+    if oxigraph is not None:
+        oxigraph.stop()
 
 
 def serve(
@@ -260,7 +313,7 @@ def serve(
     if not port_is_free(port):
         raise UsageError(f"port {port} on 127.0.0.1 is in use. Fix: choose another with --port")
     program = oxigraph_command()
-    process = front = None
+    oxigraph = front = None
     serving = False
     with _stopped_by_signals(), tempfile.TemporaryDirectory(prefix="dskg-serve-") as tmp:
         try:
@@ -275,14 +328,13 @@ def serve(
                 raise UsageError(f"oxigraph could not load the graph: {loaded.stderr.strip()[:300]}")
             bounded = [] if timeout is None else ["--timeout-s", str(max(1, math.ceil(timeout)))]
             command = [program, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{front.upstream}"]
-            process = subprocess.Popen([*command, "--union-default-graph", *bounded], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            wait_until_listening(front.upstream, process)
+            oxigraph = front.oxigraph = _Oxigraph([*command, "--union-default-graph", *bounded], front.upstream)
             threading.Thread(target=front.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
             serving = True
             if on_ready:
                 on_ready(f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port}/query")
-            return process.wait()
+            return oxigraph.wait()
         except (KeyboardInterrupt, _Stopped):
             return 0
         finally:
-            _stop(process, front, serving)
+            _stop(oxigraph, front, serving)
