@@ -133,7 +133,10 @@ def test_what_it_would_read_differently_goes_to_ruamel(text):
 
 @pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: p.name)
 def test_every_shipped_and_test_file_reads_the_same(path):
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return  # refused before any YAML reader sees it (a bad input of tests/)
     try:
         fast = fastyaml.load(text)
     except fastyaml.NotFast:

@@ -126,6 +126,8 @@ _COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
 # recursion, and some ten thousand levels (`- - - ...` on one line) overflow its stack, killing the
 # process. ruamel reads such a text instead, and refuses it past the nesting bound (yamlread.py).
 _DEEP_BLOCK = re.compile(r"^[ \t?:-]{200}", re.MULTILINE)
+# Characters outside YAML's printable set: ruamel refuses them, yaml-rs may not.
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _needs_ruamel(text: str) -> bool:
@@ -157,6 +159,8 @@ def load(text: str) -> Any:
         raise NotFast("a form ruamel reads differently")
     if _DEEP_BLOCK.search(text):
         raise NotFast("maybe nested deeper than yaml-rs's stack allows")
+    if _NOT_PRINTABLE.search(text):
+        raise NotFast("a character YAML does not allow: ruamel refuses it with its line")
     try:
         # parse_datetime=False: with it, yaml-rs also turns *quoted* dates and times into objects
         data = yaml_rs.loads(text, parse_datetime=False)
