@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from rdflib import RDF, BNode, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, URIRef
 
 from .errors import Problem
 from .vocab import DSKG, ID
@@ -80,6 +80,7 @@ class _FileScope:
     def __init__(self, scope: EntryScope, file, others: dict):
         self.scope, self.file, self.display, self.graph, self.others = scope, file, file.display, file.graph, others
         self.own = {s for s in self.graph.subjects() if isinstance(s, URIRef) and self.owner(s) is None}
+        self.reached = self._reached()
         self.qualified = self._qualified()
         self.lines: list[str] | None = None
 
@@ -98,7 +99,7 @@ class _FileScope:
         """The direct triples this entry's own qualified link nodes stand behind, and their
         dskg:hasQualifiedLink (or hasConceptMapping) triples."""
         graph, qualified = self.graph, set()
-        for node in self.own:
+        for node in self.own | self.reached:
             for subject in graph.objects(node, DSKG.linkSubject):
                 for target in graph.objects(node, DSKG.linkTarget):
                     props = [p for cls, p in self._qualifies() if (node, RDF.type, cls) in graph]
@@ -111,24 +112,30 @@ class _FileScope:
         return ((cls, prop) for prop, cls in self.scope.direct.items())
 
     def problems(self) -> list[Problem]:
-        graph, found, seen = self.graph, [], set()
-        reached = self._reached()
-        for s, p, o in sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
-            if isinstance(s, BNode):
-                if s not in reached and (s, p) not in seen and not any(isinstance(t, BNode) for t in graph.subjects(None, s)):
-                    seen.add((s, p))
-                    found.append(self._problem(s, p, "a blank node that no record of the entry reaches", self._unreached_fix()))
+        """One problem per subject and predicate whose triple the entry may not state."""
+        found, seen = [], set()
+        for s, p, o in sorted(self.graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
+            if (s, p) in seen:
                 continue
-            if p in self.scope.direct and (s, p, o) not in self.qualified:
-                if (s, p) not in seen:
-                    seen.add((s, p))
-                    found.append(self._problem(s, p, self._bare_link(s, p, o), self._link_fix(p)))
-                continue
-            if s in self.own or (s, p, o) in self.qualified or (s, p) in seen:
-                continue
-            seen.add((s, p))
-            found.append(self._problem(s, p, *self._foreign(s, p)))
+            judged = self._judge(s, p, o)
+            if judged is not None:
+                seen.add((s, p))
+                found.append(self._problem(s, p, *judged))
         return found
+
+    def _judge(self, s, p, o) -> tuple[str, str] | None:
+        """Why the entry may not state (s, p, o), with the fix; None if it may."""
+        if _schema(p, o):
+            return self._axiom(s, p)
+        if p in self.scope.direct and (s, p, o) not in self.qualified:
+            return self._bare_link(s, p, o), self._link_fix(p)
+        if isinstance(s, BNode):
+            if s in self.reached or any(isinstance(t, BNode) for t in self.graph.subjects(None, s)):
+                return None  # reached from a record, or part of a blank structure whose root is judged
+            return "a blank node that no record of the entry reaches", "hang it from one of the entry's own records, or remove it"
+        if s in self.own or (s, p, o) in self.qualified:
+            return None
+        return self._foreign(s, p)
 
     def _reached(self) -> set:
         """The blank nodes reached from any IRI subject (an own record's, or one a problem names already)."""
@@ -165,9 +172,12 @@ class _FileScope:
             "(or write the link under `links:` in a YAML entry), or remove the triple"
         )
 
-    @staticmethod
-    def _unreached_fix() -> str:
-        return "hang it from one of the entry's own records, or remove it"
+    def _axiom(self, s, p) -> tuple[str, str]:
+        return (
+            f"an entry states records, not ontology: {self.name(p)} would let the reasoner change records beyond this entry",
+            "remove the triple; to say your record is an existing one, use a match (`matches:` in YAML, or skos:closeMatch with "
+            "its dskg:ConceptMapping node); propose a change to the ontology to its curators",
+        )
 
     def name(self, term) -> str:
         if isinstance(term, URIRef) and str(term).startswith(_ID):
@@ -183,6 +193,18 @@ class _FileScope:
         if self.lines is None:
             self.lines = entry_lines(self.file)
         return subject_line(self.lines, self.graph, node)
+
+
+_SCHEMA_NAMESPACES = (str(OWL), str(SH), str(RDFS), str(RDF))
+_RECORD_PREDICATES = {RDF.type, RDFS.label, RDFS.comment, RDFS.seeAlso}
+
+
+def _schema(p, o) -> bool:
+    """A triple that makes or changes ontology: an OWL, SHACL or RDFS schema predicate (owl:sameAs,
+    rdfs:subClassOf...), or a type that is an ontology construct (owl:Class, rdf:Property...)."""
+    if p == RDF.type:
+        return isinstance(o, URIRef) and str(o).startswith(_SCHEMA_NAMESPACES)
+    return p not in _RECORD_PREDICATES and str(p).startswith(_SCHEMA_NAMESPACES)
 
 
 def entry_lines(file) -> list[str]:
