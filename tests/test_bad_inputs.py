@@ -31,7 +31,7 @@ from dskg.cli import app
 pytestmark = pytest.mark.fast_path_only("bad inputs are refused before or beside the loader's speed tricks")
 
 CORPUS = Path(__file__).parent / "bad_inputs"
-KEYS = ("case", "run", "exit", "expect", "names", "absent", "input", "generate", "setup", "pending", "timeout")
+KEYS = ("case", "run", "env", "exit", "expect", "names", "absent", "input", "generate", "setup", "pending", "timeout")
 HEADER = re.compile(rb"^\s*(?:#|%)\s*(" + "|".join(KEYS).encode() + rb"):[ \t]?(.*?)\s*$")
 INPUT_SUFFIXES = {".yaml", ".yml", ".ttl", ".bib", ".rq"}
 DSKG = Path(sys.executable).with_name("dskg")
@@ -50,6 +50,7 @@ class Case:
     exit: int = 0
     expect: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
     absent: list[str] = field(default_factory=list)
     input: str = ""
     generate: str = ""
@@ -82,6 +83,7 @@ def load_case(path: Path) -> Case:
     case = Case(name=str(path.relative_to(CORPUS)), source=path, run=meta["run"][0], exit=int(meta["exit"][0]))
     case.expect, case.absent, case.setup = meta.get("expect", []), meta.get("absent", []), meta.get("setup", [])
     case.names = meta.get("names", [])
+    case.env = dict(line.split("=", 1) for line in meta.get("env", []))
     case.generate = meta.get("generate", [""])[0]
     case.pending = meta.get("pending", [""])[0]
     case.timeout = float(meta.get("timeout", ["0"])[0])
@@ -252,14 +254,16 @@ def _connections(sock: socket.socket) -> int:
         count += 1
 
 
-def _invoke(args: list[str], timeout: float) -> tuple[int, str, BaseException | None]:
+def _invoke(args: list[str], timeout: float, env: dict[str, str]) -> tuple[int, str, BaseException | None]:
     """In this process (a second of imports saved per case), or, for a case that could hang, in
     a process of its own that is killed at `timeout`, so a regression fails instead of hanging CI."""
     if not timeout:
-        result = runner.invoke(app, args)
+        result = runner.invoke(app, args, env=env)
         unexpected = result.exception if not isinstance(result.exception, SystemExit) else None
         return result.exit_code, result.output, unexpected
-    proc = subprocess.Popen([str(DSKG), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(DSKG), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **env}
+    )
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -318,7 +322,7 @@ def test_bad_input_is_refused_cleanly(case: Case, tmp_path: Path, fresh_data: Pa
     try:
         _set_up(case, target, data, locked)
         before = tree_hash(data)
-        code, output, unexpected = _invoke(args, case.timeout)
+        code, output, unexpected = _invoke(args, case.timeout, case.env)
     finally:
         for path in reversed(locked):
             _undo_unwritable(path)
