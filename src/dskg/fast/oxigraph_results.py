@@ -42,7 +42,7 @@ def query(kg, sparql: str, stop: threading.Event | None = None) -> Result:
         result.askAnswer = bool(answer)
         return result
     if isinstance(answer, ox.QuerySolutions):
-        return StoreResult("SELECT", [v.value for v in answer.variables], [tuple(s) for s in _until(stop, answer)])
+        return StoreResult("SELECT", [v.value for v in answer.variables], _solutions(answer, stop))
     from oxrdflib._converter import from_ox
 
     result = StoreResult("CONSTRUCT")
@@ -51,8 +51,19 @@ def query(kg, sparql: str, stop: threading.Event | None = None) -> Result:
     return result
 
 
+def _solutions(answer: ox.QuerySolutions, stop: threading.Event | None) -> list[tuple]:
+    """Every row of a lazy answer as a tuple of terms, read in chunks until `stop` is set (Oxigraph
+    computes each row as it is read)."""
+    solutions: list[tuple] = []
+    while chunk := [tuple(s) for s in islice(answer, 10_000)]:
+        solutions += chunk
+        if stop is not None and stop.is_set():
+            raise InterruptedError("the query was stopped")
+    return solutions
+
+
 def _until(stop: threading.Event | None, answer):
-    """The items of a lazy answer, in chunks, until `stop` is set (Oxigraph computes each as it is read)."""
+    """The items of a lazy answer, in chunks, until `stop` is set."""
     while chunk := list(islice(answer, 10_000)):
         yield from chunk
         if stop is not None and stop.is_set():
