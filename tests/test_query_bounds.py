@@ -269,6 +269,14 @@ def test_serve_refuses_service_bounds_queries_and_stops_on_sigterm(tmp_path, lis
         ]:
             status, body = ask(port, forms[form], how)
             assert status == 403 and f"SERVICE <{listener.iri()}>" in body and "--allow-service" in body, (form, how, body)
+        # two queries in one request (one harmless in the URL, SERVICE in the body): neither runs
+        harmless = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+        two = urllib.request.Request(
+            f"http://127.0.0.1:{port}/query?{harmless}", data=forms["plain"].encode(), headers={"Content-Type": "application/sparql-query"}
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(two, timeout=10)
+        assert refused.value.code == 400
         time.sleep(0.2)
         assert listener.requests == []
         # a runaway query: answered at the timeout, and its evaluation stopped (the oxigraph child that ran it is gone)

@@ -82,6 +82,17 @@ class _Front(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", port), _FrontHandler)
 
 
+class _Refused(Exception):
+    """A request the front answers itself, with an HTTP status and a message."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+READ_ONLY = "this server is read-only (dskg serve): it answers queries, never updates."
+
+
 class _FrontHandler(BaseHTTPRequestHandler):
     server: _Front
     server_version = "dskg-serve"
@@ -91,30 +102,46 @@ class _FrontHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path, _, query_string = self.path.partition("?")
-        if path in QUERY_PATHS:
-            self._query(path, query_string)
-        elif self.command in ("GET", "HEAD") and (path in PAGE_PATHS or path.startswith("/store")):
-            self._pass_on(self.command, self.path, None, {})
-        elif path == "/update" or path.startswith("/store"):
-            self._answer(403, "this server is read-only (dskg serve): it answers queries, never updates.")
-        else:
-            self._answer(404, f"no such page: {path}")
+        try:
+            if path in QUERY_PATHS:
+                self._query(path, query_string)
+            elif self.command in ("GET", "HEAD") and (path in PAGE_PATHS or path.startswith("/store")):
+                self._pass_on(self.command, self.path, None, {})
+            elif path == "/update" or path.startswith("/store"):
+                raise _Refused(403, READ_ONLY)
+            else:
+                raise _Refused(404, f"no such page: {path}")
+        except _Refused as refused:
+            self._answer(refused.status, str(refused))
 
     do_HEAD = do_POST = do_QUERY = do_GET
 
     def do_PUT(self) -> None:
-        self._answer(403, "this server is read-only (dskg serve): it answers queries, never updates.")
+        self._answer(403, READ_ONLY)
 
     do_DELETE = do_PATCH = do_PUT
 
     def _query(self, path: str, query_string: str) -> None:
+        params, texts = self._query_params(query_string)
+        if not texts and self.command in ("GET", "HEAD") and not query_string:
+            return self._pass_on(self.command, path, None, {})  # the service description
+        if len(texts) != 1:
+            raise _Refused(400, "give exactly one query (the `query` parameter or the request body).")
+        try:
+            ensure_service_allowed(texts[0], self.server.allow_service)
+        except DskgError as exc:
+            raise _Refused(403 if isinstance(exc, ServiceRefusedError) else 400, str(exc)) from None
+        rest = urllib.parse.urlencode([(name, value) for name, value in params if name != "query"])
+        target = f"{path}?{rest}" if rest else path
+        self._pass_on("POST", target, texts[0].encode("utf-8"), {"Content-Type": "application/sparql-query"})
+
+    def _query_params(self, query_string: str) -> tuple[list[tuple[str, str]], list[str]]:
+        """The request's parameters, and every query text it carries: in the URL, a form body or a SPARQL body."""
         params = urllib.parse.parse_qsl(query_string, keep_blank_values=True)
         texts = [value for name, value in params if name == "query"]
         if self.command in ("POST", "QUERY"):
             kind = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
             body = self._body()
-            if body is None:
-                return
             if kind == "application/sparql-query":
                 texts.append(body)
             elif kind == "application/x-www-form-urlencoded":
@@ -122,38 +149,24 @@ class _FrontHandler(BaseHTTPRequestHandler):
                 params += form
                 texts += [value for name, value in form if name == "query"]
             elif kind == "application/sparql-update":
-                return self._answer(403, "this server is read-only (dskg serve): it answers queries, never updates.")
+                raise _Refused(403, READ_ONLY)
             else:
-                return self._answer(415, "send the query as application/sparql-query or application/x-www-form-urlencoded.")
+                raise _Refused(415, "send the query as application/sparql-query or application/x-www-form-urlencoded.")
         if any(name == "update" for name, _ in params):
-            return self._answer(403, "this server is read-only (dskg serve): it answers queries, never updates.")
-        if not texts and self.command in ("GET", "HEAD") and not query_string:
-            return self._pass_on(self.command, path, None, {})  # the service description
-        if len(texts) != 1:
-            return self._answer(400, "give exactly one query (the `query` parameter or the request body).")
-        try:
-            ensure_service_allowed(texts[0], self.server.allow_service)
-        except DskgError as exc:
-            return self._answer(403 if isinstance(exc, ServiceRefusedError) else 400, str(exc))
-        rest = urllib.parse.urlencode([(name, value) for name, value in params if name != "query"])
-        target = f"{path}?{rest}" if rest else path
-        self._pass_on("POST", target, texts[0].encode("utf-8"), {"Content-Type": "application/sparql-query"})
+            raise _Refused(403, READ_ONLY)
+        return params, texts
 
-    def _body(self) -> str | None:
-        """The request's body as text, or None once an error was answered."""
+    def _body(self) -> str:
         try:
             length = int(self.headers.get("Content-Length", ""))
         except ValueError:
-            self._answer(411, "send a Content-Length header with the query.")
-            return None
+            raise _Refused(411, "send a Content-Length header with the query.") from None
         if not 0 <= length <= MAX_QUERY_BYTES:
-            self._answer(413, f"a query may be at most {MAX_QUERY_BYTES} bytes.")
-            return None
+            raise _Refused(413, f"a query may be at most {MAX_QUERY_BYTES} bytes.")
         try:
             return self.rfile.read(length).decode("utf-8")
         except UnicodeDecodeError:
-            self._answer(400, "the query is not UTF-8 text.")
-            return None
+            raise _Refused(400, "the query is not UTF-8 text.") from None
 
     def _pass_on(self, method: str, target: str, body: bytes | None, headers: dict[str, str]) -> None:
         """The request made to Oxigraph's private port, its answer streamed back as it comes."""
