@@ -295,6 +295,8 @@ def _set_up(case: Case, target: Path, data: Path, locked: list[Path]) -> None:
             os.mkfifo(target)
         elif verb == "folder":
             target.mkdir()
+        elif verb == "symlink":  # the input's name pointing at a device, e.g. /dev/zero (never ends)
+            target.symlink_to(rest[0])
         elif verb == "unwritable":  # the folder named, or every file and folder (as on a read-only mount)
             paths = [data / rest[0]] if rest else [data, *sorted(data.rglob("*"))]
             for path in paths:
