@@ -161,6 +161,7 @@ RECIPES = {
     "deep-mapping": lambda n: entry(title="\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(int(n))) + "  " * (int(n) + 1) + "x"),
     "alias-bomb": _alias_bomb,
     "oversize": _oversize,
+    "many-values": lambda n: entry(extra="authors_more: [" + ", ".join(f"a{i}" for i in range(int(n))) + "]\n"),
     "entry": lambda: entry(),
     "bad-year": lambda: entry().replace("year: 2017", 'year: "19x9"'),
     "held-entry-changed": lambda: HELD_ENTRY.read_text(encoding="utf-8").replace("year: 2018", "year: 2019"),
