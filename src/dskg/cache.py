@@ -5,8 +5,11 @@ checkout whose loader changed under the same version builds again), the reasonin
 speed path (fast or reference), the ontology and every input file (the curated base, the
 user's entries, extra entry files). A build is written to a temporary folder and renamed into
 place only when complete, so an interrupted build is never used and two
-commands building at once both end with a whole store. Cached stores are opened read-only, so
-any number of commands can read one at the same time.
+commands building at once both end with a whole store. The temporary folder's name says which
+process writes it (host, pid, start time): one a `kill -9` left behind is removed by the next
+command once that process is gone; one whose writer cannot be told (another host, an older
+name) is removed an hour after its last change. Cached stores are opened read-only, so any
+number of commands can read one at the same time.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import shutil
+import socket
 import time
 import uuid
 from importlib.resources import files
@@ -94,12 +99,61 @@ def _write(kg: KnowledgeGraph, folder: Path) -> None:
     (folder / COMPLETE).write_text("ok\n")
 
 
-def _clean_stale(root: Path) -> None:
+def _started(pid: int) -> int:
+    """When process `pid` started, in clock ticks since boot (Linux /proc), or 0 where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            # the name (field 2) may hold spaces and parentheses: count from its closing one
+            return int(fh.read().rsplit(b")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname()) or "host"
+
+
+OWNED = re.compile(r"\.tmp-[0-9a-f]+-[0-9a-f]+-pid(?P<pid>\d+)-(?P<started>\d+)@(?P<host>[A-Za-z0-9.-]+)")
+"""A temporary folder's name: the build's key, a random part, and its writer (pid, start time, host)."""
+
+
+def temp_folder(root: Path, key: str) -> Path:
+    """A new temporary folder for a build of `key`, named for the process writing it."""
+    pid = os.getpid()
+    tmp = root / f".tmp-{key}-{uuid.uuid4().hex[:12]}-pid{pid}-{_started(pid)}@{_host()}"
+    tmp.mkdir()
+    return tmp
+
+
+def _writer_gone(name: str) -> bool | None:
+    """Whether the process that named temporary folder `name` has ended: None when it cannot be told."""
+    owner = OWNED.fullmatch(name)
+    if not owner or owner["host"] != _host():
+        return None
+    pid = int(owner["pid"])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # another user's process: alive
+        return False
+    started = _started(pid)  # a live pid may be a new process that reuses the number
+    return bool(started and int(owner["started"]) and started != int(owner["started"]))
+
+
+def clean_stale(root: Path) -> None:
+    """Remove the temporary folders of builds that will never finish: their writer has ended, or
+    (when it cannot be told) they have not changed for STALE_SECONDS."""
+    try:
+        found = [entry for entry in os.scandir(root) if entry.name.startswith(".tmp-")]
+    except OSError:
+        return
     now = time.time()
-    for tmp in root.glob(".tmp-*"):
+    for entry in found:
         try:
-            if now - tmp.stat().st_mtime > STALE_SECONDS:
-                shutil.rmtree(tmp, ignore_errors=True)
+            gone = _writer_gone(entry.name)
+            if gone or (gone is None and now - entry.stat().st_mtime > STALE_SECONDS):
+                shutil.rmtree(entry.path, ignore_errors=True)
         except OSError:
             pass
 
@@ -117,14 +171,13 @@ def cached_build(
     root = cache_root()
     key = fingerprint(Path(data) if data else None, Path(base) if base else None, entries, engine, reason)
     folder = root / key
+    clean_stale(root)
     if (folder / COMPLETE).is_file():
         return _open(folder)
     kg = build(data, base=base, entries=entries, reason=reason, engine=engine)
     try:
         root.mkdir(parents=True, exist_ok=True)
-        _clean_stale(root)
-        tmp = root / f".tmp-{key}-{uuid.uuid4().hex}"
-        tmp.mkdir()
+        tmp = temp_folder(root, key)
         _write(kg, tmp)
         try:
             os.rename(tmp, folder)
