@@ -192,6 +192,14 @@ def test_a_library_timeout_raises_and_its_thread_stops(kg):
     assert not querylimits.still_running()
 
 
+@pytest.mark.fast_path_only("checking the option does not depend on the path")
+def test_a_timeout_is_seconds_above_zero_and_infinity_is_no_limit():
+    for bad in ("0", "-1", "nan"):
+        result = runner.invoke(app, ["sparql", "ASK { ?s ?p ?o }", "--timeout", bad])
+        assert result.exit_code == 2 and "--timeout" in result.stderr and "above 0" in result.stderr, (bad, result.output)
+    assert runner.invoke(app, ["sparql", "ASK { ?s ?p ?o }", "--timeout", "inf"]).exit_code == 0
+
+
 # dskg serve: a real `dskg serve` process, a real listener, real signals
 
 

@@ -111,13 +111,19 @@ def ensure_service_allowed(sparql: str, allow_service: Iterable[str] = (), prefi
         )
 
 
+def seconds(timeout: float | None) -> float | None:
+    """A timeout checked: a number of seconds above 0, or None (no limit) for None, infinity or more than a thread can wait."""
+    if timeout is not None and not timeout > 0:
+        raise UsageError(f"the timeout (--timeout) must be a number of seconds above 0, not {timeout!r}.")
+    return None if timeout is None or timeout >= threading.TIMEOUT_MAX else timeout
+
+
 def run_bounded(work: Callable[[threading.Event], T], timeout: float | None = None) -> T:
     """`work(stop)` run in a worker thread and waited for up to `timeout` seconds (None: no limit).
 
     Past the timeout: QueryTimeoutError. Ctrl-C while waiting: the KeyboardInterrupt passes on at
     once. Either way `stop` is set, for `work` to check between rows; what it returns is dropped."""
-    if timeout is not None and not timeout > 0:
-        raise UsageError(f"the timeout must be a number of seconds above 0, not {timeout!r}.")
+    timeout = seconds(timeout)
     outcome: dict[str, object] = {}
     done, stop = threading.Event(), threading.Event()
 

@@ -30,7 +30,7 @@ from . import DEFAULT_GRAPH
 from .errors import DskgError, UsageError
 from .graph import KnowledgeGraph
 from .publish import serialize
-from .querylimits import ServiceRefusedError, ensure_service_allowed
+from .querylimits import ServiceRefusedError, ensure_service_allowed, seconds
 
 
 def oxigraph_command() -> str:
@@ -323,6 +323,7 @@ def serve(
     and SIGHUP stop the server and remove its temp folder. Returns the server's exit code (0 when
     stopped by a signal).
     """
+    timeout = seconds(timeout)
     if not port_is_free(port):
         raise UsageError(f"port {port} on 127.0.0.1 is in use. Fix: choose another with --port")
     program = oxigraph_command()
