@@ -38,6 +38,11 @@ DSKG = Path(sys.executable).with_name("dskg")
 MESSAGE_CHARS = 10_000
 """More than any honest refusal prints (a few findings); an expanded alias bomb or 742 lines of axioms print more."""
 HELD_ENTRY = Path(__file__).parent / "entries" / "ferracane-van-der-marel-2018.yaml"
+KINDS = {
+    "syntax", "fields", "unknown-ids", "bad-ids", "nesting", "control-chars", "alias-bombs", "oversize", "special-files", "empty",
+    "language", "years", "turtle-scope", "duplicates", "folder-state", "bibtex", "endpoints", "queries", "sparql",
+}  # fmt: skip
+"""The kinds of bad input issue 17 lists, one folder each."""
 
 
 @dataclass
@@ -57,10 +62,6 @@ class Case:
     setup: list[str] = field(default_factory=list)
     pending: str = ""
     timeout: float = 0.0
-
-    @property
-    def kind(self) -> str:
-        return self.name.split("/")[0]
 
 
 def _header(path: Path) -> dict[str, list[str]]:
@@ -345,3 +346,11 @@ def test_bad_input_is_refused_cleanly(case: Case, tmp_path: Path, fresh_data: Pa
         assert needle not in output, f"the message shows {needle!r}\n{shown}"
     assert tree_hash(data) == before, f"the data folder changed\n{shown}"
     assert _connections(listener) == 0, f"the command connected to the local listener\n{shown}"
+
+
+def test_every_kind_of_bad_input_has_cases():
+    """Issue 17's "done when": each kind of bad input it lists has a test."""
+    folders = {p.name for p in CORPUS.iterdir() if p.is_dir()}
+    assert folders == KINDS
+    counts = {kind: sum(1 for p in (CORPUS / kind).iterdir() if p.is_dir() or p.suffix in INPUT_SUFFIXES | {".case"}) for kind in KINDS}
+    assert all(n >= 2 for n in counts.values()), counts
