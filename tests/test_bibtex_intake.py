@@ -184,6 +184,23 @@ def test_two_works_of_one_author_and_year_get_two_ids():
     assert [f.data["id"] for f in bibtex.parse(text, "two.bib")[0]] == ["ferencz-2019", "ferencz-2019b"]
 
 
+@pytest.mark.parametrize(
+    "field, written, tag",
+    [
+        ("language", "en-US", "en"),
+        ("language", "English", "en"),
+        ("language", "eng", "en"),
+        ("langid", "english", "en"),
+        ("langid", "chinese", "zh"),
+    ],
+)
+def test_a_language_as_zotero_or_biblatex_writes_it_is_a_tag(field, written, tag):
+    text = EXPORTED.split("\n\n")[0].replace("  year={2017}", f"  year={{2017}},\n  {field}={{{written}}}")
+    [found], problems = bibtex.parse(text, "lang.bib")
+    assert problems == [] and found.data["language"] == tag
+    assert found.data["title"] == {tag: "The Impact of Services Trade Restrictiveness on Trade Flows"}
+
+
 def test_a_field_problem_is_reported_at_the_field_s_line():
     text = "@article{smith2023,\n  author = {Smith, Alice},\n  title = {Cross-border data rules},\n  year = {19x9}\n}\n"
     [found], _ = bibtex.parse(text, "y.bib")

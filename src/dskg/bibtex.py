@@ -51,7 +51,18 @@ FIXES = {
 """Fixes in BibTeX's own terms, for recordcheck.validated."""
 
 _VENUE_FIELDS = ("journal", "booktitle", "publisher", "institution", "school")
-_LANGUAGES = {"chinese": "zh", "english": "en"}
+_LANGUAGES = {
+    "chinese": "zh",
+    "english": "en",
+    "american": "en",
+    "british": "en",
+    "usenglish": "en",
+    "ukenglish": "en",
+    "eng": "en",
+    "zho": "zh",
+    "chi": "zh",
+}
+"""Language names and three-letter codes of BibTeX and biblatex (`langid`) -> tags."""
 _VERBATIM = {"doi", "url"}
 """Fields kept as written: `_` and `%` are part of a DOI or URL, not LaTeX."""
 _FOLDED = str.maketrans({**dict(zip("øØđĐðıłŁ", "oOdDdilL")), "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th"})
@@ -155,8 +166,11 @@ def derived_id(key: str, names: list[str], year: str) -> str:
 
 
 def _language(fields: dict[str, str], title: str) -> str:
-    language = fields.get("language") or ("zh" if re.search(r"[\u4e00-\u9fff]", title) else "en")
-    return _LANGUAGES.get(language.lower(), language.lower())
+    """The entry's `language` (Zotero: `en-US`) or biblatex `langid` (`english`) as a tag, else the title's script."""
+    written = (fields.get("language") or fields.get("langid") or "").strip().lower()
+    if not written:
+        return "zh" if re.search(r"[\u4e00-\u9fff]", title) else "en"
+    return _LANGUAGES.get(written) or _LANGUAGES.get(re.split(r"[-_\s]", written)[0]) or re.split(r"[-_\s]", written)[0]
 
 
 def _authors(value: str) -> list[str]:
