@@ -98,11 +98,11 @@ def _clean(result, code: int) -> str:
     return result.output
 
 
-def _refused(tmp_path, folder, text: str, name: str, *needles: str) -> str:
+def _refused(tmp_path, folder, text: str, name: str, *needles: str, fix: str = "Fix:") -> str:
     """Add an entry that must be refused: exit 1, the data folder unchanged; returns the output."""
     before = _state(folder)
     output = _clean(_add(_entry(tmp_path, text, name), folder), 1)
-    assert name in output and "Fix:" in output
+    assert name in output and fix in output
     for needle in needles:
         assert needle in output, output
     assert _state(folder) == before
@@ -297,3 +297,31 @@ def test_a_near_duplicate_of_a_work_in_the_data_folder_is_reported(tmp_path, fol
     _clean(_add(_entry(tmp_path, text, "doe.yaml"), folder), 0)
     output = _clean(_add(_entry(tmp_path, text.replace("doe-2024", "doe2024"), "doe2.yaml"), folder), 0)
     assert "doe2.yaml:1: Warning: doe2024 id:" in output and "doe-2024 (in entries/doe-2024.yaml)" in output
+
+
+LINK_YAML = """\
+id: doe-2024
+type: article
+title: {en: "Data localisation"}
+authors: ["Doe, Jane"]
+year: 2024
+language: en
+links:
+  - subject: cm-legal-support
+    property: addresses
+    target: bar-market-access
+    basis: interpretive
+"""
+
+
+def test_a_link_an_entry_states_about_shipped_records_is_judged_and_named_by_the_entry(tmp_path, folder):
+    # the link's node belongs to cm-legal-support (data/countermeasures.yaml), but the entry states it
+    needle = "link.yaml:8: Violation: cm-legal-support"
+    _refused(tmp_path, folder, LINK_YAML, "link.yaml", needle, fix="verbatim quote from the source (`quotes:`)")
+
+
+def test_an_entry_is_not_blamed_for_another_entry_s_link_on_the_same_record(tmp_path, folder):
+    (folder / "entries" / "doe-2024.yaml").write_text(LINK_YAML, encoding="utf-8")  # written by hand, never checked
+    turtle = _entry(tmp_path, PREFIXES + WORK + addressing("cm-legal-support"), "lee.ttl")
+    output = _clean(_add(turtle, folder), 0)
+    assert "doe-2024" not in output

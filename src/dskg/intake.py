@@ -208,10 +208,17 @@ def _built(data: Path | str | None, base: Path | str | None, entries: list[Entry
         return [Finding("Violation", "", "", "", "", message, shape="owl:disjointWith") for message in exc.messages]
 
 
-def _focus(added: list[EntryFile]) -> set:
-    """What entry files add: the ids of their records, the subjects of their Turtle graphs."""
+def _focus(added: list[EntryFile], kg: KnowledgeGraph) -> set:
+    """What entry files add: the ids of their records, the links their works state about records
+    of others (`links:`), and the subjects of their Turtle graphs but others' records (whose
+    triples there are the direct triples of the entry's links: the link nodes are judged)."""
     focus: set = {record_id for file in added for record_id in file.records.ids()}
-    return focus | {node for file in added if file.graph is not None for node in file.graph.subjects() if isinstance(node, URIRef)}
+    for work in (w for file in added for w in file.records.works if w.stated_links):
+        stated = str(ID) + f"link/{work.id}/"
+        focus.update(n for n in kg.data.subjects(DSKG.statedIn, ID[work.id]) if str(n).startswith(stated))
+    others = kg.records.by_id() if kg.records is not None else {}
+    turtle = {node for file in added if file.graph is not None for node in file.graph.subjects() if isinstance(node, URIRef)}
+    return focus | {node for node in turtle if str(node)[len(str(ID)) :] not in others}
 
 
 def _report(data: Path | str | None, base: Path | str | None, added: list[EntryFile] | None, engine: str, also=()) -> ValidationReport:
@@ -221,7 +228,7 @@ def _report(data: Path | str | None, base: Path | str | None, added: list[EntryF
     kg = _built(data, base, [*also, *(added or [])], engine)
     if isinstance(kg, list):
         return ValidationReport(sorted([*kg, *warnings], key=Finding.sort_key))
-    report = validate(kg, None if added is None else _focus(added))
+    report = validate(kg, None if added is None else _focus(added, kg))
     findings = _placed(report.findings, added or [])
     report.findings = sorted([*findings, *warnings, *_near_duplicates(kg, added or [])], key=Finding.sort_key)
     return report

@@ -115,7 +115,7 @@ def _owner_id(node) -> str:
     """The record id a node belongs to: links and concept mappings to their subject, sections and citations to their work."""
     if not isinstance(node, URIRef) or not str(node).startswith(str(ID)):
         return str(node)
-    local = str(node)[len(str(ID)):]
+    local = str(node)[len(str(ID)) :]
     parts = local.split("/")
     if parts[0] in ("link", "mapping") and len(parts) >= 5:
         return parts[2]
@@ -139,7 +139,7 @@ def _short(term) -> str:
         return ""
     if isinstance(term, URIRef):
         if str(term).startswith(str(ID)):
-            return str(term)[len(str(ID)):]
+            return str(term)[len(str(ID)) :]
         return term.n3(_NAMES)
     return str(term)
 
@@ -218,9 +218,10 @@ def _nodes_of(kg: KnowledgeGraph, focus_ids: set[str]) -> set:
     return nodes
 
 
-def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None) -> ValidationReport:
-    """SHACL over the graph, or over the subgraph of the records in `focus_ids`."""
-    data = _validation_graph(kg) if focus_ids is None else _subgraph(kg, _nodes_of(kg, focus_ids))
+def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None, focus_nodes: frozenset = frozenset()) -> ValidationReport:
+    """SHACL over the graph, or over the subgraph of the records in `focus_ids` and of the nodes
+    in `focus_nodes` (links a work states about records of others, judged alone)."""
+    data = _validation_graph(kg) if focus_ids is None else _focus_graph(kg, focus_ids, focus_nodes)
     results = shacl.validate(data, load_shapes(), inplace=True)  # data: made for this run
     index: dict = {}
     if kg.records is not None and (None, RDF.type, SH.ValidationResult) in results:
@@ -231,33 +232,63 @@ def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None) -> Validat
         if isinstance(focus, BNode):
             continue  # ontology axioms (lists, restrictions) are not curated records
         entity = _owner_id(focus)
-        if focus_ids is not None and entity not in focus_ids:
+        if focus_ids is not None and entity not in focus_ids and focus not in focus_nodes:
             continue  # records pulled in for context are judged when they are validated themselves
-        record = index.get(entity)
-        severity = _short(results.value(result, SH.resultSeverity)).removeprefix("sh:")
-        findings.append(
-            Finding(
-                severity=severity if severity in SEVERITIES else "Violation",
-                entity=entity,
-                label=_label(data, ID[entity]) if str(focus).startswith(str(ID)) else _label(data, focus),
-                path=_short(results.value(result, SH.resultPath)),
-                value=_short(results.value(result, SH.value))[:120],
-                message=str(results.value(result, SH.resultMessage) or ""),
-                file=getattr(record, "file", "") or "",
-                line=getattr(record, "line", 0) or 0,
-                shape=_short(results.value(result, SH.sourceShape)),
-            )
-        )
+        file, line = _where(index, entity, focus if focus_ids is not None and entity not in focus_ids else None)
+        findings.append(_finding(results, result, data, entity, focus, file, line))
     return ValidationReport(sorted(set(findings), key=Finding.sort_key), results)
+
+
+def _focus_graph(kg: KnowledgeGraph, focus_ids: set[str], focus_nodes: frozenset) -> Graph:
+    data = _subgraph(kg, _nodes_of(kg, focus_ids) | set(focus_nodes))
+    for node in focus_nodes:  # the direct triple a link judged alone qualifies: its subject's are not pulled in
+        for subject, target in ((s, t) for s in kg.data.objects(node, DSKG.linkSubject) for t in kg.data.objects(node, DSKG.linkTarget)):
+            data += (triple for g in (kg.data, kg.inferred) for triple in g.triples((subject, None, target)))
+    return data
+
+
+def _finding(results: Graph, result, data: Graph, entity: str, focus, file: str, line: int) -> Finding:
+    severity = _short(results.value(result, SH.resultSeverity)).removeprefix("sh:")
+    return Finding(
+        severity=severity if severity in SEVERITIES else "Violation",
+        entity=entity,
+        label=_label(data, ID[entity]) if str(focus).startswith(str(ID)) else _label(data, focus),
+        path=_short(results.value(result, SH.resultPath)),
+        value=_short(results.value(result, SH.value))[:120],
+        message=str(results.value(result, SH.resultMessage) or ""),
+        file=file,
+        line=line,
+        shape=_short(results.value(result, SH.sourceShape)),
+    )
+
+
+def _where(index: dict, entity: str, stated=None) -> tuple[str, int]:
+    """The file and line of a finding: its record's, or, for a link node judged alone (`stated`), the
+    `links:` item of the work that states it (link/<work>/<subject>/<property>/<target>); blank
+    when that work has no file (a Turtle entry's, which the caller places)."""
+    if stated is None:
+        record = index.get(entity)
+        return getattr(record, "file", "") or "", getattr(record, "line", 0) or 0
+    parts = str(stated)[len(str(ID)) :].split("/")
+    work = index.get(parts[1]) if len(parts) > 1 else None
+    link = next((k for k in getattr(work, "stated_links", []) if [k.subject, k.property, k.target] == parts[2:5]), work)
+    return getattr(work, "file", "") or "", getattr(link, "line", 0) or 0
 
 
 def validate(kg: KnowledgeGraph, focus: Iterable[str | URIRef] | None = None) -> ValidationReport:
     """Every SHACL finding on a built graph, or only those on the records in `focus`, judged in
     the context of the whole graph.
 
-    `focus` holds record ids, or IRIs of the graph (e.g. a Turtle entry's subjects), each standing
-    for the record it belongs to (a link for its subject, a citation for its work). Building the
-    graph, and turning a build's problems into findings, is the caller's (intake.check)."""
+    `focus` holds record ids, or IRIs of the graph (e.g. a Turtle entry's subjects): a record's IRI
+    stands for the record; a node that belongs to a record (a link, a citation) is judged alone,
+    its findings named by the record it belongs to (a link's subject). Building the graph, and
+    turning a build's problems into findings, is the caller's (intake.check)."""
     if focus is None:
         return run_shapes(kg)
-    return run_shapes(kg, {_owner_id(node) if isinstance(node, URIRef) else node for node in focus})
+    ids, nodes = set(), set()
+    for item in focus:
+        if isinstance(item, URIRef) and str(item).startswith(str(ID)) and _owner_id(item) != str(item)[len(str(ID)) :]:
+            nodes.add(item)
+        else:
+            ids.add(_owner_id(item) if isinstance(item, URIRef) else item)
+    return run_shapes(kg, ids, frozenset(nodes))
