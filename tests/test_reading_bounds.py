@@ -345,3 +345,24 @@ def test_a_turtle_entry_changing_a_curated_barrier_is_blamed_on_itself(tmp_path,
     )
     output = _refused(_entry(tmp_path, "hack.ttl", ttl), folder, 1, "hack.ttl:5:")
     assert not any(line.startswith("data/") for line in output.splitlines()), output
+
+
+# --- size: bytes a reader takes about a second for, triples a build takes seconds for --------------
+
+
+@pytest.mark.fast_path_only(READ_ONLY)
+@pytest.mark.parametrize("name", ["note.yaml", "note.ttl"])
+def test_a_yaml_or_turtle_entry_past_half_a_megabyte_is_refused_unread(tmp_path, folder, name):
+    text = ENTRY + "note: |\n" + ("  " + "x" * 98 + "\n") * 6000 if name.endswith(".yaml") else ("# " + "x" * 97 + "\n") * 6000
+    path = _entry(tmp_path, name, text)
+    size = f"{len(text.encode()):,} bytes, where an entry file holds at most 500,000 (0.5 MB)"
+    _refused(path, folder, 2, f"{name}: the file is too large: {size}", "Fix: keep one work per entry file")
+
+
+@pytest.mark.fast_path_only(READ_ONLY)
+def test_a_turtle_entry_of_too_many_triples_is_refused_before_its_build(tmp_path, folder):
+    ttl = "@prefix id: <https://w3id.org/dskg/id/> .\nid:smith-2023 id:note " + ", ".join(map(str, range(25_000))) + " .\n"
+    path = _entry(tmp_path, "many.ttl", ttl)
+    _refused(
+        path, folder, 1, "many.ttl:1:", "the file states 25,000 triples, more than the 20,000 an entry file may state", "Fix: keep one"
+    )

@@ -25,6 +25,7 @@ from .errors import Problem, UnreadableInputError, brief
 from .fast import prefetch
 from .fast.models import Shortcuts, shortcuts
 from .fast.paths import shown
+from .fast.yaml import MAX_NODES
 from .fileread import FileRead, refusal
 from .recordcheck import FixedLine, Where, validated
 from .records import (
@@ -345,7 +346,11 @@ def _read_turtle(out: EntryFile, read: FileRead, exact: bool) -> None:
             )
         )
         return
-    if not out.graph:
+    if len(out.graph) > MAX_NODES:  # (its bytes are bounded, but a build and a validation of many more triples take long)
+        message = f"the file states {len(out.graph):,} triples, more than the {MAX_NODES:,} an entry file may state"
+        out.problems.append(Problem(out.display, 1, "", "", message, "keep one work per entry file"))
+        out.graph = None
+    elif not out.graph:
         out.problems.append(
             Problem(
                 out.display,

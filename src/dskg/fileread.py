@@ -9,7 +9,6 @@ files on a second core (fast/prefetch.py) runs this, and must start in milliseco
 from __future__ import annotations
 
 import os
-import re
 import stat
 from dataclasses import dataclass
 from typing import Any
@@ -17,12 +16,12 @@ from typing import Any
 from .fast import yaml as fast_yaml
 
 MAX_BYTES = 2_000_000
-"""Entry files larger than this are refused: an entry is a few kilobytes; megabytes mean a wrong file."""
+"""BibTeX files larger than this are refused (a library's export of a few thousand works)."""
+MAX_TEXT_BYTES = 500_000
+"""YAML and Turtle entry files larger than this are refused: an entry is a few kilobytes, and
+their readers (ruamel, rdflib) take about a second for half a megabyte, in a command that checks
+every byte of a new entry's file (`dskg validate FILE`, `dskg add`)."""
 YAML_SUFFIXES = (".yaml", ".yml")
-
-# What no entry format holds as text: C0 and C1 controls but tab, line feed, carriage return and
-# next line; DEL; U+FFFE and U+FFFF (as YAML's reader refuses them, for every format alike).
-_NOT_TEXT = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 _SPECIAL = {stat.S_ISDIR: "a folder", stat.S_ISFIFO: "a named pipe", stat.S_ISSOCK: "a socket", stat.S_ISCHR: "a device"}
 
@@ -50,9 +49,14 @@ def _kind(mode: int) -> str:
     return next((name for test, name in _SPECIAL.items() if test(mode)), "not a regular file")
 
 
+def limit(path: str) -> int:
+    """The most bytes an entry file of this kind may hold."""
+    return MAX_BYTES if path.lower().endswith(".bib") else MAX_TEXT_BYTES
+
+
 def _read_bytes(path: str) -> bytes | tuple[str, Any]:
     """The file's bytes, or why not: only a regular file is opened (a named pipe or a device
-    could block forever or never end), and no more than MAX_BYTES + 1 bytes are read."""
+    could block forever or never end), and no more than its limit + 1 bytes are read."""
     mode = os.stat(path).st_mode
     if not stat.S_ISREG(mode):
         return ("special", _kind(mode))
@@ -61,15 +65,17 @@ def _read_bytes(path: str) -> bytes | tuple[str, Any]:
         mode = os.fstat(fh.fileno()).st_mode
         if not stat.S_ISREG(mode):
             return ("special", _kind(mode))
-        data = fh.read(MAX_BYTES + 1)
-    return ("too-large", os.stat(path).st_size) if len(data) > MAX_BYTES else data
+        data = fh.read(limit(path) + 1)
+    return ("too-large", os.stat(path).st_size) if len(data) > limit(path) else data
 
 
 def control_character(text: str) -> tuple[int, int, int] | None:
     """(line, column, code point) of the first character no entry may hold, or None."""
-    found = _NOT_TEXT.search(text)
-    if found is None:
+    # What YAML refuses is refused in every entry format alike: C0 and C1 controls but tab, line
+    # feed, carriage return and next line; DEL; U+FFFE and U+FFFF.
+    if fast_yaml.printable(text):
         return None
+    found = fast_yaml.NOT_PRINTABLE.search(text)
     start = text.rfind("\n", 0, found.start()) + 1
     return text.count("\n", 0, found.start()) + 1, found.start() - start + 1, ord(found.group())
 
@@ -103,9 +109,10 @@ def refusal(display: str, error: tuple[str, Any]) -> str:
     """Why a file cannot be read (a FileRead's `error`), and the fix, in words."""
     kind, detail = error
     if kind == "too-large":
+        most = limit(display)
         return (
-            f"{display}: {detail / 1e6:.1f} MB is too large for an entry file (limit {MAX_BYTES / 1e6:.0f} MB). "
-            "Fix: split it, one work per entry."
+            f"{display}: the file is too large: {detail:,} bytes, where an entry file holds at most {most:,} ({most / 1e6:g} MB). "
+            "Fix: keep one work per entry file; a work's full text goes in sources/<work id>.txt of the data folder, not in its entry."
         )
     if kind == "not-utf8":
         return f"{display}: not UTF-8 text (byte {detail}). Fix: save the file as UTF-8."
