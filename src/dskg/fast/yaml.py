@@ -37,16 +37,16 @@ class NotFast(Exception):
 
 
 # What yaml-rs reads differently from ruamel, where a plain scalar starts (after a line break,
-# `:`, `[`, `{` or `,`, or a `-` that does not continue a scalar: each `-` of `-1-1-1...` taken
-# as a start would rescan the rest of the run, in time growing with the square of its length):
-# a date or time (ruamel: a datetime; yaml-rs here: text), numbers with `_`, an upper-case
+# `:`, `-`, `[`, `{` or `,`): a date or time (ruamel: a datetime; yaml-rs here: text), numbers with `_`, an upper-case
 # 0X/0B/0O prefix or a leading `.` (ruamel: text in some forms), YAML 1.1's value key `=`.
 # Block scalars with no content, or `|` `>` where no block scalar may start.
 # And in flow collections, a `:` right after `[` `{` `,` or before `,` `]` `}`
 # (yaml-rs: a mapping), `"key":value` (ruamel: an error), collections in flow collections or as keys.
+# A number's run stops at `-`, itself a start (an exponent's sign): a run through `-` would be
+# rescanned from each `-` of `-1-1-1...`, in time growing with the square of its length.
 _SCALAR = re.compile(
-    r"(?:[\n:\[{,]|(?<![0-9a-zA-Z.+-])-)[ \t]*(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \t\r,\]}]|$)"
-    r"|[-+]?(?:(?:[0-9.][0-9a-zA-Z.+-]*)?_|0[XBO]|\.[0-9])|=[ \t\r]*(?:$|[,\]}#]))",
+    r"[\n:\[{,-][ \t]*(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \t\r,\]}]|$)"
+    r"|[-+]?(?:(?:[0-9.][0-9a-zA-Z.+]*)?_|0[XBO]|\.[0-9])|=[ \t\r]*(?:$|[,\]}#]))",
     re.MULTILINE,
 )
 _KEY_IN_FLOW = re.compile(r"[\[{,][ \t]*:")
@@ -72,7 +72,9 @@ def _flow_key(text: str) -> bool:
 # a block scalar header (`key: |`, `- >-`, `|` on its own line); `|` `>` in flow or not a header
 _BLOCK = re.compile(r"(?:^|[:-][ \t])[ \t]*[|>]([-+0-9]*)[ \t]*(?:#[^\n]*)?(?:\n|$)", re.MULTILINE)
 _NOT_BLOCK = re.compile(r"[\[{,][ \t]*[|>]|^[ \t]*[|>]|[:-][ \t]*[|>](?![-+]?[ \t]*(?:#|\r?\n|$))", re.MULTILINE)
-_BRACKET_LINE = re.compile(r"^[^\n]*[\[{][^\n]*", re.MULTILINE)
+# The last `[` or `{` of a line with no bracket after it (each opener scans only to the next
+# bracket: linear, where "an opener with no closer after it" rescans the line from each opener)
+_OPEN_FLOW = re.compile(r"[\[{][^\[\]{}\n]*$", re.MULTILINE)
 _ANCHOR = re.compile(r"(?:^|[\s\[{,])&\S")
 _EXPLICIT_KEY = re.compile(r"(?:^|[\s\[{,])\?")
 _TAG = re.compile(r"(?:^|[\s\[{,])!")
@@ -111,23 +113,22 @@ def _next_content_line(text: str, start: int) -> str | None:
     return None
 
 
-def _open_flow(text: str) -> bool:
-    """A line with a `[` or `{` not closed on it: a flow collection over several lines. One pass a
-    line (a regex looking for an unclosed bracket from each `[` would rescan the line from each)."""
-    for match in _BRACKET_LINE.finditer(text):
-        line = match.group()
-        if max(line.rfind("["), line.rfind("{")) > max(line.rfind("]"), line.rfind("}")):
-            return True
-    return False
-
-
 _COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
 # Block nesting as deep as a line's indentation and indicators allow: yaml-rs builds it by native
 # recursion, and some ten thousand levels (`- - - ...` on one line) overflow its stack, killing the
 # process. ruamel reads such a text instead, and refuses it past the nesting bound (yamlread.py).
-_DEEP_BLOCK = re.compile(r"^[ \t?:-]{200}", re.MULTILINE)
-# Characters outside YAML's printable set: ruamel refuses them, yaml-rs may not.
-_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_DEEP_BLOCK = re.compile(r"\n[ \t?:-]{200}")  # a literal first: the regex engine skips to each line break
+_DEEP_FIRST_LINE = re.compile(r"[ \t?:-]{200}")
+NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""A character outside YAML's printable set: ruamel refuses it, yaml-rs may not."""
+_PRINTABLE_ASCII = bytes([9, 10, 13, *range(0x20, 0x7F)])
+
+
+def printable(text: str) -> bool:
+    """Whether `text` holds only characters YAML allows (an ASCII text is checked at C speed)."""
+    if text.isascii():
+        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    return NOT_PRINTABLE.search(text) is None
 
 
 def _needs_ruamel(text: str) -> bool:
@@ -145,7 +146,7 @@ def _screen(text: str) -> bool:
         or ("&" in text and _ANCHOR.search(text))  # anchors: rare in entries, and yaml-rs places them differently
         or (("\n---" in text or "\n..." in text) and _SECOND_DOCUMENT.search(text))
         or _flow_key(text)
-        or (("[" in text or "{" in text) and _open_flow(text))  # a flow collection over several lines
+        or (("[" in text or "{" in text) and _OPEN_FLOW.search(text))  # a flow collection over several lines
         or (("|" in text or ">" in text) and (_NOT_BLOCK.search(text) or _empty_block_scalar(text)))
         or _SCALAR.search("\n" + text)  # "\n": a key on the first line starts a scalar too
     )
@@ -157,9 +158,9 @@ def load(text: str) -> Any:
         raise NotFast("the reference path reads every text with ruamel")
     if _needs_ruamel(text):
         raise NotFast("a form ruamel reads differently")
-    if _DEEP_BLOCK.search(text):
+    if _DEEP_BLOCK.search(text) or _DEEP_FIRST_LINE.match(text):
         raise NotFast("maybe nested deeper than yaml-rs's stack allows")
-    if _NOT_PRINTABLE.search(text):
+    if not printable(text):
         raise NotFast("a character YAML does not allow: ruamel refuses it with its line")
     try:
         # parse_datetime=False: with it, yaml-rs also turns *quoted* dates and times into objects
