@@ -231,9 +231,11 @@ def sparql(
         raise UsageError("give a query or --file FILE (one of the two)")
     if file is not None:
         query_text = queries.read_query_text(file)
-    queries.ensure_read_only(query_text)  # an update is refused before the graph is built
+    with queries.naming(file):
+        queries.ensure_read_only(query_text)  # an update is refused before the graph is built
     target = _target(endpoint, timeout, max_bytes, data, engine)
-    result = queries.run_sparql(query_text, target, graph=graph or None, timeout=timeout, allow_service=allow_service or ())
+    with queries.naming(file):
+        result = queries.run_sparql(query_text, target, graph=graph or None, timeout=timeout, allow_service=allow_service or ())
     print_result(result, fmt, lang)
 
 

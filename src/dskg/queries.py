@@ -13,9 +13,12 @@ on every store, so each query returns the same rows wherever it runs.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -77,11 +80,34 @@ class CannedQuery:
 
 
 def read_query_text(path: Path) -> str:
-    """The text of a query file; UnreadableInputError when it cannot be read."""
+    """The text of a query file; UnreadableInputError when it cannot be read.
+
+    Only a regular file is opened (a named pipe would wait for a writer forever), and at most
+    querylimits.MAX_QUERY_BYTES of it are read."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a named pipe opens without waiting, then is refused
+        with os.fdopen(fd, "rb") as fh:
+            mode = os.fstat(fh.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                what = "a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+                raise UnreadableInputError(f"{path}: this is {what}, not a regular file. Fix: give the path of a query file (.rq).")
+            data = fh.read(querylimits.MAX_QUERY_BYTES + 1)
+        if len(data) > (most := querylimits.MAX_QUERY_BYTES):
+            raise UnreadableInputError(f"{path}: a query file may hold at most {most:,} bytes. Fix: shorten the query.")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UnreadableInputError(f"{path}: cannot read the query file ({exc}). Fix: check the path and that it is UTF-8 text.") from None
+
+
+@contextmanager
+def naming(source: Path | None) -> Iterator[None]:
+    """A UsageError about a query (syntax, an update, SERVICE, its timeout) names the file it came from, if any."""
+    try:
+        yield
+    except UsageError as exc:
+        if source is None:
+            raise
+        raise type(exc)(f"{source}: {exc}") from None
 
 
 def parse_query_file(path: Path) -> CannedQuery:

@@ -25,6 +25,10 @@ from .errors import UsageError
 
 T = TypeVar("T")
 
+MAX_QUERY_BYTES = 4_000_000
+"""The largest query read from a file or a request (`dskg serve`): a query is kilobytes, and one
+that mentions SERVICE is parsed by rdflib, seconds for megabytes."""
+
 
 class ServiceRefusedError(UsageError):
     """A query holds a SERVICE clause (a request from this machine to another server) to a host not allowed."""

@@ -30,7 +30,7 @@ from . import DEFAULT_GRAPH
 from .errors import DskgError, UsageError
 from .graph import KnowledgeGraph
 from .publish import serialize
-from .querylimits import ServiceRefusedError, ensure_service_allowed, seconds
+from .querylimits import MAX_QUERY_BYTES, ServiceRefusedError, ensure_service_allowed, seconds
 
 
 def oxigraph_command() -> str:
@@ -65,7 +65,6 @@ def wait_until_listening(port: int, process: subprocess.Popen | None = None, tim
 
 QUERY_PATHS = ("/query", "/sparql")
 PAGE_PATHS = ("/", "/yasgui.min.css", "/yasgui.min.js", "/logo.svg")
-MAX_QUERY_BYTES = 1 << 20
 _NOT_PASSED_ON = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "server", "date"}
 
 
