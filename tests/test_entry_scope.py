@@ -215,7 +215,6 @@ def _unwritable(folder: Path) -> None:
     not, a directory where the lock file goes, which fails the same way (an OSError on the lock)."""
     if os.geteuid() != 0:
         (folder / "entries").chmod(0o555)
-        folder.chmod(0o555)
     else:
         (folder / ".dskg.lock").unlink(missing_ok=True)
         (folder / ".dskg.lock").mkdir()
