@@ -75,7 +75,7 @@ def test_add_reads_each_new_entry_file_once(tmp_path, folder):
     result = runner.invoke(app, ["add", *(str(p.path) for p in files), "--data", str(folder)])
     assert [p.close() for p in files] == [1, 1, 1]
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (folder / "entries").iterdir()) == ["doe-2024.yaml", "roe2023.yaml", "smith.ttl"]
+    assert sorted(p.name for p in (folder / "entries").iterdir()) == ["doe-2024.yaml", "roe-2023.yaml", "smith.ttl"]
     assert (folder / "entries" / "smith.ttl").read_text(encoding="utf-8") == files[2].text  # the Turtle copied as read
 
 

@@ -247,12 +247,6 @@ def _unused(made: str, used: set[str]) -> str:
     return chosen
 
 
-def read(text_: str, file: str) -> tuple[list[tuple[dict[str, Any], int]], list[Problem]]:
-    """Each entry of a BibTeX text as (entry data, its 1-based first line), and the problems (see `parse`)."""
-    found, problems = parse(text_, file)
-    return [(entry.data, entry.line) for entry in found], problems
-
-
 # Faults: each block bibtexparser could not read, and each entry it read wrongly, as one problem
 # with its line and a fix in BibTeX's terms.
 

@@ -27,7 +27,7 @@ from .fast.models import Shortcuts, shortcuts
 from .fast.paths import shown
 from .fast.yaml import MAX_NODES
 from .fileread import FileRead, refusal
-from .recordcheck import FixedLine, Where, validated
+from .recordcheck import Where, validated
 from .records import (
     DOI,
     LANGUAGE_TAG,
@@ -364,14 +364,15 @@ def _read_turtle(out: EntryFile, read: FileRead, exact: bool) -> None:
 
 
 def _read_bibtex(out: EntryFile, read: FileRead, exact: bool) -> None:
-    found, problems = bibtex.read(read.text, out.display)
+    found, problems = bibtex.parse(read.text, out.display)
     out.problems.extend(problems)
     if not found and not problems:
         out.problems.append(
             Problem(out.display, 1, "", "", "the file holds no BibTeX entry", "write one, e.g. `@article{key, title = {...}, ...}`")
         )
-    for data, line in found:
-        entry = validated(Entry, data, Where(out.display, FixedLine(line)), data["id"], bibtex.FIXES)
+    for bib in found:
+        data, line = bib.data, bib.line
+        entry = validated(Entry, data, Where(out.display, bib.lines), data["id"], bibtex.FIXES)
         if isinstance(entry, list):
             out.problems.extend(entry)
             continue
