@@ -316,10 +316,17 @@ def test_an_empty_entry_is_refused(tmp_path, folder, name, content, needle):
 def test_a_title_or_claim_text_in_another_language_is_refused_not_mislabelled(tmp_path, folder):
     text = ENTRY.replace("title: {en:", "title: {fr:").replace("    text: {en:", "    text: {de:")
     path = _entry(tmp_path, "french.yaml", text)
-    output = _refused(
-        path, folder, 1, "french.yaml:3:", " title.fr: a text in `fr` cannot be kept", "Fix: write it in English (en) or Chinese (zh)"
-    )
+    refused = " title.fr: a text in `fr` cannot be kept"
+    output = _refused(path, folder, 1, "french.yaml:3:", refused, "Fix: write the title in English (en) or Chinese (zh)")
     assert "french.yaml:10:" in output and " claims.0.text.de: " in output and "`text: {en: ...}`" in output
+
+
+@pytest.mark.fast_path_only(MODEL_ONLY)
+def test_a_bibtex_entry_in_another_language_is_told_the_fix_in_bibtex(tmp_path, folder):
+    bib = "@article{roe2023,\n  title = {Le commerce des services},\n  author = {Roe, Richard},\n  year = {2023},\n  language = {fr}\n}\n"
+    path = _entry(tmp_path, "french.bib", bib)
+    fix = "Fix: give the title in English with `language = {english}`"
+    _refused(path, folder, 1, "french.bib:2:", " title.fr: a text in `fr` cannot be kept", fix)
 
 
 # --- 8. years ------------------------------------------------------------------------------------

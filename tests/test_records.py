@@ -136,7 +136,7 @@ def test_a_malformed_doi_reads_the_same_in_every_format(tmp_path):
     assert {(p.field, p.message, p.fix) for p in [*yaml, *bib, from_curated]} == {
         ("doi", "malformed DOI 'https://doi.org/10.1111/x'", "write the DOI alone, like `doi: 10.1111/twec.12424` (no https://doi.org/)")
     }
-    assert (yaml[0].line, bib[0].line, from_curated.line) == (10, 1, 5)
+    assert (yaml[0].line, bib[0].line, from_curated.line) == (10, 5, 5)  # the BibTeX field on its own line
 
 
 def test_a_bibtex_entry_without_a_year_gets_a_fix_in_bibtex_terms(tmp_path):

@@ -240,8 +240,11 @@ def _explain(err: Mapping[str, Any], path: tuple[Any, ...], model: type[Record])
 
 _FIXES = {
     "one_relation": "give each match its own item of `matches:`, with one relation and the id it points at",
-    "text_language": "write it in English (en) or Chinese (zh), e.g. `{field}: {{en: ...}}`; the work's own language goes in `language:`",
+    "text_language": "write the {field} in English (en) or Chinese (zh), e.g. `{field}: {{en: ...}}`; "
+    "the work's own language goes in `language:`",
 }
+_OTHER_SYNTAX = {"text_language": "give the title in English with `language = {english}` (or in Chinese with `language = {chinese}`)"}
+"""Fixes for a file other than YAML (BibTeX), where a file's own fix for the field would mislead."""
 
 
 def problems_from(
@@ -253,7 +256,8 @@ def problems_from(
         path = _path(tuple(err["loc"]))
         message, fix = _explain(err, path, model)
         if fixes:
-            fix = fixes.get(str(path[0]) if path else "") or fix or fixes.get("*", "")
+            own = _OTHER_SYNTAX.get(err["type"])  # the file's own fixes are for a field missing or malformed, not these
+            fix = own or fixes.get(str(path[0]) if path else "") or fix or fixes.get("*", "")
         line = where.locator.line_at((*where.keys, *path))
         problems.append(Problem(where.file, line, entity, ".".join(str(p) for p in path), message, fix))
     return problems
