@@ -155,6 +155,14 @@ def test_a_bare_direct_link_is_refused_and_the_qualified_one_agrees_in_both_quer
     assert ("lee-2024", subject) in {(r["source"], r["countermeasure_id"]) for r in by_barrier}
 
 
+def test_a_link_the_entry_disputes_states_no_direct_triple(tmp_path, folder):
+    # as the loader writes a disputing YAML link: `barriers` would otherwise count a countermeasure the work disputes
+    text = PREFIXES + WORK + addressing("cm-legal-support").replace("cito:supports", "cito:disputes")
+    _refused(tmp_path, folder, text, "dispute.ttl", "cm-legal-support dskg:addresses", "disputed by this entry's own link node")
+    kept = text.replace("id:cm-legal-support dskg:addresses id:bar-market-access ;\n   ", "id:cm-legal-support")
+    _clean(_add(_entry(tmp_path, kept, "dispute.ttl"), folder), 0)
+
+
 def test_a_turtle_entry_dropped_into_the_folder_by_hand_is_refused_by_every_command(folder):
     (folder / "entries" / "hack.ttl").write_text(PREFIXES + 'id:bar-market-access rdfs:label "Hacked"@en .\n', encoding="utf-8")
     for args in (["validate"], ["query", "barriers"]):

@@ -20,10 +20,13 @@ from collections.abc import Iterable
 from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, URIRef
 
 from .errors import Problem
-from .vocab import DSKG, ID
+from .vocab import CITO, DSKG, ID
 
 _ID = str(ID)
 _LINK_NODE = (DSKG.hasQualifiedLink, DSKG.hasConceptMapping)
+_DISPUTING = {CITO.disputes, CITO.refutes}
+_ARGUED = {DSKG.addresses, DSKG.buildsOn}
+"""As the loader: a work that disputes or refutes an addresses or builds-on link states no direct triple."""
 
 
 def _namespace(iri: str) -> str:
@@ -81,7 +84,10 @@ class _FileScope:
         self.scope, self.file, self.display, self.graph, self.others = scope, file, file.display, file.graph, others
         self.own = {s for s in self.graph.subjects() if isinstance(s, URIRef) and self.owner(s) is None}
         self.reached = self._reached()
+        self.disputed: set[tuple] = set()
+        """Direct triples whose only link node here disputes or refutes them (such a link states none)."""
         self.qualified = self._qualified()
+        self.disputed -= self.qualified  # another of its nodes may state it
         self.lines: list[str] | None = None
 
     def owner(self, node: URIRef) -> str | None:
@@ -104,7 +110,10 @@ class _FileScope:
                 for target in graph.objects(node, DSKG.linkTarget):
                     props = [p for cls, p in self._qualifies() if (node, RDF.type, cls) in graph]
                     props += graph.objects(node, DSKG.mappingRelation)
-                    qualified.update((subject, prop, target) for prop in props)
+                    disputing = any(stance in _DISPUTING for stance in graph.objects(node, DSKG.stance))
+                    for prop in props:
+                        into = self.disputed if disputing and prop in _ARGUED else qualified
+                        into.add((subject, prop, target))
                 qualified.update((subject, via, node) for via in _LINK_NODE)
         return qualified
 
@@ -127,6 +136,12 @@ class _FileScope:
         """Why the entry may not state (s, p, o), with the fix; None if it may."""
         if _schema(p, o):
             return self._axiom(s, p)
+        if p in self.scope.direct and (s, p, o) in self.disputed:
+            return (
+                f"{self.name(s)} {self.name(p)} {self.name(o)} is disputed by this entry's own link node: a work that disputes "
+                "or refutes a link states no direct triple (the dispute lives on the node)",
+                "remove the direct triple",
+            )
         if p in self.scope.direct and (s, p, o) not in self.qualified:
             return self._bare_link(s, p, o), self._link_fix(p)
         if isinstance(s, BNode):
