@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_read_once import Pipe
+from test_read_once import Counted
 from typer.testing import CliRunner
 
 import dskg
@@ -149,7 +149,7 @@ def test_a_shipped_text_is_read_once_per_command(tmp_path):
     """`dskg validate` checks the quotes while building and again in SHACL: one reading serves both."""
     data = intake.init_data_dir(tmp_path / "my-data")
     (data / "sources").mkdir()
-    text = Pipe(data / "sources" / "doe-2024.txt", TEXT)
+    text = Counted(data / "sources" / "doe-2024.txt", TEXT)
     entry = tmp_path / "doe.yaml"
     entry.write_text(ENTRY, encoding="utf-8")
     result = runner.invoke(app, ["validate", str(entry), "--data", str(data)])
