@@ -221,8 +221,20 @@ def _explain(err: Mapping[str, Any], path: tuple[Any, ...], model: type[Record])
             f"{_value(value)} is not one of {', '.join(allowed)}",
             f"write one of them, e.g. `{last}: {allowed[0] if allowed else '...'}`",
         )
-    if kind in ("string_type", "string_pattern_mismatch", "string_too_long") and _is_id(model, path):
-        return _id_problem(value)
+    worded = _worded_value(kind, value, context, last) if not (kind in _ID_KINDS and _is_id(model, path)) else _id_problem(value)
+    if worded is not None:
+        return worded
+    message = err["msg"].removeprefix("Value error, ")  # a validator's own words
+    message = message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+    fix = _FIXES.get(kind, "").format(field=path[-2] if len(path) > 1 else last)
+    return message, fix or (f"write it as e.g. `{EXAMPLES[last]}`" if last in EXAMPLES else "")
+
+
+_ID_KINDS = ("string_type", "string_pattern_mismatch", "string_too_long")
+
+
+def _worded_value(kind: str, value: Any, context: Mapping[str, Any], last: str) -> tuple[str, str] | None:
+    """A value of the wrong type or form, in words with its fix (None for errors worded elsewhere)."""
     if kind == "string_type" and value is None:
         return "the value is empty", f"write a value after `{last}:`, or leave the field out"
     if kind == "string_pattern_mismatch" and context.get("pattern") in _PATTERNS:
@@ -231,11 +243,7 @@ def _explain(err: Mapping[str, Any], path: tuple[Any, ...], model: type[Record])
     if kind in _TYPES:
         message, fix = _TYPES[kind]
         return message.format(_value(value), **context), fix.format(**context) if kind == "too_short" else fix
-    message = err["msg"].removeprefix("Value error, ")
-    message = message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
-    fix = _FIXES.get(kind, "").format(field=path[-2] if len(path) > 1 else last)
-    fix = fix or (f"write it as e.g. `{EXAMPLES[last]}`" if last in EXAMPLES else "")
-    return message, fix
+    return None
 
 
 _FIXES = {
