@@ -84,7 +84,7 @@ def test_validate_reads_the_entry_file_once_and_still_gives_its_lines(tmp_path, 
     result = runner.invoke(app, ["validate", str(entry.path), "--data", str(folder)])
     assert entry.close() == 1
     assert result.exit_code == 1
-    assert f"{entry.path}:1: Violation: doe-2024" in result.stdout and "1850" in result.stdout
+    assert f"{entry.path}:5: Violation: doe-2024" in result.stdout and "1850" in result.stdout  # the year's own line
 
 
 def test_add_reads_the_stored_entry_it_compares_with_once(tmp_path, folder):

@@ -72,7 +72,7 @@ def test_implausible_year_is_a_violation_from_the_shapes(tmp_path):
     report = check(entries=[entry])
     assert report.fails()
     [finding] = [f for f in report.findings if f.severity == "Violation"]
-    assert finding.entity == "old-2024" and finding.file == str(entry) and finding.line == 1
+    assert finding.entity == "old-2024" and finding.file == str(entry) and finding.line == 5  # the line of year:
     result = runner.invoke(app, ["validate", str(entry)])
     assert result.exit_code == 1 and "1850" in result.stdout
 

@@ -327,7 +327,7 @@ def add_entries(
     if not (folder / "entries").is_dir():
         raise UnreadableInputError(f"{folder}: not a dskg data folder. Fix: create it with `dskg init {folder}`.")
     for path in paths:
-        if not Path(path).exists() or Path(path).is_dir():
+        if not Path(path).exists():  # a folder or a pipe is named as such by the reader
             raise UnreadableInputError(f"{path}: no such file. Fix: check the path.")
     with _locked(folder, dry_run):
         new = read_entries(list(paths), display_root=folder, exact=True).files

@@ -19,7 +19,7 @@ from . import resources, sourcetext
 from .errors import Problem
 from .fast import shacl
 from .graph import KnowledgeGraph
-from .vocab import DSKG, ID
+from .vocab import DSKG, FABIO, ID
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 BIBO_DOI = URIRef("http://purl.org/ontology/bibo/doi")
@@ -234,7 +234,8 @@ def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None, focus_node
         entity = _owner_id(focus)
         if focus_ids is not None and entity not in focus_ids and focus not in focus_nodes:
             continue  # records pulled in for context are judged when they are validated themselves
-        file, line = _where(index, entity, focus if focus_ids is not None and entity not in focus_ids else None)
+        path = results.value(result, SH.resultPath)
+        file, line = _where(index, entity, focus if focus_ids is not None and entity not in focus_ids else None, FIELD_OF_PATH.get(path))
         findings.append(_finding(results, result, data, entity, focus, file, line))
     return ValidationReport(sorted(set(findings), key=Finding.sort_key), results)
 
@@ -262,12 +263,19 @@ def _finding(results: Graph, result, data: Graph, entity: str, focus, file: str,
     )
 
 
-def _where(index: dict, entity: str, stated=None) -> tuple[str, int]:
-    """The file and line of a finding: its record's, or, for a link node judged alone (`stated`), the
-    `links:` item of the work that states it (link/<work>/<subject>/<property>/<target>); blank
-    when that work has no file (a Turtle entry's, which the caller places)."""
+FIELD_OF_PATH = {FABIO.hasPublicationYear: "year", BIBO_DOI: "doi"}
+"""The entry field a finding's result path was written as, so the finding points at that field's line."""
+
+
+def _where(index: dict, entity: str, stated=None, field: str | None = None) -> tuple[str, int]:
+    """The file and line of a finding: its record's (its `field`'s, when given and written), or, for a
+    link node judged alone (`stated`), the `links:` item of the work that states it
+    (link/<work>/<subject>/<property>/<target>); blank when that work has no file (a Turtle entry's,
+    which the caller places)."""
     if stated is None:
         record = index.get(entity)
+        if record is not None and field and hasattr(record, "origin"):
+            return record.origin.file or "", record.origin.line_of(field) or 0
         return getattr(record, "file", "") or "", getattr(record, "line", 0) or 0
     parts = str(stated)[len(str(ID)) :].split("/")
     work = index.get(parts[1]) if len(parts) > 1 else None
