@@ -16,6 +16,7 @@ of claims.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -222,12 +223,13 @@ def parse(text_: str, file: str) -> tuple[list[Found], list[Problem]]:
     """Each entry of a BibTeX text (data, first line, field lines), and one problem per fault."""
     import bibtexparser
 
+    logging.getLogger("bibtexparser").addHandler(logging.NullHandler())  # its log lines would print beside our messages
     library = bibtexparser.parse_string(text_)
     problems = _duplicate_keys(library.failed_blocks, file)
     problems += [problem for block in library.failed_blocks for problem in _failure(block, text_, file)]
-    found, used = [], set()
+    found, used, closed_early = [], set(), _closed_early(library.blocks, file)
     for bib in library.entries:
-        faults = _entry_faults(bib, file)
+        faults = [closed_early[id(bib)]] if id(bib) in closed_early else _entry_faults(bib, file)
         if faults:  # its fields are not what the user meant: checking them would say the same twice
             problems.extend(faults)
             continue
@@ -392,6 +394,21 @@ def _unclosed(say: _Say, raw: str, kind: str, ended: str) -> Problem:
     return say(
         f"{what} is not closed {ended}", f"end it with `{closing}`" + (" after its last field" if what.startswith("the entry") else "")
     )
+
+
+def _closed_early(blocks: list[Any], file: str) -> dict[int, Problem]:
+    """Entries a `}` too many closed before their last fields, which bibtexparser keeps as comment text: by id(entry)."""
+    from bibtexparser.model import Entry, ImplicitComment
+
+    faults = {}
+    for entry, after in zip(blocks, blocks[1:]):
+        stray = isinstance(after, ImplicitComment) and re.match(r"[\s,]*([A-Za-z][\w:.+-]*)\s*=", after.comment)
+        if isinstance(entry, Entry) and stray:
+            end, name = entry.start_line + 1 + (entry.raw or "").count("\n"), stray.group(1)
+            message = f"a `}}` too many at line {end} closes the entry, so {name} and what follows are outside it"
+            say = _Say(file, entry.key, end, "BibTeX syntax error: ")
+            faults[id(entry)] = say(message, f"remove the extra `}}` at line {end}", end, name)
+    return faults
 
 
 def _entry_faults(bib: Any, file: str) -> list[Problem]:
