@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, URIRef
 
 from .errors import Problem
 from .vocab import CITO, DSKG, ID
@@ -124,16 +124,22 @@ class _FileScope:
         """One problem per subject and predicate whose triple the entry may not state."""
         found, seen = [], set()
         for s, p, o in sorted(self.graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
-            if (s, p) in seen:
+            if (s, p) in seen or (s, None) in seen:
                 continue
             judged = self._judge(s, p, o)
             if judged is not None:
-                seen.add((s, p))
+                seen.add((s, None) if self._orphan(s) else (s, p))  # an orphan is one problem, whatever it states
                 found.append(self._problem(s, p, *judged))
         return found
 
+    def _orphan(self, s) -> bool:
+        """A blank node no record reaches, nor a blank structure whose root is judged."""
+        return isinstance(s, BNode) and s not in self.reached and not any(isinstance(t, BNode) for t in self.graph.subjects(None, s))
+
     def _judge(self, s, p, o) -> tuple[str, str] | None:
         """Why the entry may not state (s, p, o), with the fix; None if it may."""
+        if self._orphan(s):
+            return "a blank node that no record of the entry reaches", "hang it from one of the entry's own records, or remove it"
         if _schema(p, o):
             return self._axiom(s, p)
         if p in self.scope.direct and (s, p, o) in self.disputed:
@@ -145,9 +151,7 @@ class _FileScope:
         if p in self.scope.direct and (s, p, o) not in self.qualified:
             return self._bare_link(s, p, o), self._link_fix(p)
         if isinstance(s, BNode):
-            if s in self.reached or any(isinstance(t, BNode) for t in self.graph.subjects(None, s)):
-                return None  # reached from a record, or part of a blank structure whose root is judged
-            return "a blank node that no record of the entry reaches", "hang it from one of the entry's own records, or remove it"
+            return None  # reached from a record, or part of a blank structure whose root is judged
         if s in self.own or (s, p, o) in self.qualified:
             return None
         return self._foreign(s, p)
@@ -234,10 +238,20 @@ def entry_lines(file) -> list[str]:
 
 def subject_line(lines: list[str], graph: Graph, node) -> int:
     """The first of a Turtle file's lines that starts with `node` (IRI or prefixed name): where a
-    message points for a triple about it; 0 if none does."""
+    message points for a triple about it; 0 if none does. A blank node's: the `[` or `_:` line
+    that opens the statement holding its first literal, else the first such line."""
+    if isinstance(node, BNode):
+        return _blank_line(lines, graph, node)
     if not isinstance(node, URIRef):
         return 0
     iri = str(node)
     forms = [f"<{iri}>"] + [f"{prefix}:{iri[len(str(ns)) :]}" for prefix, ns in graph.namespaces() if iri.startswith(str(ns))]
     pattern = re.compile(r"^\s*(" + "|".join(re.escape(f) for f in forms if not f.endswith(":")) + r")(\s|;|$)")
     return next((number for number, line in enumerate(lines, start=1) if pattern.match(line)), 0)
+
+
+def _blank_line(lines: list[str], graph: Graph, node: BNode) -> int:
+    opens = [number for number, line in enumerate(lines, start=1) if re.match(r"\s*(\[|_:)", line)]
+    texts = [str(o)[:40] for o in graph.objects(node) if isinstance(o, Literal) and str(o).strip()]
+    at = next((number for number, line in enumerate(lines, start=1) for t in texts if t in line), 0)
+    return max((n for n in opens if n <= at), default=at) if at else (opens[0] if opens else 0)
