@@ -118,6 +118,7 @@ def test_every_bad_id_is_told_the_id_rule(tmp_path, folder, old, new, line, fiel
         ("language: en", "language: 5", 6, "language", "write it as text"),
         ("stance: supports", "stance: loves", 9, "claims.0.stance", "write one of them, e.g. `stance: supports`"),
         ("language: en", "language: en\ntitel: x", 7, "titel", "did you mean `title`?"),
+        ("language: en", "language: en\njournal: x", 7, "journal", "write it as `venue`"),  # BibTeX's name for it
         ("language: en", "language: en\nnote: [a]", 7, "note", "write it as text"),
         (ENTRY[ENTRY.index("claims:") :], "claims: x\n", 7, "claims", "write a list"),
     ],

@@ -347,7 +347,8 @@ class Http:
         if isinstance(exc, ValueError):  # urllib's auth handlers meet a scheme they do not speak
             return EndpointError(f"{at}: the server asks for an authentication dskg does not speak ({exc}); dskg answers Basic and Digest")
         if isinstance(exc, urllib.error.URLError):
-            return EndpointError(f"{at}: cannot reach the endpoint ({getattr(reason, 'strerror', None) or reason})")
+            why = getattr(reason, "strerror", None) or reason
+            return EndpointError(f"{at}: cannot reach the endpoint ({why}). Fix: check the URL's host and port, and that the server runs")
         if isinstance(exc, http.client.HTTPException) or isinstance(reason, _DROPPED):
             return EndpointError(f"{at}: the server broke off its answer ({type(exc).__name__})")
         return EndpointError(f"{at}: the connection failed ({exc})")

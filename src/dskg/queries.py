@@ -13,6 +13,7 @@ on every store, so each query returns the same rows wherever it runs.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import stat
@@ -214,7 +215,11 @@ def _check_id(query: CannedQuery, param: Param, value: str, target: KnowledgeGra
         if _run_trusted(sparql, target, {"x": URIRef(str(ID) + value)}, graph=graph).askAnswer:
             return
     valid = ids_of_kind(param.kind, target, graph=graph)
-    raise UsageError(f"query {query.name!r}, parameter {param.name!r}: unknown id {value!r}. Valid ids: {', '.join(valid)}.")
+    close = difflib.get_close_matches(value, valid, n=5, cutoff=0.5)
+    listed = f"did you mean {', '.join(close)}?" if close else f"give one of them, e.g. {', '.join(valid[:5])}."
+    raise UsageError(
+        f"query {query.name!r}, parameter {param.name!r}: unknown id {value!r} ({len(valid)} {param.kind} are known). Fix: {listed}"
+    )
 
 
 def bindings_for(

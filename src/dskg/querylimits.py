@@ -149,8 +149,8 @@ def run_bounded(work: Callable[[threading.Event], T], timeout: float | None = No
     if not finished:
         stop.set()
         raise QueryTimeoutError(
-            f"query stopped after {timeout:g} s; it may join patterns that share no variable (a cartesian product). "
-            "Fix: raise --timeout or narrow the query (more specific patterns, a LIMIT)."
+            f"query stopped after {timeout:g} s: a SERVICE it calls may not be answering, or it joins patterns that share "
+            "no variable (a cartesian product). Fix: raise --timeout or narrow the query (more specific patterns, a LIMIT)."
         )
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]

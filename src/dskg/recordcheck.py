@@ -165,7 +165,13 @@ def _fields_at(model: type[Record], path: tuple[Any, ...]) -> list[str]:
     return list(model.model_fields)
 
 
+_OTHER_NAMES = {"journal": "venue", "booktitle": "venue", "publisher": "venue", "author": "authors", "number": "issue"}
+"""Fields as BibTeX and reference managers name them, and the entry field that holds them."""
+
+
 def _suggest(name: str, allowed: list[str]) -> str:
+    if _OTHER_NAMES.get(name) in allowed:
+        return f"write it as `{_OTHER_NAMES[name]}`"
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else f"remove it or correct its spelling; allowed fields: {', '.join(allowed)}"
 
