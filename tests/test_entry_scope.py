@@ -313,21 +313,31 @@ title: {en: "Data localisation"}
 authors: ["Doe, Jane"]
 year: 2024
 language: en
+license: CC-BY-4.0
 links:
   - subject: cm-legal-support
     property: addresses
     target: bar-market-access
     basis: interpretive
 """
+LINK_TEXT = "Data localisation raises the cost of entering foreign markets."
+"""doe-2024's text, shipped in the data folder's sources/: a link it states must then quote it."""
+
+
+def _ship_text(folder: Path) -> None:
+    (folder / "sources").mkdir(exist_ok=True)
+    (folder / "sources" / "doe-2024.txt").write_text(LINK_TEXT, encoding="utf-8")
 
 
 def test_a_link_an_entry_states_about_shipped_records_is_judged_and_named_by_the_entry(tmp_path, folder):
     # the link's node belongs to cm-legal-support (data/countermeasures.yaml), but the entry states it
-    needle = "link.yaml:8: Violation: cm-legal-support"
+    _ship_text(folder)
+    needle = "link.yaml:9: Violation: cm-legal-support"
     _refused(tmp_path, folder, LINK_YAML, "link.yaml", needle, fix="verbatim quote from the source (`quotes:`)")
 
 
 def test_an_entry_is_not_blamed_for_another_entry_s_link_on_the_same_record(tmp_path, folder):
+    _ship_text(folder)
     (folder / "entries" / "doe-2024.yaml").write_text(LINK_YAML, encoding="utf-8")  # written by hand, never checked
     turtle = _entry(tmp_path, PREFIXES + WORK + addressing("cm-legal-support"), "lee.ttl")
     output = _clean(_add(turtle, folder), 0)
