@@ -128,10 +128,13 @@ def test_cli_query_and_sparql_against_the_server(pushed):
         (["query", "no-such-query"], "Available: "),
         (["query", "countermeasures-by-barrier", "-p", "colour=red"], "its parameters: "),
         (["query", "literature", "-p", "year=last"], "not a year"),
-        (["query", "countermeasures-by-barrier", "-p", "barrier=bar-nope"], "unknown id 'bar-nope' (6 barriers are known). Fix: "),
+        (
+            ["query", "countermeasures-by-barrier", "-p", "barrier=bar-nope"],
+            "unknown id 'bar-nope' (6 barriers are known). Fix: give one of bar-",
+        ),
         (
             ["query", "literature", "-p", "theme=bar-legal-framework"],
-            "(3 themes are known). Fix: give one of them, e.g. theme-",
+            "(3 themes are known). Fix: give one of theme-",
         ),  # a record, of another kind
         (["query", "evidence-for", "-p", "entity=author/wang-jinze"], "unknown id"),  # a node with an IRI of the id namespace, no record
         (["query", "statistics", "-p", 'entity=x" } ; DROP ALL ; #'], "unknown id"),

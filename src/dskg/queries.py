@@ -215,11 +215,20 @@ def _check_id(query: CannedQuery, param: Param, value: str, target: KnowledgeGra
         if _run_trusted(sparql, target, {"x": URIRef(str(ID) + value)}, graph=graph).askAnswer:
             return
     valid = ids_of_kind(param.kind, target, graph=graph)
-    close = difflib.get_close_matches(value, valid, n=5, cutoff=0.5)
-    listed = f"did you mean {', '.join(close)}?" if close else f"give one of them, e.g. {', '.join(valid[:5])}."
+    kind = "records" if param.kind == "any" else param.kind
     raise UsageError(
-        f"query {query.name!r}, parameter {param.name!r}: unknown id {value!r} ({len(valid)} {param.kind} are known). Fix: {listed}"
+        f"query {query.name!r}, parameter {param.name!r}: unknown id {value!r} ({len(valid)} {kind} are known). "
+        f"Fix: {_id_hint(value, valid)}"
     )
+
+
+def _id_hint(value: str, valid: list[str]) -> str:
+    """The ids to offer for an unknown one: all when they are few, else those of its kind (its prefix) or close to it."""
+    if len(valid) <= 20:
+        return f"give one of {', '.join(valid)}."
+    same = [v for v in valid if v.startswith(value.split("-")[0] + "-")]
+    offered = same if 0 < len(same) <= 20 else difflib.get_close_matches(value, same or valid, n=8, cutoff=0.5)
+    return f"did you mean one of {', '.join(offered)}?" if offered else f"give a known id, e.g. {', '.join(valid[:5])}."
 
 
 def bindings_for(
