@@ -97,7 +97,9 @@ def test_dry_run_writes_nothing(tmp_path, folder):
 
 
 def test_an_entry_can_add_a_new_barrier_its_claims_are_about(tmp_path, folder):
-    text = GOOD.replace("about: [bar-market-access]", "about: [bar-data-localisation]") + """\
+    text = (
+        GOOD.replace("about: [bar-market-access]", "about: [bar-data-localisation]")
+        + """\
 barriers:
   - id: bar-data-localisation
     label_en: Data localisation barrier
@@ -105,6 +107,7 @@ barriers:
     label_zh_verbatim: false
     level: international
 """
+    )
     assert _add(_entry(tmp_path, text), folder).exit_code == 0
     kg = dskg.build(folder)
     barriers = {r["id"]: r for r in rows(dskg.run_query("barriers", kg))}
@@ -209,6 +212,7 @@ def test_missing_file_and_missing_folder_are_usage_errors(tmp_path, folder):
     assert result.exit_code == 2 and "dskg init" in result.stderr
 
 
+@pytest.mark.fast_path_only("the lock between two adds is the same code on both paths")
 def test_two_adds_at_once_both_land_whole(tmp_path, folder):
     first = _entry(tmp_path, GOOD, "a.yaml")
     second = _entry(tmp_path, GOOD.replace("doe-2024", "roe-2024").replace("10.9999/dskg-test.2024", "10.9999/dskg-test.2025"), "b.yaml")

@@ -14,6 +14,10 @@ import dskg
 from dskg.cli import app
 from dskg.queries import rows
 
+pytestmark = pytest.mark.fast_path_only(
+    "end to end through the CLI: the reference paths of loader and validation are checked with entries in test_intake"
+)
+
 ENTRIES = Path(__file__).parent / "entries"
 runner = CliRunner()
 

@@ -15,6 +15,10 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 runner = CliRunner()
 
 
+@pytest.mark.fast_path_only(
+    "the reference path's findings on the shipped graph are compared with the fast path's by "
+    "test_fast_path_finds_what_the_reference_path_finds; its whole pySHACL run took ~40 s of CI"
+)
 def test_shipped_graph_has_no_violation_and_exits_0():
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.stdout[-2000:]
@@ -103,6 +107,7 @@ def _found(report) -> set:
     return {(f.severity, f.entity, f.path, f.message) for f in report.findings}
 
 
+@pytest.mark.fast_path_only("it runs both paths itself")
 def test_fast_path_finds_what_the_reference_path_finds(tmp_path, monkeypatch):
     """The fast path (rules engine, narrowed shapes, SPARQL parsed once) and the reference (owlrl,
     the shapes as written, every query parsed anew: DSKG_REFERENCE_PATH=1) agree on entries."""

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.fast_path_only("the wheel's contents do not depend on the speed path")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
