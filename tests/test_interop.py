@@ -13,7 +13,6 @@ skipped only when its tool is not installed, and says so; in CI nothing here sho
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 from rdflib import Graph
 
 import dskg
-from tools import INSTALL_HINT, need
+from tools import need
 
 pytestmark = pytest.mark.slow
 
@@ -86,8 +85,7 @@ def owlready2():
             "SKIPPED because the Python package owlready2 (which bundles HermiT) is not installed; "
             "`pip install owlready2` (it is in the `test` extra)"
         )
-    if shutil.which(owlready2.JAVA_EXE) is None:
-        pytest.skip(f"SKIPPED because Java (`{owlready2.JAVA_EXE}`), which HermiT needs, is not installed; {INSTALL_HINT}")
+    need(owlready2.JAVA_EXE, "Java, which HermiT runs on")
     return owlready2
 
 

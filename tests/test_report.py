@@ -260,7 +260,7 @@ def test_svg_map_is_drawn_by_graphviz(kg):
 
 @pytest.fixture(scope="module")
 def browser():
-    need("chromium", "chromium")
+    need(CHROMIUM, "Debian package chromium")
     playwright_api = pytest.importorskip("playwright.sync_api", reason="the Python package playwright (in the `test` extra)")
     with playwright_api.sync_playwright() as pw:
         # Debian's chromium, never a browser Playwright would download
