@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 
 from . import DEFAULT_GRAPH
 from .errors import DskgError, UsageError
-from .terminal import err, out, print_catalogue, print_report, print_result, print_stats
+from .terminal import FullOption, ViewLangOption, err, out, print_catalogue, print_report, print_result, print_stats
 
 if TYPE_CHECKING:
     from .endpoint import Endpoint
@@ -179,7 +179,8 @@ def query(
     name: Annotated[str | None, typer.Argument(help="Name of a canned query (see --list).")] = None,
     param: Annotated[list[str] | None, typer.Option("-p", "--param", help="Parameter as key=value; repeatable.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, md, json, csv or tsv.")] = "table",
-    lang: LangOption = "en",
+    lang: ViewLangOption = None,
+    full: FullOption = False,
     list_: Annotated[bool, typer.Option("--list", help="List the canned queries and their parameters.")] = False,
     data: DataOption = None,
     engine: EngineOption = "rules",
@@ -196,14 +197,14 @@ def query(
 
     _check_format(fmt, results.FORMATS)
     if list_:
-        print_catalogue(list(queries.catalogue().values()), lang)
+        print_catalogue(list(queries.catalogue().values()), lang, fmt)
         return
     if name is None:
         raise UsageError("give a query name, e.g. dskg query countermeasures-by-barrier (see dskg query --list)")
     params = _parse_params(param or [])
     queries.bindings_for(queries.get_query(name), params)  # an unknown name or parameter fails before the graph is built
     result = queries.run(name, _target(endpoint, timeout, max_bytes, data, engine), params, graph=graph or None, timeout=timeout)
-    print_result(result, fmt, lang)
+    print_result(result, fmt, lang, full)
 
 
 @app.command()
@@ -211,7 +212,8 @@ def sparql(
     query_text: Annotated[str | None, typer.Argument(metavar="QUERY", help="A SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).")] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from this file instead.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, md, json, csv or tsv (CONSTRUCT/DESCRIBE print Turtle).")] = "table",
-    lang: LangOption = "en",
+    lang: ViewLangOption = None,
+    full: FullOption = False,
     data: DataOption = None,
     engine: EngineOption = "rules",
     endpoint: EndpointOption = None,
@@ -236,7 +238,7 @@ def sparql(
     target = _target(endpoint, timeout, max_bytes, data, engine)
     with queries.naming(file):
         result = queries.run_sparql(query_text, target, graph=graph or None, timeout=timeout, allow_service=allow_service or ())
-    print_result(result, fmt, lang)
+    print_result(result, fmt, lang, full)
 
 
 ReportFormat = Annotated[str, typer.Option("--format", help="text (one line per finding), table, json or turtle (the raw SHACL report).")]

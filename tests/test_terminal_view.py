@@ -1,0 +1,93 @@
+"""The human view of a query in a terminal (issue 18): every barrier's label whole on a line at 80, 100 and
+200 columns, both languages by default, long evidence cut with an ellipsis (whole with --full), and a
+catalogue scripts can read (--list --format json/csv).
+
+The labels expected are those of data/barriers.yaml (the paper's section 4 names), not the output's."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from ruamel.yaml import YAML
+from typer.testing import CliRunner
+
+from dskg import terminal
+from dskg.cli import app
+
+pytestmark = pytest.mark.fast_path_only("a rendering of the same rows: the reference path changes how they are found, not shown")
+
+ROOT = Path(__file__).resolve().parents[1]
+BARRIERS = YAML(typ="safe").load((ROOT / "data" / "barriers.yaml").read_text(encoding="utf-8"))["barriers"]
+runner = CliRunner()
+
+
+def shown(monkeypatch, width: int, *args: str) -> str:
+    """What `dskg ARGS` prints in a terminal `width` columns wide."""
+    monkeypatch.setattr(terminal.out, "width", width)
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def evidence() -> list[str]:
+    """The evidence column of the headline query, from its CSV (a machine format)."""
+    result = runner.invoke(app, ["query", "countermeasures-by-barrier", "--format", "csv"])
+    return [r["evidence_zh"] for r in csv.DictReader(io.StringIO(result.stdout)) if r["evidence_zh"]]
+
+
+@pytest.mark.parametrize("width", [80, 100, 200])
+@pytest.mark.parametrize("query", ["countermeasures-by-barrier", "barriers"])
+def test_every_barrier_label_stands_whole_on_one_line_in_both_languages(monkeypatch, width, query):
+    lines = shown(monkeypatch, width, "query", query).splitlines()
+    for barrier in BARRIERS:
+        for label in (barrier["label_zh"], barrier["label_en"]):
+            assert any(label in line for line in lines), f"{label!r} is not whole on one line at {width} columns"
+    assert max(cell_len(line.rstrip()) for line in lines) <= width
+
+
+@pytest.mark.parametrize("width", [80, 100, 200])
+def test_each_barrier_is_shown_once_with_its_countermeasures_under_it(monkeypatch, width):
+    text = shown(monkeypatch, width, "query", "countermeasures-by-barrier")
+    for barrier in BARRIERS:
+        assert text.count(barrier["label_en"]) == 1
+    assert "bar-legal-" not in text.replace("bar-legal-framework", "")  # an id is never broken mid-word
+
+
+def test_long_evidence_is_cut_with_an_ellipsis_and_whole_with_full(monkeypatch, evidence):
+    longest = max(evidence, key=cell_len)
+    assert cell_len(longest) > 80
+    narrow = shown(monkeypatch, 80, "query", "countermeasures-by-barrier")
+    assert "…" in narrow and longest not in narrow
+    full = shown(monkeypatch, 80, "query", "countermeasures-by-barrier", "--full")
+    assert all(e in full for e in evidence)
+    assert "bar-legal-framework" in full and "cm-legal-support" in full  # --full shows every column, ids too
+
+
+def test_a_chosen_language_shows_only_its_labels(monkeypatch):
+    text = shown(monkeypatch, 100, "query", "barriers", "--lang", "zh")
+    assert all(b["label_zh"] in text and b["label_en"] not in text for b in BARRIERS)
+
+
+def test_markdown_keeps_its_english_default():
+    default = runner.invoke(app, ["query", "barriers", "--format", "md"]).stdout
+    assert default == runner.invoke(app, ["query", "barriers", "--format", "md", "--lang", "en"]).stdout
+    assert "label_zh" not in default and "label_en" in default
+
+
+def test_query_list_honours_format_so_scripts_can_read_the_catalogue():
+    names = {p.stem for p in (ROOT / "queries").glob("*.rq")}
+    doc = json.loads(runner.invoke(app, ["query", "--list", "--format", "json"]).stdout)
+    assert {q["name"] for q in doc} == names
+    headline = next(q for q in doc if q["name"] == "countermeasures-by-barrier")
+    assert headline["title"] == {"en": "Countermeasures by barrier", "zh": "各壁垒的应对对策"}
+    assert [p["name"] for p in headline["params"]] == ["barrier", "basis"]
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["query", "--list", "--format", "csv"]).stdout)))
+    assert {r["name"] for r in rows} == names
+    tsv = runner.invoke(app, ["query", "--list", "--format", "tsv"]).stdout.splitlines()
+    assert tsv[0] == "name\ttitle\tparameters" and len(tsv) == len(names) + 1
