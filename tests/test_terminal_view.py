@@ -91,3 +91,25 @@ def test_query_list_honours_format_so_scripts_can_read_the_catalogue():
     assert {r["name"] for r in rows} == names
     tsv = runner.invoke(app, ["query", "--list", "--format", "tsv"]).stdout.splitlines()
     assert tsv[0] == "name\ttitle\tparameters" and len(tsv) == len(names) + 1
+
+
+def test_every_query_gets_the_same_view_from_its_column_names(monkeypatch):
+    """dstri-areas is grouped by area like the headline query by barrier: no per-query table is needed."""
+    areas = YAML(typ="safe").load((ROOT / "data" / "dstri.yaml").read_text(encoding="utf-8"))["areas"]
+    mapped = {link["target"] for b in BARRIERS for link in b.get("links", []) if link["property"] == "falls-under"}
+    text = shown(monkeypatch, 80, "query", "dstri-areas")
+    for area in (a for a in areas if a["id"] in mapped):
+        assert text.count(f"{area['label_zh']}  {area['label_en']}") == 1  # the area once, both labels on its line
+    assert "…" in text  # the rationales are longer than 80 columns
+
+
+def test_a_users_own_select_gets_labels_in_both_languages_and_its_id_left_to_full(monkeypatch):
+    query = (
+        "PREFIX dskg: <https://w3id.org/dskg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?b ?b_zh ?b_en WHERE { ?b a dskg:Barrier ; rdfs:label ?b_zh , ?b_en . "
+        'FILTER(LANG(?b_zh) = "zh" && LANG(?b_en) = "en") }'
+    )
+    text = shown(monkeypatch, 80, "sparql", query)
+    assert all(b["label_zh"] in text and b["label_en"] in text for b in BARRIERS)
+    assert "https://w3id.org/dskg/id/" not in text
+    assert "https://w3id.org/dskg/id/bar-legal-framework" in shown(monkeypatch, 80, "sparql", query, "--full")
