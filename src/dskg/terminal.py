@@ -23,7 +23,7 @@ if not out.is_terminal and "COLUMNS" not in os.environ:  # piped or captured: do
     out.width = 200
 err = Console(stderr=True)
 
-# The `query` and `sparql` options of the human view (tableview.py): both languages unless one is asked for.
+# The `query` and `sparql` options of the human view (below): both languages unless one is asked for.
 ViewLangOption = Annotated[
     Literal["zh", "en"] | None,
     typer.Option("--lang", help="Label language; a table shows zh and en unless one is given, md shows en.", show_default=False),
