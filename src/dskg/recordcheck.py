@@ -25,26 +25,13 @@ RecordT = TypeVar("RecordT", bound=Record)
 
 
 class Locator(Protocol):
-    """The lines of a document's keys (yamlread.TreeLines, yamlread.TextLines, FixedLine)."""
+    """The lines of a document's keys (yamlread.TreeLines, yamlread.TextLines, bibtex.FieldLines)."""
 
     def line_at(self, keys: tuple[Any, ...]) -> int:
         """Line of the deepest node of `keys` that exists, for a problem."""
 
     def origin(self, file: str, keys: tuple[Any, ...]) -> Origin:
         """The origin of the record at `keys`."""
-
-
-@dataclass(frozen=True)
-class FixedLine:
-    """A document whose records and keys are all placed on one line (a BibTeX entry's first)."""
-
-    line: int
-
-    def line_at(self, keys: tuple[Any, ...]) -> int:
-        return self.line
-
-    def origin(self, file: str, keys: tuple[Any, ...]) -> Origin:
-        return Origin(file, self.line)
 
 
 @dataclass(frozen=True)
