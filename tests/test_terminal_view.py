@@ -23,6 +23,7 @@ pytestmark = pytest.mark.fast_path_only("a rendering of the same rows: the refer
 
 ROOT = Path(__file__).resolve().parents[1]
 BARRIERS = YAML(typ="safe").load((ROOT / "data" / "barriers.yaml").read_text(encoding="utf-8"))["barriers"]
+COUNTERMEASURES = YAML(typ="safe").load((ROOT / "data" / "countermeasures.yaml").read_text(encoding="utf-8"))["countermeasures"]
 runner = CliRunner()
 
 
@@ -48,6 +49,16 @@ def test_every_barrier_label_stands_whole_on_one_line_in_both_languages(monkeypa
     for barrier in BARRIERS:
         for label in (barrier["label_zh"], barrier["label_en"]):
             assert any(label in line for line in lines), f"{label!r} is not whole on one line at {width} columns"
+    assert max(cell_len(line.rstrip()) for line in lines) <= width
+
+
+@pytest.mark.parametrize("width", [80, 100, 200])
+@pytest.mark.parametrize("query", ["countermeasures-by-barrier", "countermeasures"])
+def test_a_chinese_name_in_a_table_cell_is_never_broken_mid_word(monkeypatch, width, query):
+    """Chinese has no spaces to wrap at: a cell keeps a whole name on its line (the English beside it wraps at spaces)."""
+    lines = shown(monkeypatch, width, "query", query).splitlines()
+    for cm in COUNTERMEASURES:
+        assert any(cm["label_zh"] in line for line in lines), f"{cm['label_zh']!r} is broken at {width} columns"
     assert max(cell_len(line.rstrip()) for line in lines) <= width
 
 

@@ -130,7 +130,7 @@ def print_report(report, fmt: str) -> None:
 # the last word of the name, or the one before _zh/_en: evidence_zh, quotes, claim_en (not quote_checked)
 LONG_TEXT = re.compile(r"(^|_)(evidence|quotes?|text|rationale|claim|description|abstract|notes?)(_zh|_en)?$")
 GAP = 2  # cells between two columns
-LABEL_MIN = 20  # a label column is never squeezed below this (it wraps at words instead)
+LABEL_MIN = 20  # a label column is never squeezed below this, nor below its widest word (it wraps at spaces)
 LONG_MIN = 12  # nor a long-text one (it is cut with an ellipsis)
 
 
@@ -207,11 +207,16 @@ def _shrink(cols: list[Column], sizes: list[int], floor: list[int], excess: int)
     return excess
 
 
+def _unbroken(col: Column, rows: list[dict]) -> int:
+    """The widest run a label column may not break: an English word, or a whole Chinese name (it has no spaces to wrap at)."""
+    return max((cell_len(word) for r in rows for word in col.cell(r).split()), default=0)
+
+
 def _layout(cols: list[Column], rows: list[dict], width: int) -> list[int] | None:
-    """The columns' widths within `width` (long text cut, labels wrapped), None when they cannot fit."""
+    """The columns' widths within `width` (long text cut, labels wrapped at spaces), None when they cannot fit."""
     natural = [_natural(c, rows) for c in cols]
-    least = {"long": LONG_MIN, "label": LABEL_MIN}
-    floor = [min(n, least.get(c.kind, n)) for c, n in zip(cols, natural, strict=True)]
+    least = {"long": lambda c: LONG_MIN, "label": lambda c: max(LABEL_MIN, _unbroken(c, rows))}
+    floor = [min(n, least[c.kind](c)) if c.kind in least else n for c, n in zip(cols, natural, strict=True)]
     if cols[0].kind == "label" and natural[0] <= width * 0.7:  # the row's own record: its labels stay whole while they can
         floor[0] = natural[0]
     sizes = list(natural)
