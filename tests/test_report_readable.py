@@ -55,6 +55,51 @@ def count(kg: dskg.KnowledgeGraph, query: str) -> int:
     return int(next(iter(run_sparql(PREFIXES + query, kg)))[0])
 
 
+# -- 1. completeness bars coloured by meaning ----------------------------------------------------------
+
+
+def bars(index: str) -> dict[str, tuple[str, float]]:
+    """aria-label -> (the bar's class, the width of its filled part in %)."""
+    found = re.findall(r'<span class="bar (\w+)" role="img" aria-label="([^"]+)"><span class="bar-fill" style="width: ([\d.]+)%">', index)
+    return {unescape(label): (kind, float(width)) for kind, label, width in found}
+
+
+def test_a_bar_fills_with_the_good_share_and_unknown_titles_read_as_a_gap(sites, kg):
+    found = bars(page(sites, "en", "index.html"))
+    works = len(rows(run_query("literature", kg)))
+    untitled = count(kg, "SELECT (COUNT(?w) AS ?n) WHERE { ?w a dskg:Work FILTER NOT EXISTS { ?w dcterms:title ?t } }")
+    assert untitled == 23 and works == 23  # the issue's "23 of 23": the paper's reference list is missing
+    titled = next((v for k, v in found.items() if k.startswith("Cited works whose title is known")), None)
+    assert titled == ("gap", 0.0), found  # nothing of the bar is filled: no title is known
+    labelled = next(v for k, v in found.items() if k.startswith("Records with both a Chinese and an English label"))
+    assert labelled == ("complete", 100.0)
+    for label in found:  # each bar says what it measures and how many, in words
+        assert re.search(r": \d+ of \d+ \((complete|gap)\)$", label), label
+    zh = bars(page(sites, "zh", "index.html"))
+    assert zh[f"题名已知的被引文献：0 / {works} (缺口)"] == ("gap", 0.0)
+
+
+@pytest.mark.slow
+def test_the_gap_bar_looks_and_reads_unlike_the_complete_one_in_a_browser(browser, sites):  # noqa: F811
+    view, seen = open_page(browser, (sites["en"] / "index.html").as_uri(), 390)
+    try:
+        shown = view.locator(".completeness .bar").evaluate_all("""bars => bars.map(b => {
+            const fill = b.querySelector('.bar-fill'), word = b.nextElementSibling.querySelector('.bar-word');
+            return {label: b.getAttribute('aria-label'), fill: fill.getBoundingClientRect().width, width: b.getBoundingClientRect().width,
+                    fillColour: getComputedStyle(fill).backgroundColor, track: getComputedStyle(b).backgroundImage,
+                    word: getComputedStyle(word, '::before').content + word.innerText};
+        })""")
+        titled = next(b for b in shown if b["label"].startswith("Cited works whose title is known"))
+        labelled = next(b for b in shown if b["label"].startswith("Records with both"))
+        assert titled["fill"] == 0 and labelled["fill"] >= labelled["width"] - 3  # 3: the border
+        assert "gradient" in titled["track"] and "gradient" not in labelled["track"]  # the gap is hatched
+        assert labelled["fillColour"] == "rgb(0, 158, 115)"  # green only for the good share
+        assert titled["word"] == '"⚠ "gap' and labelled["word"] == '"✓ "complete'
+        assert seen["errors"] == []
+    finally:
+        view.close()
+
+
 # -- 5. the legend says each term once ----------------------------------------------------------------
 
 
