@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import dskg
-from dskg import report
+from dskg import report, reportformat
 from dskg.cli import app
 from dskg.errors import UsageError
 from dskg.queries import rows, run_query, run_sparql
@@ -109,9 +110,11 @@ def test_statistics_page_shows_the_graphs_trade_figures(site, kg):
     balance = rows(run_query("trade-balance", kg))
     assert len(balance) == 2
     chart = page[page.index('<svg class="chart"'):page.index("</svg>")]
+    assert "Unit: bn CNY" in chart
     for r in balance:
+        assert r["unit"] == "CNY x 100000000"  # 亿元, shown in bn (10⁹) on an English page
         for flow in ("imports", "exports"):
-            assert f"{flow} {report._number(r[flow])}" in chart
+            assert f"{flow} {reportformat.number(Decimal(str(r[flow])) / 10)}" in chart
     for stat in rows(run_query("statistics", kg)):
         assert f'id="{stat["id"]}"' in page and stat["value_text"] in page
 

@@ -21,7 +21,7 @@ import pytest
 from test_report import browser, open_page  # noqa: F401  (the module's Chromium, shared with the report's browser tests)
 
 import dskg
-from dskg import report
+from dskg import report, reportformat
 from dskg.queries import rows, run_query, run_sparql
 from tools import need
 
@@ -106,10 +106,66 @@ def test_the_gap_bar_looks_and_reads_unlike_the_complete_one_in_a_browser(browse
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_legend_does_not_repeat_its_terms(sites, lang):
     index = page(sites, lang, "index.html")
-    legend = index[index.index('<dl class="legend"'):index.index("</dl>", index.index('<dl class="legend"'))]
+    legend = index[index.index('<dl class="legend"') : index.index("</dl>", index.index('<dl class="legend"'))]
     entries = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", legend)
     assert len(entries) >= 3
     for term, meaning in entries:
         word = text(term).strip("●◌⚑· ")
         assert word and not text(meaning).startswith(word), (word, text(meaning))
     assert "explicit explicit" not in text(index) and "明确 明确" not in text(index)
+
+
+# -- 4. magnitudes in the units of the text ----------------------------------------------------------------
+
+
+def shown_values(statistics: str) -> dict[str, tuple[str, str]]:
+    """Statistic id -> (the value as stated, the value in the page's units), as the figures table shows them."""
+    found = re.findall(r'<tr id="(stat-[^"]+)">.*?<td lang="zh">(.*?)</td>\s*<td class="num">(.*?)</td>', statistics, re.S)
+    return {sid: (text(stated), text(value)) for sid, stated, value in found}
+
+
+PAPER = Path(__file__).parents[1] / "data" / "source" / "paper-ssem-2025-143042.txt"
+
+
+def test_a_chinese_page_writes_each_amount_as_the_paper_does(sites, kg):
+    paper = re.sub(r"\s*\n\s*", "", PAPER.read_text(encoding="utf-8"))  # the text's lines break mid-phrase (1 万美\n元)
+    shown = shown_values(page(sites, "zh", "statistics.html"))
+    large = [r for r in rows(run_query("statistics", kg)) if int(r["magnitude"]) > 1]
+    assert len(large) >= 13 and set(shown) >= {r["id"] for r in large}
+    for r in large:
+        stated, value = shown[r["id"]]
+        amount = value.lstrip(">= ")
+        assert re.fullmatch(r"[\d.]+ (万|亿|万亿)(美元|元|人)", amount), value
+        assert amount in paper, amount  # 5500 亿美元, 14 亿人, 1.42 万亿元(人民币)
+        assert stated == r["value_text"]  # the exact value as written stays beside it
+    assert "× 10" not in text(page(sites, "zh", "statistics.html"))
+
+
+def test_an_english_page_writes_amounts_in_thousands_millions_billions_and_trillions(sites):
+    statistics = page(sites, "en", "statistics.html")
+    shown = {sid: value.lstrip(">= ") for sid, (_, value) in shown_values(statistics).items()}
+    assert shown["stat-nvidia-market-value-loss"] == "550 bn USD"  # 超过 5500 亿美元
+    assert shown["stat-population"] == "1.4 bn people"  # 超过 14 亿人
+    assert shown["stat-middle-income-group"] == "400 million people"  # 超过 4 亿人
+    assert shown["stat-gdp-per-capita"] == "10,000 USD"  # 1 万美元以上
+    assert shown["stat-digitally-deliverable-services-2024h1"] == "1.42 tn CNY"  # 1.42 万亿元人民币
+    assert shown["stat-dst-total-2022"] == "371.078 bn USD"  # 3710.78 亿美元
+    assert shown["stat-cloud-computing-market-2023"] == "616.5 bn CNY"  # 6165 亿元
+    assert shown["stat-dst-growth-2022"] == "3.2%" and shown["stat-tiktok-restriction-delay"] == "90 days"
+    trade = statistics[statistics.index('id="trade-balance"') : statistics.index("</table>", statistics.index('id="trade-balance"'))]
+    assert re.search(r"Insurance services.*?<td class=\"num\">121.68</td><td class=\"num\">50.12</td>.*?<td>bn CNY</td>", trade, re.S)
+    assert "× 10" not in text(statistics) and "10⁸" not in statistics
+
+
+@pytest.mark.parametrize(
+    ("value", "magnitude", "unit", "zh", "en"),
+    [
+        (3, 10**6, "CNY", "300 万元", "3 million CNY"),  # a magnitude with no word of its own is multiplied out
+        (2.5, 10**4, "persons", "2.5 万人", "25,000 people"),
+        (0.8, 10**12, "USD", "0.8 万亿美元", "800 bn USD"),
+        (12, 1, "EUR", "12 EUR", "12 EUR"),  # a currency with no Chinese word keeps its code
+    ],
+)
+def test_amounts_in_each_language(value, magnitude, unit, zh, en):
+    assert reportformat.amount(value, magnitude, unit, "zh") == zh
+    assert reportformat.amount(value, magnitude, unit, "en") == en

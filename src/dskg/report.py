@@ -9,7 +9,6 @@ from the network and runs no JavaScript: hovers are CSS, charts are SVG drawn he
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -22,11 +21,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 from ruamel.yaml import YAML
 
-from . import diagram, evidencemap
+from . import diagram, evidencemap, reportformat
 from .errors import UnreadableInputError, UsageError
 from .evidencemap import EvidenceMap
 from .graph import KnowledgeGraph
 from .reportdata import SiteData, Text, Work, check_lang, collect
+from .reportformat import number
 
 MARKER = ".dskg-report"
 """File that marks a folder as a dskg report, so a later run may replace it."""
@@ -46,15 +46,6 @@ class ReportResult:
 def _strings() -> dict[str, dict[str, str]]:
     text = (resources.files("dskg") / "report_templates" / "strings.yaml").read_text(encoding="utf-8")
     return YAML(typ="safe").load(text)
-
-
-def _number(value) -> str:
-    """A decimal as written, without a trailing .0 or exponent."""
-    if value is None:
-        return ""
-    d = Decimal(str(value))
-    text = format(d.normalize(), "f") if d == d.to_integral() else format(d, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class Page:
@@ -98,6 +89,10 @@ class Page:
     def link(self, rid: str) -> Markup:
         target = self.href(rid)
         return Markup(f'<a href="{target}">{self.name(rid)}</a>') if target else self.name(rid)
+
+    def amount(self, stat: dict) -> str:
+        """A figure of the statistics query in the units of the page's language (5500 亿美元, 550 bn USD)."""
+        return reportformat.amount(stat["value"], stat["magnitude"], stat.get("currency") or stat["unit"], self.lang)
 
     def zh(self, text: str | None) -> Markup:
         return Markup(f'<span lang="zh">{escape(text)}</span>') if text else Markup("")
@@ -156,34 +151,29 @@ def _gbt_locator(work: Work) -> str:
     return f" {escape(work.url)}." if work.url else ""
 
 
-SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def magnitude(value) -> str:
-    """100000000 -> "10⁸" (a power of ten as such, anything else as written)."""
-    text = _number(value)
-    if re.fullmatch(r"10*", text) and len(text) > 2:
-        return "10" + str(len(text) - 1).translate(SUPERSCRIPT)
-    return text
-
-
-def unit_text(unit: str) -> str:
-    """The trade-balance query's "CNY x 100000000" as "CNY × 10⁸"."""
-    kind, sep, mag = unit.partition(" x ")
-    return f"{kind} × {magnitude(mag)}" if sep and mag.strip() not in ("1", "") else kind
+def trade_view(rows: list[dict], lang: str) -> tuple[list[dict], str]:
+    """The trade-balance rows with imports, exports and balance as the page's readers count them, and their unit:
+    1216.8 under 亿元 in zh, 121.68 under "bn CNY" in en (the query's unit is "CNY x 100000000")."""
+    if not rows:
+        return [], ""
+    kind, _, magnitude = rows[0]["unit"].partition(" x ")
+    peak = max(abs(Decimal(str(r[flow]))) for r in rows for flow in ("imports", "exports", "balance"))
+    factor, unit = reportformat.table_unit(peak, magnitude or 1, kind, lang)
+    shown = [{**r, **{f"{flow}_shown": number(Decimal(str(r[flow])) * factor) for flow in ("imports", "exports", "balance")}} for r in rows]
+    return shown, unit
 
 
 def trade_chart(rows: list[dict], page: Page) -> Markup:
     """Horizontal bars of imports vs exports per sector, as inline SVG with the values written on them."""
     if not rows:
         return Markup("")
+    rows, unit = trade_view(rows, page.lang)
     bar_h, left, width, right_room = 30, 12, 660, 180
     group_h = 28 + 2 * bar_h + 34
     top = 34
     height = top + len(rows) * group_h
     peak = max(max(float(r["imports"]), float(r["exports"])) for r in rows) or 1.0
     scale = (width - left - right_room) / peak
-    unit = unit_text(rows[0]["unit"])
     title = escape(page.t("chart_title"))
     out = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
@@ -192,7 +182,7 @@ def trade_chart(rows: list[dict], page: Page) -> Markup:
         + escape(
             "; ".join(
                 f"{r['sector_en'] or r['sector_zh']} {r['period']}: "
-                f"imports {_number(r['imports'])}, exports {_number(r['exports'])} ({unit})"
+                f"imports {r['imports_shown']}, exports {r['exports_shown']} ({unit})"
                 for r in rows
             )
         )
@@ -216,11 +206,11 @@ def trade_chart(rows: list[dict], page: Page) -> Markup:
             w = max(float(r[flow]) * scale, 1)
             out.append(f'<rect x="{left}" y="{by}" width="{w:.1f}" height="{bar_h - 6}" fill="{fill}" stroke="#333" stroke-width="0.6"/>')
             out.append(
-                f'<text x="{left + w + 8:.1f}" y="{by + bar_h - 12}" class="chart-value">{escape(page.t(flow))} {_number(r[flow])}</text>'
+                f'<text x="{left + w + 8:.1f}" y="{by + bar_h - 12}" class="chart-value">{escape(page.t(flow))} {r[flow + "_shown"]}</text>'
             )
         out.append(
             f'<text x="{left}" y="{y + 26 + 2 * bar_h + 14}" class="chart-balance">'
-            f'{escape(page.t("balance"))} {_number(r["balance"])}</text>'
+            f'{escape(page.t("balance"))} {r["balance_shown"]}</text>'
         )
         y += group_h
     out.append("</svg>")
@@ -230,9 +220,7 @@ def trade_chart(rows: list[dict], page: Page) -> Markup:
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("dskg", "report_templates"), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["number"] = _number
-    env.filters["magnitude"] = magnitude
-    env.filters["unit"] = unit_text
+    env.filters["number"] = number
     return env
 
 
@@ -257,7 +245,9 @@ def render_site(data: SiteData, lang: str = "en", map_svg: str = "", evidence_ma
     render("index.html", "index.html", map_svg=Markup(map_svg), m=emap)
     for entity in data.entities.values():
         render("entity.html", f"entity/{entity.id}.html", e=entity, m=emap)
-    render("statistics.html", "statistics.html", chart=trade_chart(data.trade_balance, Page(data, lang, strings, "")))
+    trade, trade_unit = trade_view(data.trade_balance, lang)
+    chart = trade_chart(data.trade_balance, Page(data, lang, strings, ""))
+    render("statistics.html", "statistics.html", chart=chart, trade=trade, trade_unit=trade_unit)
     render("literature.html", "literature.html")
     render("ontology.html", "ontology.html")
     return files
