@@ -169,3 +169,29 @@ def test_an_english_page_writes_amounts_in_thousands_millions_billions_and_trill
 def test_amounts_in_each_language(value, magnitude, unit, zh, en):
     assert reportformat.amount(value, magnitude, unit, "zh") == zh
     assert reportformat.amount(value, magnitude, unit, "en") == en
+
+
+# -- 6. the ontology page: version, license, basis values, prefixed names ---------------------------------------------
+
+
+def test_the_ontology_page_names_its_version_license_and_basis_values(sites, kg):
+    ontology = page(sites, "en", "ontology.html")
+    shown = text(ontology)
+    header = "SELECT ?version ?license WHERE { <https://w3id.org/dskg/ontology> owl:versionInfo ?version ; dcterms:license ?license }"
+    version, license_iri = next(iter(run_sparql(PREFIXES + header, kg)))
+    assert f"Version {version}" in shown and str(license_iri) in shown
+    assert f"版本 {version}" in text(page(sites, "zh", "ontology.html"))
+    basis = "SELECT ?v ?label WHERE { ?v a dskg:Basis ; rdfs:label ?label FILTER(LANG(?label) = 'en') }"
+    values = {str(v).rsplit("#", 1)[1]: str(label) for v, label in run_sparql(PREFIXES + basis, kg)}
+    assert {"explicit", "interpretive", "editorial"} <= set(values)  # the basis of every link, as the issue names them
+    section = text(ontology[ontology.index('id="h-values"') :])
+    for name, label in values.items():
+        assert f"dskg:{name} {label}" in section
+
+
+def test_the_ontology_page_shows_prefixed_names_not_raw_iris(sites, kg):
+    shown = text(page(sites, "en", "ontology.html"))
+    assert "prov:Agent" in shown and "xsd:string" in shown  # the issue's example and the commonest range
+    for prefix, namespace in kg.prefixes().items():
+        raw = re.search(re.escape(namespace) + r"[A-Za-z]", shown)
+        assert raw is None, f"{prefix}: {shown[raw.start() - 40 : raw.end() + 40]}"

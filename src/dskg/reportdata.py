@@ -3,8 +3,9 @@
 Every label, quote and number here comes from the graph (asserted + inferred triples) through
 SPARQL: the canned queries where one answers the question, and the queries below for what only
 the report asks (an entity's definition and quotes, the qualified links with their rationale,
-the claims of each work, the completeness counts, the ontology's terms). Every list comes in an order
-of ids or sections, never the store's, so the same graph gives the same report from any store.
+the claims of each work, the completeness counts; the ontology's terms and header come from
+`reportontology`). Every list comes in an order of ids or sections, never the store's, so the same
+graph gives the same report from any store.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import reportontology
 from .errors import UsageError
 from .graph import KnowledgeGraph
 from .queries import rows, run_query, run_sparql
+from .reportontology import Ontology, Term
 from .vocab import GRAPH
 
 PREFIXES = """
@@ -127,19 +130,6 @@ class Work:
 
 
 @dataclass
-class Term:
-    """A class or property of the ontology."""
-
-    id: str
-    kind: str  # class, object-property, datatype-property
-    label: Text
-    definition: Text
-    parents: list[str]
-    domain: list[str]
-    range: list[str]
-
-
-@dataclass
 class Completeness:
     labelled: tuple[int, int]  # records with both zh and en labels, of all labelled records
     missing_labels: list[tuple[str, str]]  # (id, the language missing)
@@ -164,7 +154,7 @@ class SiteData:
     labels: dict[str, Text]  # every record's labels, for naming cases, documents, sectors...
     completeness: Completeness
     terms: list[Term]
-    ontology: dict[str, Text]
+    ontology: Ontology
 
     def of_kind(self, kind: str) -> list[Entity]:
         return [e for e in self.entities.values() if e.kind == kind]
@@ -389,35 +379,6 @@ def _unaddressed_barriers(entities: dict[str, Entity], links: list[Link], basis:
     return sorted(e.id for e in entities.values() if e.kind == "barrier" and e.id not in covered)
 
 
-def _terms(kg: KnowledgeGraph) -> tuple[list[Term], dict[str, Text]]:
-    g = f"<{GRAPH.ontology}>"
-    found = _select(kg, f"""
-        SELECT ?t ?type WHERE {{ GRAPH {g} {{
-          VALUES ?type {{ owl:Class owl:ObjectProperty owl:DatatypeProperty }}
-          ?t a ?type . FILTER(STRSTARTS(STR(?t), "https://w3id.org/dskg/ontology#")) }} }} ORDER BY ?type ?t""")
-    labels, definitions = _texts(kg, "rdfs:label"), _texts(kg, "skos:definition")
-
-    def related(prop: str) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = defaultdict(list)
-        for r in _select(kg, f"SELECT ?t ?o WHERE {{ GRAPH {g} {{ ?t {prop} ?o . FILTER(isIRI(?o)) }} }} ORDER BY ?t ?o"):
-            out[str(r["t"])].append(str(r["o"]))
-        return out
-
-    parents, domains, ranges = related("rdfs:subClassOf|rdfs:subPropertyOf"), related("rdfs:domain"), related("rdfs:range")
-    kinds = {"Class": "class", "ObjectProperty": "object-property", "DatatypeProperty": "datatype-property"}
-    terms = []
-    for r in found:
-        iri = str(r["t"])
-        terms.append(Term(iri, kinds[str(r["type"]).rsplit("#", 1)[-1]], labels.get(iri, Text()), definitions.get(iri, Text()),
-                          parents[iri], domains[iri], ranges[iri]))
-    ontology = "https://w3id.org/dskg/ontology"
-    about = {
-        "title": _texts(kg, "dcterms:title").get(ontology, Text()),
-        "description": _texts(kg, "dcterms:description").get(ontology, Text()),
-    }
-    return terms, about
-
-
 def collect(kg: KnowledgeGraph) -> SiteData:
     """Read everything the report shows from the graph."""
     rdfs_labels = _texts(kg, "rdfs:label")
@@ -432,7 +393,7 @@ def collect(kg: KnowledgeGraph) -> SiteData:
     for x in links:  # the paper's link keeps the plain anchor the map's edges and older links point to
         x.shared = stated[(x.subject, x.kind, x.target)] > 1 and not (x.source in works and works[x.source].is_source)
     evidence = {eid: rows(run_query("evidence-for", kg, {"entity": eid})) for eid in entities}
-    terms, ontology = _terms(kg)
+    terms, ontology = reportontology.collect(kg, lambda graph, prop: defaultdict(Text, _texts(graph, prop)))
     return SiteData(
         entities=entities,
         links=links,
