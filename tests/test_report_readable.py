@@ -195,3 +195,69 @@ def test_the_ontology_page_shows_prefixed_names_not_raw_iris(sites, kg):
     for prefix, namespace in kg.prefixes().items():
         raw = re.search(re.escape(namespace) + r"[A-Za-z]", shown)
         assert raw is None, f"{prefix}: {shown[raw.start() - 40 : raw.end() + 40]}"
+
+
+# -- 3. map labels: a Chinese name whole on its line, lines that do not touch ------------------------------------------
+
+
+def node_lines(svg: str) -> dict[str, list[str]]:
+    """Record id -> the text lines of its node in the map, top to bottom (nodes link to entity/<id>.html)."""
+    nodes = re.findall(r'<g id="node\d+" class="node">(.*?)</g>\s*</g>', svg, re.S)
+    out = {}
+    for node in nodes:
+        target = re.search(r'xlink:href="entity/([^"]+)\.html"', node)
+        if target:
+            out[target.group(1)] = [unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", node)]
+    return out
+
+
+def record_labels(kg: dskg.KnowledgeGraph) -> dict[str, dict[str, str]]:
+    """Advantage, barrier and countermeasure id -> its rdfs:label by language."""
+    query = (
+        "SELECT ?r ?l WHERE { VALUES ?class { dskg:Advantage dskg:Barrier dskg:Countermeasure } ?r a ?class ; rdfs:label ?l "
+        "FILTER(LANG(?l) IN ('zh', 'en')) }"
+    )
+    out: dict[str, dict[str, str]] = {}
+    for record, label in run_sparql(PREFIXES + query, kg):
+        out.setdefault(str(record).rsplit("/", 1)[1], {})[label.language] = str(label)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_chinese_name_stands_whole_on_one_line_and_english_breaks_at_spaces(sites, kg, lang):
+    lines = node_lines((sites[lang] / "map.svg").read_text(encoding="utf-8"))
+    labels = record_labels(kg)
+    assert set(lines) == set(labels)
+    for record, label in labels.items():
+        shown = lines[record]
+        assert label["zh"] in shown, (record, shown)  # 数字服务贸易的市场与政策优势 on one line, never 市场与政 / 策优势
+        english = [x for x in shown if x != label["zh"] and not re.fullmatch(r"\d+ (works?|篇文献)", x)]
+        assert " ".join(english) == label["en"], (record, shown)  # wrapped at spaces only: the lines rejoin to the label
+
+
+# the ink of each line of a node (canvas measureText: the glyphs' real extent in the browser's font), in px on screen
+LINE_INK = """svg => {
+  const ctx = document.createElement('canvas').getContext('2d'), scale = svg.getScreenCTM().a;
+  return [...svg.querySelectorAll('g.node')].map(g => [...g.querySelectorAll('text')].map(t => {
+    const size = parseFloat(t.getAttribute('font-size')), y = parseFloat(t.getAttribute('y'));
+    ctx.font = `${getComputedStyle(t).fontWeight} ${size}px ${t.getAttribute('font-family')}`;
+    const m = ctx.measureText(t.textContent);
+    return {text: t.textContent, top: (y - m.actualBoundingBoxAscent) * scale, bottom: (y + m.actualBoundingBoxDescent) * scale,
+            px: size * scale};
+  }).sort((a, b) => a.top - b.top));
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_map_lines_do_not_touch_on_a_phone(browser, sites, lang):  # noqa: F811
+    view, seen = open_page(browser, (sites[lang] / "index.html").as_uri(), 390)
+    try:
+        nodes = view.locator("figure.map svg").evaluate(LINE_INK)
+        assert len(nodes) >= 15
+        for lines in nodes:
+            for upper, lower in zip(lines, lines[1:]):  # an English descender (g, p, y) never reaches the Chinese line below
+                assert lower["top"] - upper["bottom"] >= 1, (upper, lower)
+        assert seen["errors"] == []
+    finally:
+        view.close()

@@ -47,9 +47,11 @@ class MissingToolError(DskgError):
 
 
 def _wrap(text: str, lang: str) -> list[str]:
+    """English wrapped at spaces (never inside a word or at a hyphen); Chinese kept whole on one line, since
+    the labels hold no word boundaries to break at and a break inside a word misreads (市场与政 / 策优势)."""
     if lang == "zh":
-        return textwrap.wrap(text, 11) or [text]
-    return textwrap.wrap(text, 30) or [text]
+        return [text]
+    return textwrap.wrap(text, 30, break_long_words=False, break_on_hyphens=False) or [text]
 
 
 def _names(entity: Entity, lang: str) -> tuple[str, str | None]:
@@ -59,18 +61,27 @@ def _names(entity: Entity, lang: str) -> tuple[str, str | None]:
     return main, entity.label.get(other) if entity.label.get(lang) else None
 
 
+def _line(text: str, size: int, bold: bool = False, colour: str | None = None) -> str:
+    """One line of a label as a row of its own: Graphviz sets lines of one cell a font size apart, so tight that
+    English descenders touch the Chinese line below; a row pads each line (about 1.3 line heights apart)."""
+    inner = f"<B>{escape(text)}</B>" if bold else escape(text)
+    color = f' COLOR="{colour}"' if colour else ""
+    pad = max(2, round(size * 0.18))
+    return f'<TR><TD CELLPADDING="{pad}"><FONT POINT-SIZE="{size}"{color}>{inner}</FONT></TD></TR>'
+
+
 def _label(entity: Entity, lang: str) -> str:
-    """An HTML-like Graphviz label: the chosen language first, the other smaller beneath."""
+    """An HTML-like Graphviz label: the chosen language first, the other smaller beneath, a line per row."""
     other = "en" if lang == "zh" else "zh"
     main, second = _names(entity, lang)
-    lines = [f'<FONT POINT-SIZE="{_font_size(entity)}"><B>{"<BR/>".join(escape(x) for x in _wrap(main, lang))}</B></FONT>']
+    main_lang = lang if entity.label.get(lang) else other
+    lines = [_line(x, _font_size(entity), bold=True) for x in _wrap(main, main_lang)]
     if second:
-        lines.append(f'<FONT POINT-SIZE="10" COLOR="#333333">{"<BR/>".join(escape(x) for x in _wrap(second, other))}</FONT>')
+        lines += [_line(x, 11, colour="#333333") for x in _wrap(second, other)]
     if entity.works:
         count = len(entity.works)
-        word = LEGEND[lang]["work" if count == 1 else "works"]
-        lines.append(f'<FONT POINT-SIZE="10">{count} {word}</FONT>')
-    return "<" + "<BR/>".join(lines) + ">"
+        lines.append(_line(f"{count} {LEGEND[lang]['work' if count == 1 else 'works']}", 11))
+    return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">' + "".join(lines) + "</TABLE>>"
 
 
 def _font_size(entity: Entity) -> int:
