@@ -250,14 +250,38 @@ LINE_INK = """svg => {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_map_lines_do_not_touch_on_a_phone(browser, sites, lang):  # noqa: F811
+def test_map_lines_do_not_touch_and_read_at_11_px_on_a_phone(browser, sites, lang):  # noqa: F811
     view, seen = open_page(browser, (sites[lang] / "index.html").as_uri(), 390)
     try:
         nodes = view.locator("figure.map svg").evaluate(LINE_INK)
         assert len(nodes) >= 15
         for lines in nodes:
+            for line in lines:
+                assert line["px"] >= 11, line  # the map's smallest text, as drawn at 390 px
             for upper, lower in zip(lines, lines[1:]):  # an English descender (g, p, y) never reaches the Chinese line below
                 assert lower["top"] - upper["bottom"] >= 1, (upper, lower)
+        assert seen["errors"] == []
+    finally:
+        view.close()
+
+
+# -- 2. the argument map at 390 px: every barrier within reach ---------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_every_barrier_of_the_map_can_be_scrolled_into_view_at_390_px(browser, sites, kg):  # noqa: F811
+    view, seen = open_page(browser, (sites["en"] / "index.html").as_uri(), 390)
+    try:
+        barriers = sorted(str(b).rsplit("/", 1)[1] for (b,) in run_sparql(PREFIXES + "SELECT ?b WHERE { ?b a dskg:Barrier }", kg))
+        assert len(barriers) >= 6
+        assert view.locator(".map-hint").is_visible()  # says the map scrolls sideways
+        for barrier in barriers:
+            node = view.locator(f'figure.map svg a[*|href="entity/{barrier}.html"]').first
+            node.scroll_into_view_if_needed()
+            box, frame = node.bounding_box(), view.locator(".map-scroll").bounding_box()
+            assert box["x"] >= frame["x"] - 1 and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1, barrier
+            assert 0 <= box["x"] and box["x"] + box["width"] <= 390, barrier  # on screen, not only inside the box
+        assert view.evaluate("document.documentElement.scrollWidth") <= 391  # the box scrolls, not the page
         assert seen["errors"] == []
     finally:
         view.close()

@@ -9,6 +9,7 @@ from the network and runs no JavaScript: hovers are CSS, charts are SVG drawn he
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -217,6 +218,19 @@ def trade_chart(rows: list[dict], page: Page) -> Markup:
     return Markup("\n".join(out))
 
 
+MAP_MIN_SCALE = 0.8
+"""The argument map is never drawn below this share of its natural size: its smallest text (11 pt, 14.7 px)
+stays at least 11.7 px; a narrower screen scrolls the map sideways to its barriers instead."""
+
+
+def _map_on_page(svg: str) -> str:
+    """The map's SVG with a minimum width of MAP_MIN_SCALE times its natural width (Graphviz writes it in pt)."""
+    found = re.match(r'<svg width="([\d.]+)pt"', svg)
+    if not found:
+        return svg
+    return svg.replace("<svg ", f'<svg style="min-width: {float(found.group(1)) * 4 / 3 * MAP_MIN_SCALE:.0f}px" ', 1)
+
+
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("dskg", "report_templates"), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -242,7 +256,7 @@ def render_site(data: SiteData, lang: str = "en", map_svg: str = "", evidence_ma
         page = Page(data, lang, strings, root)
         files[path] = env.get_template(template).render(p=page, d=data, lang=lang, root=root, path=path, **context)
 
-    render("index.html", "index.html", map_svg=Markup(map_svg), m=emap)
+    render("index.html", "index.html", map_svg=Markup(_map_on_page(map_svg)), m=emap)
     for entity in data.entities.values():
         render("entity.html", f"entity/{entity.id}.html", e=entity, m=emap)
     trade, trade_unit = trade_view(data.trade_balance, lang)
