@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import URIRef
 
@@ -18,8 +18,8 @@ from .graph import KnowledgeGraph
 from .queries import rows, run_sparql
 from .vocab import GRAPH
 
-if TYPE_CHECKING:
-    from .reportdata import Text
+Text = Any
+"""A reportdata.Text (zh and en): this module comes before reportdata, which calls it, so it names the type only."""
 
 PREFIXES = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
