@@ -29,7 +29,7 @@ SPEC = {
         "params": ["level"],
         "columns": ["id", "label_zh", "label_en", "level", "section", "countermeasure_count"],
     },
-    "advantages": {"params": [], "columns": ["id", "label_zh", "label_en", "section", "countermeasures"]},
+    "advantages": {"params": [], "columns": ["id", "label_zh", "label_en", "section", "link_basis", "countermeasures"]},
     "countermeasures": {
         "params": [],
         "columns": ["id", "label_zh", "label_en", "section", "barrier_count"],
@@ -53,23 +53,23 @@ SPEC = {
     },
     "evidence-for": {
         "params": ["entity"],
-        "columns": ["kind", "id", "text_zh", "text_en", "source", "section", "stance", "quote_checked"],
+        "columns": ["kind", "id", "text_zh", "text_en", "source", "section", "stance", "quote_checked", "basis"],
     },
     "statistics": {
         "params": ["entity"],
-        "columns": ["id", "measure_zh", "measure_en", "value", "unit", "period", "source", "section",
-                    "value_text", "magnitude", "currency"],
+        "columns": ["id", "measure_zh", "measure_en", "value_stated", "value", "unit", "period", "source", "section",
+                    "value_text", "magnitude", "currency", "comparator"],
     },
     "trade-balance": {
         "params": [],
         "columns": ["sector_zh", "sector_en", "period", "imports", "exports", "balance", "unit"],
     },
-    "cases": {"params": ["kind"], "columns": ["id", "label_zh", "label_en", "kind", "illustrates", "section"]},
+    "cases": {"params": ["kind"], "columns": ["id", "label_zh", "label_en", "kind", "illustrates", "section", "link_basis"]},
     "documents": {"params": ["kind"], "columns": ["id", "title_zh", "title_en", "kind", "date", "issuer"]},
-    "timeline": {"params": [], "columns": ["date", "label_zh", "label_en", "kind", "related", "id"]},
+    "timeline": {"params": [], "columns": ["date", "label_zh", "label_en", "kind", "related", "id", "link_basis"]},
     "dstri-areas": {
         "params": [],
-        "columns": ["area", "area_zh", "area_en", "barrier_id", "barrier_zh", "rationale"],
+        "columns": ["area", "area_zh", "area_en", "barrier_id", "barrier_zh", "rationale", "basis"],
     },
 }
 

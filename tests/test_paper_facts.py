@@ -374,7 +374,8 @@ def test_statistic_unit_comparator_and_source(kg, stat):
     r = _stat_by_value_text(kg, stat["value_text"])
     assert Decimal(str(r["magnitude"])) == magnitude_of(d["unit_zh"]), (stat, r["magnitude"])
     assert (str(r["currency"]) if r["currency"] is not None else None) == currency_of(d["unit_zh"]), (stat, r["currency"])
-    expected_cmp = "gt" if d.get("qualifier_zh") in ("超过", "突破", "以上") else "eq"
+    # 以上 counts the number itself (at or above); 超过 and 突破 do not (more than)
+    expected_cmp = {"超过": "gt", "突破": "gt", "以上": "ge"}.get(d.get("qualifier_zh"), "eq")
     assert str(r["comparator"]) == expected_cmp, (stat, r["comparator"])
     if d["source_zh"] is None:
         assert r["src"] is None, (stat, "text names no source", r["src"])

@@ -264,7 +264,7 @@ class Statistic(Record):
     measure_en: NonEmpty
     value: float | int | str
     value_text: NonEmpty
-    comparator: Literal["eq", "gt"] = "eq"
+    comparator: Literal["eq", "gt", "ge"] = "eq"
     unit: Literal["currency", "percent", "persons", "days", "countries", "years", "other"]
     magnitude: int = 1
     currency: Annotated[str, StringConstraints(pattern=CURRENCY)] | None = None
