@@ -12,6 +12,8 @@ import pytest
 import dskg
 from dskg.intake import check
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "benchmarks" / "generate.py"
 TRIPLES = 6000
@@ -20,7 +22,10 @@ TRIPLES = 6000
 def _start(folder: Path, seed: int) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, str(SCRIPT), "--triples", str(TRIPLES), "-o", str(folder), "--seed", str(seed)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -46,7 +51,7 @@ def test_generate_tiny_corpus(tmp_path: Path) -> None:
     assert (first / "README.md").is_file()
     assert all(re.fullmatch(r"synth-[a-z0-9-]+-\d{4}-\d+\.yaml", name) for name in files), sorted(files)
     text = b"".join(files.values()).decode("utf-8")
-    assert "doi: \"10.5555/dskg-synth.1\"" in text
+    assert 'doi: "10.5555/dskg-synth.1"' in text
 
     kg = dskg.build(first, reason=False)
     assert 0.75 * TRIPLES <= len(kg) <= 1.25 * TRIPLES, len(kg)
@@ -66,7 +71,10 @@ def test_run_benchmark_at_a_tiny_size(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     result = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "run.py"), "--data", str(data), "--runs", "1", "--cap", "3", "--json", str(out)],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "build / raw load ratio" in result.stdout and "countermeasures-by-barrier" in result.stdout

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from marks import intake_only
 from typer.testing import CliRunner
 
 import dskg
@@ -74,6 +75,7 @@ def test_a_valid_entry_is_added_and_shows_up_in_queries_for_its_barrier(tmp_path
     assert row["title"] == "Data localisation and trade in digital services"
 
 
+@intake_only
 def test_adding_the_same_entry_twice_says_so_and_changes_nothing(tmp_path, folder):
     path = _entry(tmp_path, GOOD)
     assert _add(path, folder).exit_code == 0
@@ -83,6 +85,7 @@ def test_adding_the_same_entry_twice_says_so_and_changes_nothing(tmp_path, folde
     assert (folder / "entries" / "doe-2024.yaml").stat().st_mtime_ns == before
 
 
+@intake_only
 def test_same_id_with_different_content_is_a_duplicate(tmp_path, folder):
     assert _add(_entry(tmp_path, GOOD), folder).exit_code == 0
     changed = _entry(tmp_path, GOOD.replace("year: 2024", "year: 2023"), "changed.yaml")
@@ -90,6 +93,7 @@ def test_same_id_with_different_content_is_a_duplicate(tmp_path, folder):
     assert result.exit_code == 1 and "duplicate id" in result.stdout
 
 
+@intake_only
 def test_dry_run_writes_nothing(tmp_path, folder):
     result = _add(_entry(tmp_path, GOOD), folder, "--dry-run")
     assert result.exit_code == 0 and "dry run" in result.stderr
@@ -234,6 +238,7 @@ def test_two_adds_at_once_both_land_whole(tmp_path, folder):
     dskg.build(folder, reason=False)  # both files are whole and valid
 
 
+@intake_only
 def test_bibtex_import_keeps_chinese_and_warns_there_are_no_claims(tmp_path, folder):
     bib = _entry(
         tmp_path,
@@ -262,6 +267,7 @@ def test_a_turtle_entry_using_the_ontology_is_added_and_queried(folder):
     assert "already added" in _add(turtle, folder).stderr
 
 
+@intake_only
 def test_dskg_data_environment_variable_layers_the_folder(tmp_path, folder):
     assert _add(_entry(tmp_path, GOOD), folder).exit_code == 0
     result = runner.invoke(app, ["query", "literature", "-p", "year=2024", "--format", "csv"], env={"DSKG_DATA": str(folder)})

@@ -5,6 +5,7 @@ stated in the entry's work, saying who asserts it and why. The work is fictional
 from __future__ import annotations
 
 import pytest
+from marks import intake_only
 from typer.testing import CliRunner
 
 import dskg
@@ -235,6 +236,7 @@ def test_a_turtle_entrys_link_and_mapping_are_marked_and_checked_like_a_yaml_ent
     assert [(f.entity, f.message) for f in report.findings if f.severity == "Violation"] == []
 
 
+@intake_only
 def test_a_turtle_link_without_its_work_and_a_mapping_without_basis_are_refused(tmp_path):
     folder = intake.init_data_dir(tmp_path / "my-data")
     bad = tmp_path / "smith.ttl"

@@ -34,6 +34,8 @@ from dskg.fast import SWITCH
 from dskg.fast.oxigraph_results import StoreResult
 from tools import jena_classpath, need
 
+pytestmark = pytest.mark.slow
+
 ARQ_PROGRAM = Path(__file__).parent / "engines" / "ArqQueries.java"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DECIMALS = {XSD + t for t in ("integer", "decimal", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}

@@ -39,9 +39,12 @@ import tools
 from dskg import fast, resources, validation
 from dskg.fast import shacl
 
-pytestmark = pytest.mark.fast_path_only(
-    "on the reference path dskg's validate is plain pySHACL, which the fast half compares with Jena and rudof already"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.fast_path_only(
+        "on the reference path dskg's validate is plain pySHACL, which the fast half compares with Jena and rudof already"
+    ),
+]
 
 JENA_PROGRAM = Path(__file__).parent / "engines" / "JenaShacl.java"
 NAMES = [*sorted(EXPECTED), SHIPPED]

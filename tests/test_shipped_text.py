@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from marks import intake_only
 from test_read_once import Counted
 from typer.testing import CliRunner
 
@@ -157,6 +158,7 @@ def test_a_shipped_text_is_read_once_per_command(tmp_path):
     assert result.exit_code == 0, result.output
 
 
+@intake_only
 def test_a_turtle_entry_whose_text_ships_without_a_licence_is_refused(tmp_path):
     """The licence rule holds for Turtle entries as for YAML ones: the shapes name the work."""
     data = intake.init_data_dir(tmp_path / "my-data")

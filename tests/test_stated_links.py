@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from marks import intake_only
 from typer.testing import CliRunner
 
 import dskg
@@ -81,6 +82,7 @@ def test_a_stated_link_is_its_own_qualified_link_beside_the_papers(tmp_path, fol
     assert links["wang-jinze-2025"]["basis"].endswith("#interpretive")
 
 
+@intake_only
 def test_countermeasures_by_barrier_lists_the_entrys_link_with_its_work(tmp_path, folder):
     assert _add(tmp_path, folder, ENTRY).exit_code == 0
     found = rows(dskg.run_query("countermeasures-by-barrier", dskg.build(folder), {"barrier": "bar-market-access"}))
@@ -88,6 +90,7 @@ def test_countermeasures_by_barrier_lists_the_entrys_link_with_its_work(tmp_path
     assert legal == {("wang-jinze-2025", "interpretive"), ("doe-2024", "explicit")}
 
 
+@intake_only
 def test_a_link_to_a_countermeasure_the_entry_introduces(tmp_path, folder):
     text = (
         ENTRY.replace("subject: cm-legal-support", "subject: cm-doe-sandbox")
@@ -113,6 +116,7 @@ def _yaml_blocks(text: str, heading: str) -> list[str]:
     return [part.split("```", 1)[0] for part in section.split("```yaml\n")[1:]]
 
 
+@intake_only
 def test_the_documented_entry_examples_validate(tmp_path, folder):
     """The README's full entry (with links and matches) and data/README's links and matches examples,
     as a user copies them, pass `dskg validate` (one run, one build)."""
@@ -160,14 +164,15 @@ def test_a_disputed_link_is_shown_as_disputed_and_not_counted_as_addressing(tmp_
     """A work that argues a countermeasure does not answer a barrier must not make the barrier look
     addressed: no direct triple, absent from countermeasures-by-barrier and from the barrier's
     count, listed with its stance where disputes are shown."""
-    disputing = ENTRY.replace("target: bar-market-access", "target: bar-tech-innovation").replace(
-        "stance: supports", "stance: disputes"
-    ) + """\
+    disputing = (
+        ENTRY.replace("target: bar-market-access", "target: bar-tech-innovation").replace("stance: supports", "stance: disputes")
+        + """\
 claims:
   - about: [bar-tech-innovation]
     stance: disputes
     text: {en: "Stricter data law does not help innovation."}
 """
+    )
     assert _add(tmp_path, folder, disputing).exit_code == 0
     kg = dskg.build(folder)
     # a claim that disputes is still about what it disputes

@@ -107,6 +107,7 @@ def _found(report) -> set:
     return {(f.severity, f.entity, f.path, f.message) for f in report.findings}
 
 
+@pytest.mark.slow
 @pytest.mark.fast_path_only("it runs both paths itself")
 def test_fast_path_finds_what_the_reference_path_finds(tmp_path, monkeypatch):
     """The fast path (rules engine, narrowed shapes, SPARQL parsed once) and the reference (owlrl,

@@ -32,6 +32,8 @@ from dskg import publish, queries
 from dskg.cli import app
 from tools import need
 
+pytestmark = pytest.mark.slow
+
 runner = CliRunner()
 DBA = {"DSKG_ENDPOINT_USER": "dba", "DSKG_ENDPOINT_PASSWORD": "dba"}
 GRAPHS = {"shipped": remote.DEFAULT_GRAPH, "unaddressed": "https://w3id.org/dskg/graph/test-unaddressed"}
