@@ -32,7 +32,8 @@ SPEC = {
     "advantages": {"params": [], "columns": ["id", "label_zh", "label_en", "section", "link_basis", "countermeasures"]},
     "countermeasures": {
         "params": [],
-        "columns": ["id", "label_zh", "label_en", "section", "barrier_count"],
+        "columns": ["id", "label_zh", "label_en", "section", "barrier_count", "explicit_barrier_count", "problem_count",
+                    "unnamed_problem_count"],
     },
     "countermeasures-by-barrier": {
         "params": ["barrier", "basis"],

@@ -51,6 +51,33 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
     "advantage-valid.ttl": [],
     "advantage-missing-zh-label.ttl": [(V, "LabelZh", "The Chinese label is missing: add `label_zh:`")],
     "countermeasure-valid.ttl": [(I, "CountermeasureAddresses", "addresses no barrier")],
+    "problem-valid.ttl": [],
+    "problem-unknown-records.ttl": [
+        (V, "AnsweredByKnownShape", "No countermeasure has the id https://w3id.org/dskg/id/cm-nope"),
+        (V, "CorrespondsToKnownShape", "No barrier has the id https://w3id.org/dskg/id/bar-nope"),
+        # the properties' ranges make the unknown ids a countermeasure and a barrier, each without a record's fields
+        *[(V, shape, text) for shape, text in (("StatedIn", "one source work"), ("LabelZh", "label_zh"), ("LabelEn", "label_en"))] * 2,
+        (V, "BarrierLevel", "A barrier needs its level"),
+    ],
+    "label-valid.ttl": [],
+    "label-wrong.ttl": [
+        (V, "LabelFromTextShape", "names the work it is stated in and its section"),
+        (V, "LabelNodeVerbatimShape", "完善法律体系"),
+        (V, "LabelOriginGiven", "Say where the label comes from"),
+        (V, "LabelOfItsRecordShape", "健全法律"),
+        (V, "LabelTranslationAttributedShape", "attribute it with prov:wasAttributedTo"),
+        (V, "LabelLiteralForm", "exactly one label"),  # two
+        (V, "LabelLiteralForm", "exactly one label"),  # none
+        (V, "LabelOriginGiven", "Say where the label comes from"),  # dskg:explicit is a basis, not an origin
+        (V, "LabelOfItsRecordShape", "Improve laws"),
+        (V, "LabelOfItsRecordShape", "Sound laws"),
+        (V, "LabelFromTextShape", "names the work it is stated in and its section"),  # the basis taken for an origin
+        (V, "LabelFromTextShape", "names the work it is stated in and its section"),  # the abstract's, without its section
+    ],
+    "problem-unanswered.ttl": [
+        (W, "ProblemQuote", "add at least one verbatim quote"),
+        (I, "ProblemAnswered", "no countermeasure answers this problem"),
+    ],
     "countermeasure-no-source.ttl": [(V, "StatedIn", "exactly one source work")],
     "qualified-link-valid.ttl": [],
     "concept-mapping-valid.ttl": [],

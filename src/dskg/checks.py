@@ -15,7 +15,7 @@ from . import sourcetext
 from .errors import ProblemList
 from .records import Citation, Claim, Record, Records, Work
 
-VERBATIM_LABEL_KINDS = ("advantages", "barriers", "countermeasures", "cases", "documents", "actors", "sectors", "areas")
+VERBATIM_LABEL_KINDS = ("advantages", "barriers", "countermeasures", "problems", "cases", "documents", "actors", "sectors", "areas")
 """Kinds whose Chinese label is the paper's own words unless `label_zh_verbatim: false`."""
 
 

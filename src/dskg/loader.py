@@ -13,6 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from . import sourcetext
 from .checks import VERBATIM_LABEL_KINDS, Checks
 from .errors import ProblemList
+from .labels import LabelTriples
 from .records import MATCH_RELATIONS, Case, Document, Entity, Link, Record, Records, Statistic, Theme, TradeFactor, Work
 from .terms import (
     ACTOR_CLASS,
@@ -120,7 +121,7 @@ def turtle_marks(records: Records, graph: Graph) -> list[Triple]:
     return marks
 
 
-class Builder(WorkTriples):
+class Builder(WorkTriples, LabelTriples):
     """Writes the triples of all records into a list, collecting problems on the way.
 
     A list, not an rdflib Graph: Graph.add indexes every triple, work thrown away since the
@@ -185,6 +186,7 @@ class Builder(WorkTriples):
             self.checks.verbatim(rec, rec.id, "label_zh", rec.source, [rec.label_zh])
         if not rec.label_zh_verbatim:
             self.add(node, DSKG.labelVerbatim, Literal(False))
+        self.label_origins(node, rec)
         self.provenance(node, rec.source, rec.section, rec.quotes)
         self.links(kind, rec, rec.id, rec.source, rec.links)
         if isinstance(rec, TradeFactor):
@@ -297,6 +299,8 @@ class Builder(WorkTriples):
             self.add(node, DSKG.level, Literal(rec.level))
         for rec in records.countermeasures:
             self.entity("countermeasures", rec, DSKG.Countermeasure)
+        for rec in records.problems:
+            self.entity("problems", rec, DSKG.Problem)
         for rec in records.themes:
             self.theme(rec)
         for rec in records.sectors:

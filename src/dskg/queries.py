@@ -183,6 +183,7 @@ KIND_CLASSES = {
     "actors": DSKG.Actor,
     "sectors": DSKG.ServiceSector,
     "areas": DSKG.DSTRIArea,
+    "problems": DSKG.Problem,
 }
 """The class of the records of each kind a data file may list (sources.KINDS): an id parameter
 of that kind takes the id of an instance of it; of kind `any`, of any of them or of a claim."""

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, Protocol, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .fast.models import Shortcuts, shortcuts
+from .origin import NOWHERE, Origin
 
 ID_MAX_LENGTH = 100  # an id names a file (entries/<id>.yaml): well inside any file system's limit on a name
 SLUG = rf"^[a-z0-9][a-z0-9-]{{0,{ID_MAX_LENGTH - 1}}}$"
@@ -27,69 +28,15 @@ DOI = r"^10\.\d{4,9}/\S+$"
 URL = r"^https?://\S+$"
 LICENSE = r"^(https?://\S+|[A-Za-z0-9][A-Za-z0-9.+-]*)$"  # a licence's URL or SPDX id (CC-BY-4.0: https://spdx.org/licenses/<id>)
 CURRENCY = r"^[A-Z]{3}$"
-
-
-class Lines(Protocol):
-    """Finds the lines of a record from the keys that lead to it in its document."""
-
-    def lines(self, keys: tuple[Any, ...]) -> tuple[int, dict[str, int]] | None:
-        """(line of the record, {field or `field[i]`: line}), or None when the document no longer holds it."""
-
-
-class Origin:
-    """Where a record was written: the file as messages name it, the line of the record and of
-    each field (1-based; 0 when unknown). The lines may come from `Lines` only when first asked
-    for: most records never appear in a message, and finding lines costs a second parse."""
-
-    __slots__ = ("file", "_found", "_pending")
-
-    def __init__(self, file: str = "", line: int = 0, field_lines: Mapping[str, int] | None = None) -> None:
-        self.file = file
-        self._found: tuple[int, Mapping[str, int]] | None = (line, field_lines or {})
-        self._pending: tuple[Lines, tuple[Any, ...]] | None = None
-
-    @classmethod
-    def later(cls, file: str, lines: Lines, keys: tuple[Any, ...]) -> Origin:
-        """An origin whose lines `lines` finds from `keys` when they are first asked for."""
-        origin = cls.__new__(cls)  # not __init__: one per record of a big build
-        origin.file, origin._found, origin._pending = file, None, (lines, keys)
-        return origin
-
-    @property
-    def line(self) -> int:
-        return self._lines()[0]
-
-    def line_of(self, name: str) -> int:
-        """Line of a field's key (`name`, or `name[i]` for an item of a list), or of the record when the field is absent."""
-        line, fields = self._lines()
-        return fields.get(name, line)
-
-    def _lines(self) -> tuple[int, Mapping[str, int]]:
-        if self._found is None:
-            lines, keys = self._pending
-            self._found, self._pending = lines.lines(keys) or (0, {}), None  # the file changed or went: no line rather than a wrong one
-        return self._found
-
-    def __eq__(self, other: object) -> bool:  # records compare their private attributes: the same place is the same origin
-        if not isinstance(other, Origin):
-            return NotImplemented
-        return (self.file, self._found, self._pending) == (other.file, other._found, other._pending)
-
-    def __hash__(self) -> int:
-        return hash(self.file)
-
-    def __repr__(self) -> str:  # not the lines themselves: finding them may read the file again
-        return f"Origin({self.file!r}, {'lines pending' if self._found is None else f'line {self._found[0]}'})"
-
-
-NOWHERE = Origin()
-"""The origin of a record made in code rather than read from a file."""
+LABEL_ORIGIN = r"^(abstract|translation|(body|heading) (abstract|\d+(\.\d+)*))$"
+"""Where a label comes from: the abstract, a section's body or heading (`body 4.1`), or a translation."""
 
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Basis = Literal["explicit", "interpretive", "editorial"]
-LinkProperty = Literal["addresses", "builds-on", "illustrates", "evidences", "is-about", "falls-under"]
+LabelOrigin = Annotated[str, StringConstraints(pattern=LABEL_ORIGIN)]
+LinkProperty = Literal["addresses", "builds-on", "illustrates", "evidences", "is-about", "falls-under", "answered-by", "corresponds-to"]
 MATCH_RELATIONS = ("exact_match", "close_match", "broad_match", "narrow_match")
 
 
@@ -174,6 +121,7 @@ class Entity(Record):
     source: Slug | None = None
     links: list[Link] = []
     label_zh_verbatim: bool = True  # false where label_zh is composed or translated by the curator
+    label_origins: dict[NonEmpty, LabelOrigin | list[LabelOrigin]] = {}  # label -> where it comes from (labels.py)
 
 
 class Match(Record):
@@ -212,6 +160,10 @@ class Barrier(TradeFactor):
 
 class Countermeasure(TradeFactor):
     pass
+
+
+class Problem(Entity):
+    """A problem a work names as what its countermeasures answer (the paper's section 5 opens with its list)."""
 
 
 class Theme(Entity):
@@ -384,6 +336,7 @@ class Work(Record):
 KINDS: dict[str, type[Record]] = {
     **{"works": Work, "advantages": Advantage, "barriers": Barrier, "countermeasures": Countermeasure, "themes": Theme},
     **{"statistics": Statistic, "documents": Document, "cases": Case, "actors": Actor, "sectors": Sector, "areas": DSTRIArea},
+    "problems": Problem,
 }
 """Top-level list names a data file may hold, and the record type of each item."""
 

@@ -21,6 +21,7 @@ PREFIXES = {
     "dskg": vocab.DSKG._NS,
     "id": vocab.ID,
     "skos": rdf_namespaces.SKOS,
+    "skosxl": vocab.SKOSXL,
     "dcterms": rdf_namespaces.DCTERMS,
     "prov": rdf_namespaces.PROV,
     "foaf": rdf_namespaces.FOAF,
@@ -38,7 +39,7 @@ PREFIXES = {
 OWL, RDF, RDFS, SKOS, XSD, DCTERMS, FOAF, PROV = (
     Names(getattr(rdf_namespaces, name)) for name in ("OWL", "RDF", "RDFS", "SKOS", "XSD", "DCTERMS", "FOAF", "PROV")
 )
-BIBO, CITO, DSKG, FABIO = (Names(ns) for ns in (vocab.BIBO, vocab.CITO, vocab.DSKG, vocab.FABIO))
+BIBO, CITO, DSKG, FABIO, SKOSXL = (Names(ns) for ns in (vocab.BIBO, vocab.CITO, vocab.DSKG, vocab.FABIO, vocab.SKOSXL))
 
 PROJECT = vocab.ID["dskg-project"]
 """The agent behind editorial links (this project's own mappings)."""
@@ -56,6 +57,8 @@ LINKS: dict[str, tuple[URIRef, URIRef, tuple[str, ...], tuple[str, ...]]] = {
     "evidences": (DSKG.evidences, DSKG.Evidencing, ("statistics", "cases", "documents"), ("advantages", "barriers", "countermeasures")),
     "is-about": (DSKG.isAbout, DSKG.Aboutness, ("claims",), ("advantages", "barriers", "countermeasures", "sectors", "themes", "areas")),
     "falls-under": (DSKG.fallsUnder, DSKG.AreaMapping, ("barriers",), ("areas",)),
+    "answered-by": (DSKG.isAnsweredBy, DSKG.Answering, ("problems",), ("countermeasures",)),
+    "corresponds-to": (DSKG.correspondsTo, DSKG.ProblemCorrespondence, ("problems",), ("barriers",)),
 }
 
 MATCHES = {"exact_match": SKOS.exactMatch, "close_match": SKOS.closeMatch, "broad_match": SKOS.broadMatch, "narrow_match": SKOS.narrowMatch}
@@ -123,6 +126,10 @@ class Terms:
     def mapping_iri(self, source: str, subject: str, relation: str, target: str) -> URIRef:
         """A concept mapping's IRI: the work whose record declares it, the two records, the relation (close-match)."""
         return self.uri(f"{_ID}mapping/{source}/{subject}/{relation.replace('_', '-')}/{target}")
+
+    def label_iri(self, record_id: str, kind: str, lang: str, index: int) -> URIRef:
+        """A SKOS-XL label's IRI: the record, pref or alt, the language and the label's place among them."""
+        return self.uri(f"{_ID}label/{record_id}/{kind}-{lang}-{index}")
 
     def person_iri(self, name: str) -> URIRef:
         """A person named only by name (who asserts a mapping): person/<the name, lowercased, hyphens for spaces>."""

@@ -16,6 +16,7 @@ class DSKG(DefinedNamespace):
     Aboutness: URIRef
     Actor: URIRef
     Addressing: URIRef
+    Answering: URIRef
     Advantage: URIRef
     AreaMapping: URIRef
     Barrier: URIRef
@@ -36,11 +37,14 @@ class DSKG(DefinedNamespace):
     ExecutiveAction: URIRef
     Illustration: URIRef
     InternationalBarrier: URIRef
+    LabelOrigin: URIRef
     Law: URIRef
     Organisation: URIRef
     Person: URIRef
     Plan: URIRef
     PolicyDocument: URIRef
+    Problem: URIRef
+    ProblemCorrespondence: URIRef
     Product: URIRef
     QualifiedLink: URIRef
     Region: URIRef
@@ -54,6 +58,7 @@ class DSKG(DefinedNamespace):
     TradeFactor: URIRef
     Work: URIRef
     addresses: URIRef
+    answers: URIRef
     authorName: URIRef
     authorsText: URIRef
     basis: URIRef
@@ -63,6 +68,7 @@ class DSKG(DefinedNamespace):
     claimOf: URIRef
     claimText: URIRef
     comparator: URIRef
+    correspondsTo: URIRef
     critique: URIRef
     currency: URIRef
     dateText: URIRef
@@ -72,6 +78,10 @@ class DSKG(DefinedNamespace):
     explicit: URIRef
     fallsUnder: URIRef
     flow: URIRef
+    fromAbstract: URIRef
+    fromBody: URIRef
+    fromHeading: URIRef
+    fromTranslation: URIRef
     hasConceptMapping: URIRef
     hasQualifiedLink: URIRef
     hasSection: URIRef
@@ -82,12 +92,15 @@ class DSKG(DefinedNamespace):
     involves: URIRef
     isAbout: URIRef
     isAddressedBy: URIRef
+    isAnsweredBy: URIRef
     isEvidencedBy: URIRef
     isIllustratedBy: URIRef
+    isNamedAsProblem: URIRef
     isSubjectOf: URIRef
     issuedBy: URIRef
     journalTitle: URIRef
     knownOnlyByCitation: URIRef
+    labelOrigin: URIRef
     labelVerbatim: URIRef
     level: URIRef
     linkSubject: URIRef
@@ -133,3 +146,4 @@ GRAPH = Namespace("https://w3id.org/dskg/graph/")
 CITO = Namespace("http://purl.org/spar/cito/")
 FABIO = Namespace("http://purl.org/spar/fabio/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
+SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
