@@ -33,17 +33,25 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((folder / "entries").iterdir())}
 
 
-@pytest.mark.fast_path_only(
-    "the generator writes the same files on both paths; building and validating entries are checked on both"
-    " paths elsewhere, and a whole unnarrowed pySHACL run here takes ~30 s"
-)
-def test_generate_tiny_corpus(tmp_path: Path) -> None:
-    first, second = tmp_path / "a", tmp_path / "b"
-    runs = [_start(first, 3), _start(second, 3)]  # the same seed twice, side by side
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory) -> tuple[Path, Path]:
+    """Two tiny corpora from the same seed, generated side by side once for the module."""
+    base = tmp_path_factory.mktemp("bench")
+    folders = base / "a", base / "b"
+    runs = [_start(folder, 3) for folder in folders]
     for run in runs:
         _, stderr = run.communicate(timeout=120)
         assert run.returncode == 0, stderr
         assert re.search(r"\d+ entries", stderr) and "estimated" in stderr, stderr
+    return folders
+
+
+@pytest.mark.fast_path_only(
+    "the generator writes the same files on both paths; building and validating entries are checked on both"
+    " paths elsewhere, and a whole unnarrowed pySHACL run here takes ~30 s"
+)
+def test_generate_tiny_corpus(corpora: tuple[Path, Path]) -> None:
+    first, second = corpora
 
     files = _files(first)
     assert files, "no entries written"
@@ -64,10 +72,9 @@ def test_generate_tiny_corpus(tmp_path: Path) -> None:
 @pytest.mark.fast_path_only(
     "the script's run end to end on the reference path took ~100 s of CI; every step it times is tested on both paths"
 )
-def test_run_benchmark_at_a_tiny_size(tmp_path: Path) -> None:
+def test_run_benchmark_at_a_tiny_size(corpora: tuple[Path, Path], tmp_path: Path) -> None:
     """benchmarks/run.py runs end to end and prints its table and JSON (numbers are not judged here)."""
-    data = tmp_path / "corpus"
-    subprocess.run([sys.executable, str(SCRIPT), "--triples", "5000", "-o", str(data)], cwd=REPO, check=True, capture_output=True)
+    data = corpora[0]
     out = tmp_path / "bench.json"
     result = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "run.py"), "--data", str(data), "--runs", "1", "--cap", "3", "--json", str(out)],
