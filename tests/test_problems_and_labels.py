@@ -85,11 +85,14 @@ def test_the_problems_are_section_5s_opening_list(kg):
     expected = paper_problems()
     # the reading of the sentence itself
     assert expected == ["法律法规较国际落后", "数字技术及创新能力较弱", "人才不足", "知识产权发展薄弱"]
-    found = select(kg, """
+    found = select(
+        kg,
+        """
         SELECT ?zh ?en ?section WHERE {
           ?p a dskg:Problem ; rdfs:label ?zh , ?en ; dskg:inSection/dskg:sectionNumber ?section .
           FILTER(LANG(?zh) = "zh" && LANG(?en) = "en")
-        }""")
+        }""",
+    )
     assert sorted(r["zh"] for r in found) == sorted(expected)
     assert {r["section"] for r in found} == {"5"}
     assert all(r["en"] and r["en"] != r["zh"] for r in found)
@@ -115,10 +118,13 @@ def test_a_countermeasure_answers_a_problem_no_barrier_names_talent(kg):
 
 def test_only_51_says_which_problem_it_answers(kg):
     """5.1 opens "针对数字服务贸易存在法律法规欠缺等问题": the one explicit answer; every other is a reading."""
-    links = select(kg, """
+    links = select(
+        kg,
+        """
         SELECT ?link ?basis ?section ?quote WHERE {
           ?link a dskg:Answering ; dskg:basis ?basis ; dskg:inSection/dskg:sectionNumber ?section ; dskg:quote ?quote .
-        }""")
+        }""",
+    )
     explicit = {(r["link"], r["section"]) for r in links if r["basis"].endswith("#explicit")}
     assert {section for _, section in explicit} == {"5.1"}
     assert any(r["quote"].startswith("针对") for r in links if (r["link"], r["section"]) in explicit)
@@ -155,12 +161,15 @@ def test_the_barrier_the_abstract_does_not_name(kg):
 def test_every_label_from_the_text_is_where_its_origin_says(kg):
     """Abstract labels are in the abstract (English ones in the English abstract), heading labels
     in a heading or a ①②③ item's title of their section, body labels in their section's text."""
-    found = select(kg, """
+    found = select(
+        kg,
+        """
         SELECT ?label ?form ?origin ?section WHERE {
           ?label skosxl:literalForm ?form ; dskg:labelOrigin ?origin .
           OPTIONAL { ?label dskg:inSection/dskg:sectionNumber ?section }
           FILTER(?origin != dskg:fromTranslation)
-        }""")
+        }""",
+    )
     labels: dict[tuple[str, str], tuple[set[str], set[str]]] = {}  # a label used in two places has two origins and two sections
     for r in found:
         origins, sections = labels.setdefault((r["label"], r["form"]), (set(), set()))
@@ -185,20 +194,26 @@ def test_every_label_from_the_text_is_where_its_origin_says(kg):
 def test_the_kinds_the_abstract_speaks_of_record_every_labels_origin(kg):
     """Advantages, barriers, countermeasures and problems: each label has its origin; an English
     preferred label is a translation (the text has no English names for them but the abstract's)."""
-    missing = select(kg, """
+    missing = select(
+        kg,
+        """
         SELECT ?record ?value WHERE {
           VALUES ?class { dskg:Advantage dskg:Barrier dskg:Countermeasure dskg:Problem }
           ?record a ?class .
           { ?record rdfs:label ?value } UNION { ?record skos:altLabel ?value }
           FILTER NOT EXISTS { ?record skosxl:prefLabel|skosxl:altLabel ?node . ?node skosxl:literalForm ?value ; dskg:labelOrigin ?o }
-        }""")
+        }""",
+    )
     assert missing == []
-    english = select(kg, """
+    english = select(
+        kg,
+        """
         SELECT DISTINCT ?origin WHERE {
           VALUES ?class { dskg:Advantage dskg:Barrier dskg:Countermeasure dskg:Problem }
           ?record a ?class ; skosxl:prefLabel ?node . ?node skosxl:literalForm ?form ; dskg:labelOrigin ?origin .
           FILTER(LANG(?form) = "en")
-        }""")
+        }""",
+    )
     assert [r["origin"].rsplit("#")[-1] for r in english] == ["fromTranslation"]
 
 
@@ -211,8 +226,11 @@ def test_the_countries_53_holds_up_as_models_carry_that_passage(kg):
     """5.3: "我国需要深入研究学习日本、美国等发达国家...": each country it names is recorded with a quote from that sentence."""
     models = re.search(r"我国需要深入研究学习(.+?)等发达国家", SECTIONS["5.3"])[1].split("、")
     assert models == ["日本", "美国"]
-    quoted = select(kg, """
-        SELECT ?label ?quote WHERE { ?actor a dskg:Actor ; rdfs:label ?label ; dskg:quote ?quote . FILTER(LANG(?label) = "zh") }""")
+    quoted = select(
+        kg,
+        """
+        SELECT ?label ?quote WHERE { ?actor a dskg:Actor ; rdfs:label ?label ; dskg:quote ?quote . FILTER(LANG(?label) = "zh") }""",
+    )
     for country in models:
         quotes = [squeeze(r["quote"]) for r in quoted if r["label"] == country]
         assert any(q in SECTIONS["5.3"] and "深入研究学习" in q for q in quotes), (country, quotes)
@@ -244,3 +262,10 @@ def test_bad_label_origins_are_named_with_their_fix(broken_build):
     assert "bar-global-tech field 'label_origins': where the label '技术国际化差异大' comes from is not given" in out
     assert "bar-cross-sector-cooperation field 'label_origins': '跨行业合作壁垒' is none of the record's labels" in out
     assert "Fix:" in out and "Traceback" not in out
+
+
+def test_stats_count_the_four_problems():
+    result = CliRunner().invoke(app, ["stats"])
+    assert result.exit_code == 0
+    problem_rows = [line for line in result.stdout.splitlines() if re.search(r"\bProblem\b", line)]
+    assert len(problem_rows) == 1 and re.search(r"\b4\b", problem_rows[0]), problem_rows

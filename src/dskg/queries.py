@@ -388,7 +388,7 @@ _STATS = {
         SELECT ?class (COUNT(DISTINCT ?x) AS ?count) WHERE {
           VALUES ?class { dskg:Advantage dskg:Barrier dskg:DomesticBarrier dskg:InternationalBarrier
                           dskg:Countermeasure dskg:Work dskg:Claim dskg:Statistic dskg:Document dskg:Case
-                          dskg:Actor dskg:ServiceSector dskg:Theme dskg:DSTRIArea dskg:Section dskg:QualifiedLink }
+                          dskg:Actor dskg:ServiceSector dskg:Theme dskg:DSTRIArea dskg:Section dskg:QualifiedLink dskg:Problem }
           ?x a ?class } GROUP BY ?class ORDER BY ?class""",
     "links": """
         SELECT ?kind ?basis (COUNT(?link) AS ?count) WHERE {
