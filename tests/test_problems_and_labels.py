@@ -114,6 +114,8 @@ def test_a_countermeasure_answers_a_problem_no_barrier_names_talent(kg):
     listed = {r["label_zh"]: r for r in run(kg, "problems")}
     assert [p for p, r in listed.items() if not r["barriers"]] == ["人才不足"]
     assert all(r["countermeasures"] for r in listed.values())
+    evidence = rows(dskg.run_query("evidence-for", kg, {"entity": "prob-talent-shortage"}))
+    assert [(r["id"], r["basis"]) for r in evidence] == [("cm-talent", "interpretive")]
 
 
 def test_only_51_says_which_problem_it_answers(kg):
