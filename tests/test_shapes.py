@@ -328,6 +328,21 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
     "work-shipped-text-unlicensed.ttl": [
         (V, "WorkShippedTextLicensedShape", "The text of this work ships (sources/other-2024.txt) but no licence"),
     ],
+    "metadata-record-valid.ttl": [],
+    "metadata-record-incomplete.ttl": [
+        (V, "MetadataOf", "describes exactly one work"),
+        (V, "MetadataField", "Name the one field"),
+        (V, "MetadataValue", "Give the field's value"),
+        (V, "MetadataDerivedFrom", "Say where the field comes from"),  # none
+        (V, "MetadataDerivedFrom", "Say where the field comes from"),  # a literal, not a record
+        (V, "MetadataValueOfTheWorkShape", 'The value "15" is not the work\'s own http://purl.org/ontology/bibo/volume'),
+    ],
+    "metadata-record-wrong-forms.ttl": [
+        (V, "MetadataOf", "describes exactly one work"),  # two
+        (V, "MetadataOf", "describes exactly one work"),  # a literal, not a work
+        (V, "MetadataField", "Name the one field"),  # two
+        (V, "MetadataField", "Name the one field"),  # a number, not a string
+    ],
     # A typo in an id: the reference is reported and, as OWL-RL types the missing id by the range
     # of the property, so is the phantom record (fix the id and both go).
     "references-dangling-from-countermeasure.ttl": [

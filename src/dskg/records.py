@@ -288,6 +288,15 @@ class SectionRecord(Record):
         return str(value) if isinstance(value, int) else value
 
 
+class MetadataSource(Record):
+    """Where some of a work's own fields come from (works.py): `text` (the work's text), a page's URL, or a named record."""
+
+    source: NonEmpty
+    label_en: NonEmpty | None = None
+    fields: list[NonEmpty] = Field(min_length=1)
+    note: str | None = None
+
+
 class Work(Record):
     id: Slug
     type: Literal["article", "journal-article", "book", "chapter", "report", "thesis", "conference-paper", "webpage", "dataset", "work"] = (
@@ -323,6 +332,7 @@ class Work(Record):
     citations: list[Citation] = []
     claims: list[Claim] = []
     stated_links: list[StatedLink] = []
+    metadata_from: list[MetadataSource] = []  # where the fields above come from, when given
     note: str | None = None
     source: Slug | None = None
 

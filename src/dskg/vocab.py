@@ -39,6 +39,8 @@ class DSKG(DefinedNamespace):
     InternationalBarrier: URIRef
     LabelOrigin: URIRef
     Law: URIRef
+    MetadataRecord: URIRef
+    MetadataSource: URIRef
     Organisation: URIRef
     Person: URIRef
     Plan: URIRef
@@ -109,6 +111,10 @@ class DSKG(DefinedNamespace):
     makesClaim: URIRef
     mappingRelation: URIRef
     measure: URIRef
+    metadataField: URIRef
+    metadataOf: URIRef
+    metadataProperty: URIRef
+    metadataValue: URIRef
     normalisedText: URIRef
     page: URIRef
     pages: URIRef

@@ -1,4 +1,5 @@
-"""A work's triples: what it is, its labels, authors, publication, sections, citations and claims.
+"""A work's triples: what it is, its labels, authors, publication, sections, citations and claims,
+and where its metadata comes from (a dskg:MetadataRecord per field, PROV; see the section below).
 
 Part of the loader's builder (loader.Builder), which supplies `add`, `text`, `links`,
 `provenance`, the build's `terms` (terms.Terms) and its `checks` (checks.Checks).
@@ -6,10 +7,16 @@ Part of the loader's builder (loader.Builder), which supplies `add`, `text`, `li
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
 from rdflib import Literal, URIRef
 
-from .records import Claim, StatedLink, Work
-from .terms import BIBO, BOOLEANS, CITO, DCTERMS, DSKG, FABIO, FOAF, LINKS, OWL, RDF, RDFS, WORK_CLASS, XSD
+from .records import Claim, MetadataSource, StatedLink, Work
+from .sourcetext import squeeze
+from .terms import BIBO, BOOLEANS, CITO, DCTERMS, DSKG, FABIO, FOAF, LINKS, OWL, PROV, RDF, RDFS, WORK_CLASS, XSD
 
 
 class WorkTriples:
@@ -26,6 +33,7 @@ class WorkTriples:
         self._work_publication(rec, node)
         self._work_venue(rec, node)
         self._work_sections(rec, node)
+        metadata_triples(self, rec)
         if not self.checks.work_source(rec):
             return
         for number, citation in enumerate(rec.citations, start=1):
@@ -177,3 +185,187 @@ class WorkTriples:
         self.link(link.subject, rec.id, link, direct, cls)  # with its quote marked checked or not
         if link.page:
             self.add(self.terms.link_iri(rec.id, link.subject, link.property, link.target), DSKG.page, self.terms.literal(link.page))
+
+
+# ------------------------------------------------------------------------------------------------
+# Where a work's own metadata comes from: a `dskg:MetadataRecord` per field (PROV).
+#
+# A work's `metadata_from:` (sources.yaml, literature.yaml) names, for each source, the fields taken
+# from it: `text` (the work's own text, running headers included), a page's or record's URL (the
+# journal's page, https://doi.org/...), or a slug naming a record without a public address (the
+# project's seed README), which then needs `label_en`. Each field becomes one node
+#
+#     <id/wang-jinze-2025/metadata/volume> a dskg:MetadataRecord ;
+#         dskg:metadataOf <id/wang-jinze-2025> ; dskg:metadataField "volume" ;
+#         dskg:metadataProperty bibo:volume ; dskg:metadataValue "14" ;
+#         prov:wasDerivedFrom <id/metadata-source/seed-readme> .
+#
+# derived from the work itself where its text states the value, so "which metadata comes from
+# outside the text, and from where" is one query (queries/work-metadata.rq). A field said to come
+# from the text must be found there; a work that says where its metadata comes from says it for
+# every field it gives. WorkTriples.work calls metadata_triples with the loader's builder.
+# ------------------------------------------------------------------------------------------------
+
+TEXT = "text"
+"""The source that is the work's own text."""
+
+FIELDS: dict[str, Any] = {
+    "type": None,
+    "title_zh": DCTERMS.title,
+    "title_en": DCTERMS.title,
+    "title": DCTERMS.title,
+    "authors_text": DSKG.authorsText,
+    "authors": DSKG.authorName,
+    "authors_en": DCTERMS.creator,
+    "year": FABIO.hasPublicationYear,
+    "journal_zh": DSKG.journalTitle,
+    "journal_en": DSKG.journalTitle,
+    "venue": DSKG.venue,
+    "publisher": DSKG.publisherName,
+    "volume": BIBO.volume,
+    "issue": BIBO.issue,
+    "pages": DSKG.pages,
+    "pages_seen": DSKG.pagesSeen,
+    "doi": BIBO.doi,
+    "url": FOAF.page,
+    "license": DCTERMS.license,
+}
+"""A work's bibliographic fields, each with the property the work carries it with (None: its class)."""
+
+LANGUAGES = {"title_zh": "zh", "journal_zh": "zh", "title_en": "en", "journal_en": "en", "authors_en": "en"}
+ADDRESSES = {"url", "license"}  # values that are addresses: xsd:anyURI
+URL = re.compile(r"^https?://\S+$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@lru_cache(maxsize=16)
+def _whole_text(path: Path) -> str:
+    """The work's text without whitespace, running headers kept: a paper's DOI, journal and licence are in them."""
+    try:
+        return squeeze(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return ""  # an unreadable text is reported where the text is checked (checks.text_file, sourcetext)
+
+
+def _given(rec: Work, name: str) -> list[str]:
+    """The field's values as text (a list field's items), none when the work does not give it."""
+    value = getattr(rec, name)
+    if name == "type":
+        return [] if value == "work" else [value]  # "work" is the default: no source gave it
+    items = value if isinstance(value, list) else [value]
+    return [str(v) for v in items if v not in (None, "")]
+
+
+class _Metadata:
+    """The metadata records of one work, made with the loader's builder (`add`, `terms`, `checks`)."""
+
+    def __init__(self, builder: Any, rec: Work) -> None:
+        self.builder, self.rec = builder, rec
+        self.problem = builder.checks.problems.add
+        self.work = builder.terms.iri(rec.id)
+
+    def _source_node(self, src: MetadataSource, index: int) -> URIRef | None:
+        """The node a field is derived from: the work (its text), a URL, or a named record; None (a problem) for neither."""
+        field, line = f"metadata_from[{index}].source", src.line or self.rec.line_of("metadata_from")
+        if src.source == TEXT:
+            if self.builder.checks.source_text(self.rec.id) is None:
+                self.problem(
+                    self.rec.file,
+                    line,
+                    self.rec.id,
+                    field,
+                    "`text`, but the work's text does not ship",
+                    "ship the text, or name the source the fields come from",
+                )
+                return None
+            return self.work
+        if URL.match(src.source):
+            node = self.builder.terms.uri(src.source)
+        elif SLUG.match(src.source) and src.label_en:
+            node = self.builder.terms.iri(f"metadata-source/{src.source}")
+        else:
+            fix = "give `label_en:` saying what the record is" if SLUG.match(src.source) else "write `text`, the page's URL, or a slug"
+            self.problem(self.rec.file, line, self.rec.id, field, f"{src.source!r} names no source a reader can find", fix)
+            return None
+        self.builder.add(node, RDF.type, DSKG.MetadataSource)
+        if src.label_en:
+            self.builder.add(node, RDFS.label, self.builder.terms.literal(src.label_en, "en"))
+        return node
+
+    def _fields_of(self, src: MetadataSource, index: int) -> list[str]:
+        """The source's fields that the work gives (a problem for each other one, and for text the text lacks)."""
+        names = []
+        for name in src.fields:
+            line, field = src.line_of("fields") or src.line or self.rec.line, f"metadata_from[{index}].fields"
+            if name not in FIELDS:
+                self.problem(
+                    self.rec.file, line, self.rec.id, field, f"{name!r} is not a field of a work", f"use one of: {', '.join(FIELDS)}"
+                )
+            elif not _given(self.rec, name):
+                self.problem(
+                    self.rec.file, line, self.rec.id, field, f"the work gives no {name}", f"give `{name}:` or drop it from these fields"
+                )
+            elif src.source == TEXT and not self._in_text(name):
+                self.problem(
+                    self.rec.file,
+                    line,
+                    self.rec.id,
+                    field,
+                    f"{name} is not found in the work's text",
+                    "name the source outside the text it comes from",
+                )
+            else:
+                names.append(name)
+        return names
+
+    def _value(self, name: str, text: str) -> Literal:
+        """The value as the work carries it: a year as xsd:gYear, an address as xsd:anyURI, a title in its language."""
+        if name == "year":
+            return Literal(text, datatype=XSD.gYear)
+        if name in ADDRESSES:
+            return Literal(text, datatype=XSD.anyURI)
+        return self.builder.terms.literal(text, LANGUAGES.get(name))
+
+    def _in_text(self, name: str) -> bool:
+        path = self.builder.checks.source_text(self.rec.id)
+        whole = _whole_text(path) if path is not None else ""
+        # a number alone (a volume, an issue, a year) is among the text's numbers anyway: not checked
+        return all(squeeze(value).isdigit() or squeeze(value) in whole for value in _given(self.rec, name))
+
+    def build(self) -> None:
+        derived: dict[str, list[URIRef]] = {}
+        for index, src in enumerate(self.rec.metadata_from):
+            node = self._source_node(src, index)
+            for name in self._fields_of(src, index):
+                if node is not None:
+                    derived.setdefault(name, []).append(node)
+        unsaid = [name for name in FIELDS if _given(self.rec, name) and name not in derived]
+        if unsaid:
+            self.problem(
+                self.rec.file,
+                self.rec.line_of("metadata_from"),
+                self.rec.id,
+                "metadata_from",
+                f"does not say where {', '.join(unsaid)} come from",
+                "add each field to the `fields:` of the source it is taken from",
+            )
+        for name, sources in derived.items():
+            self._record(name, sources)
+
+    def _record(self, name: str, sources: list[URIRef]) -> None:
+        add, node = self.builder.add, self.builder.terms.iri(f"{self.rec.id}/metadata/{name}")
+        add(node, RDF.type, DSKG.MetadataRecord)
+        add(node, DSKG.metadataOf, self.work)
+        add(node, DSKG.metadataField, self.builder.terms.literal(name))
+        if FIELDS[name] is not None:  # `type` is the work's class, no property
+            add(node, DSKG.metadataProperty, FIELDS[name])
+        for text in _given(self.rec, name):
+            add(node, DSKG.metadataValue, self._value(name, text))
+        for source in sources:
+            add(node, PROV.wasDerivedFrom, source)
+
+
+def metadata_triples(builder: Any, rec: Work) -> None:
+    """The work's metadata records, when its data says where its fields come from."""
+    if rec.metadata_from:
+        _Metadata(builder, rec).build()
