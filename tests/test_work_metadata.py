@@ -96,6 +96,21 @@ def test_the_same_answer_in_plain_prov_sparql(kg, fields):
     assert outside == {f: set(r["sources"].split(" | ")) for f, r in fields.items() if r["from_outside"] == "true"}
 
 
+def test_each_source_of_the_metadata_is_named_in_both_languages(kg):
+    """A reader of either language sees what the seed README and the journal's page are (the report counts a record
+    with one label as a gap)."""
+    answer = queries.run_sparql(
+        """
+        PREFIX dskg: <https://w3id.org/dskg/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?source (GROUP_CONCAT(LANG(?label); separator=" ") AS ?langs) WHERE {
+          ?source a dskg:MetadataSource ; rdfs:label ?label } GROUP BY ?source""",
+        kg,
+    )
+    langs = {str(r["source"]): sorted(r["langs"].split()) for r in queries.rows(answer)}
+    assert len(langs) == 2 and all(v == ["en", "zh"] for v in langs.values()), langs
+
+
 def test_every_field_the_paper_gives_says_where_it_comes_from(fields):
     bibliographic = {"title_zh", "title_en", "authors_text", "authors", "authors_en", "year", "journal_zh", "journal_en"}
     bibliographic |= {"publisher", "volume", "issue", "doi", "license", "pages_seen"}

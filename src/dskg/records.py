@@ -293,6 +293,7 @@ class MetadataSource(Record):
 
     source: NonEmpty
     label_en: NonEmpty | None = None
+    label_zh: NonEmpty | None = None
     fields: list[NonEmpty] = Field(min_length=1)
     note: str | None = None
 

@@ -288,8 +288,9 @@ class _Metadata:
             self.problem(self.rec.file, line, self.rec.id, field, f"{src.source!r} names no source a reader can find", fix)
             return None
         self.builder.add(node, RDF.type, DSKG.MetadataSource)
-        if src.label_en:
-            self.builder.add(node, RDFS.label, self.builder.terms.literal(src.label_en, "en"))
+        for lang, label in (("en", src.label_en), ("zh", src.label_zh)):
+            if label:
+                self.builder.add(node, RDFS.label, self.builder.terms.literal(label, lang))
         return node
 
     def _fields_of(self, src: MetadataSource, index: int) -> list[str]:
