@@ -23,6 +23,7 @@ pytestmark = pytest.mark.fast_path_only("a rendering of the same rows: the refer
 
 ROOT = Path(__file__).resolve().parents[1]
 BARRIERS = YAML(typ="safe").load((ROOT / "data" / "barriers.yaml").read_text(encoding="utf-8"))["barriers"]
+PROBLEMS = YAML(typ="safe").load((ROOT / "data" / "problems.yaml").read_text(encoding="utf-8"))["problems"]
 COUNTERMEASURES = YAML(typ="safe").load((ROOT / "data" / "countermeasures.yaml").read_text(encoding="utf-8"))["countermeasures"]
 runner = CliRunner()
 
@@ -42,14 +43,60 @@ def evidence() -> list[str]:
     return [r["evidence_zh"] for r in csv.DictReader(io.StringIO(result.stdout)) if r["evidence_zh"]]
 
 
-@pytest.mark.parametrize("width", [80, 100, 200])
-@pytest.mark.parametrize("query", ["countermeasures-by-barrier", "barriers"])
+@pytest.mark.parametrize(
+    "query, width",
+    [("countermeasures-by-barrier", 80), ("countermeasures-by-barrier", 100), ("countermeasures-by-barrier", 200)]
+    + [("barriers", 100), ("barriers", 200)],
+)
 def test_every_barrier_label_stands_whole_on_one_line_in_both_languages(monkeypatch, width, query):
     lines = shown(monkeypatch, width, "query", query).splitlines()
     for barrier in BARRIERS:
         for label in (barrier["label_zh"], barrier["label_en"]):
             assert any(label in line for line in lines), f"{label!r} is not whole on one line at {width} columns"
     assert max(cell_len(line.rstrip()) for line in lines) <= width
+
+
+def test_at_80_columns_a_list_wraps_its_english_labels_rather_than_drop_its_answer(monkeypatch):
+    """`barriers` at 80 columns: the count of countermeasures (the answer) is shown, each Chinese name whole on a line,
+    each English name wrapped at spaces."""
+    text = shown(monkeypatch, 80, "query", "barriers")
+    assert "not shown" not in text and "count" in text
+    lines, words = text.splitlines(), text.split()
+    for barrier in BARRIERS:
+        assert any(barrier["label_zh"] in line for line in lines)
+        first = barrier["label_en"].split()
+        start = next(i for i, w in enumerate(words) if words[i : i + 3] == first[:3])
+        assert [w for w in words[start:] if w in first][: len(first)] == first
+
+
+@pytest.mark.parametrize("width", [80, 100, 200])
+def test_advantages_show_each_link_with_its_basis_at_every_width(monkeypatch, width):
+    """The answer of `advantages` is its links (data/countermeasures.yaml's builds-on), kept over whole English labels."""
+    text = shown(monkeypatch, width, "query", "advantages")
+    links = [(cm["id"], link["basis"]) for cm in COUNTERMEASURES for link in cm.get("links", []) if link["property"] == "builds-on"]
+    assert links
+    for cm_id, basis in links:
+        assert f"{cm_id} ({basis})" in text
+
+
+@pytest.mark.parametrize("width", [100, 200])
+def test_a_list_column_shows_each_item_and_its_basis(monkeypatch, width):
+    """`problems` joins each problem's countermeasures and barriers with " | ": the view shows every item
+    (data/problems.yaml's links), one per line, wrapped at a space when narrow, instead of leaving the column out."""
+    text = shown(monkeypatch, width, "query", "problems")
+    words = text.split()
+    assert "not shown" not in text
+    for problem in PROBLEMS:
+        for link in problem["links"]:
+            assert link["target"] in words and f"({link['basis']})" in words
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_a_long_value_is_cut_so_the_columns_before_it_stay(monkeypatch, width):
+    """work-metadata's `value` holds the English title (~100 characters): it is cut, the field names stay."""
+    text = shown(monkeypatch, width, "query", "work-metadata")
+    assert "field" in text and "title_en" in text and "…" in text
+    assert "Research on the Advantages, Barriers and Countermeasures" not in text
 
 
 @pytest.mark.parametrize("width", [80, 100, 200])

@@ -129,6 +129,8 @@ def print_report(report, fmt: str) -> None:
 
 # the last word of the name, or the one before _zh/_en: evidence_zh, quotes, claim_en (not quote_checked)
 LONG_TEXT = re.compile(r"(^|_)(evidence|quotes?|text|rationale|claim|description|abstract|notes?)(_zh|_en)?$")
+PLAIN_MAX = 40  # a value of a plain column longer than this is long text (a title, a label): cut, not kept whole
+LIST_SEPARATOR = " | "  # GROUP_CONCAT's, in the canned queries: a list column shows one item per line
 GAP = 2  # cells between two columns
 LABEL_MIN = 20  # a label column is never squeezed below this, nor below its widest word (it wraps at spaces)
 LONG_MIN = 12  # nor a long-text one (it is cut with an ellipsis)
@@ -140,10 +142,11 @@ class Column:
 
     name: str
     sources: list[str]
-    kind: str  # label, long, id or plain
+    kind: str  # label, long, id, list or plain
 
     def cell(self, row: dict) -> str:
-        return "\n".join(v for v in (row.get(s) or "" for s in self.sources) if v)
+        text = "\n".join(v for v in (row.get(s) or "" for s in self.sources) if v)
+        return text.replace(LIST_SEPARATOR, "\n") if self.kind == "list" else text
 
 
 def _stem(name: str) -> str | None:
@@ -171,16 +174,29 @@ def _kind(name: str, names: list[str]) -> str:
     return "long" if LONG_TEXT.search(name) else "plain"
 
 
-def columns(names: list[str]) -> list[Column]:
-    """The view's columns: labels first (one per record), then plain columns, long text, and ids last.
+def _plain_kind(values: list[str]) -> str:
+    """plain, list (items joined by " | ", wrapped at spaces), or long (a value longer than a short phrase, or a list
+    with a word too long to wrap, such as a URL)."""
+    if any(LIST_SEPARATOR in v for v in values):
+        words = [w for v in values for w in v.split()]
+        return "long" if any(cell_len(w) > PLAIN_MAX for w in words) else "list"
+    return "long" if any(cell_len(v) > PLAIN_MAX for v in values) else "plain"
 
-    An id is dropped when its record's label is shown (`--full` shows it)."""
+
+def columns(names: list[str], rows: list[dict] = ()) -> list[Column]:
+    """The view's columns: labels first (one per record), then plain columns and lists, long text, and ids last.
+
+    An id is dropped when its record's label is shown (`--full` shows it). Any other column is plain,
+    a list (one item per line) or long text, by its values (_plain_kind)."""
     stems = [s for s in dict.fromkeys(_stem(n) for n in names) if s is not None]
     shown = set(stems) | ({"label"} if {"label", "title", "measure", "name"} & set(stems) else set())
     kinds = {n: _kind(n, names) for n in names}
+    for n in names:
+        if kinds[n] == "plain":
+            kinds[n] = _plain_kind([r.get(n) or "" for r in rows])
     cols = [Column(s, [n for n in names if _stem(n) == s], "label") for s in stems]
-    for kind in ("plain", "long", "id"):
-        cols += [Column(n, [n], kind) for n in names if kinds[n] == kind and not (kind == "id" and _id_record(n) in shown)]
+    for group in (("plain", "list"), ("long",), ("id",)):
+        cols += [Column(n, [n], kinds[n]) for n in names if kinds[n] in group and not (kinds[n] == "id" and _id_record(n) in shown)]
     return cols
 
 
@@ -196,8 +212,8 @@ def _natural(col: Column, rows: list[dict]) -> int:
 
 
 def _shrink(cols: list[Column], sizes: list[int], floor: list[int], excess: int) -> int:
-    """Take up to `excess` cells from long text (down to LONG_MIN), then labels (LABEL_MIN), widest first."""
-    for kind in ("long", "label"):
+    """Take up to `excess` cells from long text (down to LONG_MIN), then lists and labels (to their widest word), widest first."""
+    for kind in ("long", "list", "label"):
         while excess > 0:
             room = [i for i, c in enumerate(cols) if c.kind == kind and sizes[i] > floor[i]]
             if not room:
@@ -215,12 +231,15 @@ def _unbroken(col: Column, rows: list[dict]) -> int:
 def _layout(cols: list[Column], rows: list[dict], width: int) -> list[int] | None:
     """The columns' widths within `width` (long text cut, labels wrapped at spaces), None when they cannot fit."""
     natural = [_natural(c, rows) for c in cols]
-    least = {"long": lambda c: LONG_MIN, "label": lambda c: max(LABEL_MIN, _unbroken(c, rows))}
+    least = {"long": lambda c: LONG_MIN, "label": lambda c: max(LABEL_MIN, _unbroken(c, rows)), "list": lambda c: _unbroken(c, rows)}
     floor = [min(n, least[c.kind](c)) if c.kind in least else n for c, n in zip(cols, natural, strict=True)]
-    if cols[0].kind == "label" and natural[0] <= width * 0.7:  # the row's own record: its labels stay whole while they can
-        floor[0] = natural[0]
+    excess = sum(natural) + GAP * (len(cols) - 1) - width
+    if cols[0].kind == "label" and natural[0] <= width * 0.7:  # the row's own record: its labels stay whole while the rest fits
+        sizes = list(natural)
+        if _shrink(cols, sizes, [natural[0], *floor[1:]], excess) <= 0:
+            return sizes
     sizes = list(natural)
-    return sizes if _shrink(cols, sizes, floor, sum(sizes) + GAP * (len(cols) - 1) - width) <= 0 else None
+    return sizes if _shrink(cols, sizes, floor, excess) <= 0 else None
 
 
 def _constant(cols: list[Column], rows: list[dict]) -> Column | None:
@@ -243,7 +262,7 @@ def fit(cols: list[Column], rows: list[dict], width: int) -> tuple[list[Column],
             notes.append(f"every row: {same.name} = {value}" if value else f"empty in every row: {same.name}")
             cols.remove(same)
             continue
-        drop = next((c for k in ("plain", "id") for c in reversed(cols) if c.kind == k), cols[-1])
+        drop = next((c for kinds in (("plain", "list"), ("id",)) for c in reversed(cols) if c.kind in kinds), cols[-1])
         hidden.insert(0, drop.name)
         cols.remove(drop)
     if sizes is None:  # one column wider than the terminal: rich wraps it
@@ -303,11 +322,11 @@ def render_rows(names: list[str], rows: list[dict], width: int):
     """The renderable of a result's rows (dicts of strings) for a terminal `width` cells wide."""
     grouping = _grouping(names, rows)
     if grouping is None:
-        cols, sizes, notes = fit(columns(names), rows, width)
+        cols, sizes, notes = fit(columns(names, rows), rows, width)
         parts: list = [_table(cols, sizes, rows, header=True)]
     else:
         first, heading = grouping
-        cols, sizes, notes = fit(columns([n for n in names if n not in heading]), rows, width - 2)
+        cols, sizes, notes = fit(columns([n for n in names if n not in heading], rows), rows, width - 2)
         groups: dict = {}
         for r in rows:
             groups.setdefault(r.get(first), []).append(r)
