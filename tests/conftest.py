@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,12 @@ from dskg import fast, resources
 # Persistent builds of the test run go to a private folder, not the user's ~/.cache/dskg.
 _CACHE = os.environ["DSKG_CACHE"] = tempfile.mkdtemp(prefix="dskg-test-cache-")
 SPEED_PATHS = ("fast", "reference")
+
+# Started as `cmd &` from a script (a CI runner may be), pytest inherits SIGINT ignored, and so would
+# every dskg process a test starts: its Ctrl-C tests would then wait for a signal never delivered.
+# A handler here is reset to the default in each child at exec, where Python makes it KeyboardInterrupt.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
