@@ -100,6 +100,7 @@ def test_dry_run_writes_nothing(tmp_path, folder):
     assert _stored(folder) == []
 
 
+@intake_only
 def test_an_entry_can_add_a_new_barrier_its_claims_are_about(tmp_path, folder):
     text = (
         GOOD.replace("about: [bar-market-access]", "about: [bar-data-localisation]")
@@ -176,6 +177,7 @@ BAD = [
 ]
 
 
+@intake_only
 @pytest.mark.parametrize("name, text, suffix, code, needle", BAD, ids=[b[0] for b in BAD])
 def test_bad_entry_gets_a_clear_message_exit_code_and_nothing_written(tmp_path, folder, name, text, suffix, code, needle):
     path = _entry(tmp_path, text, f"{name}.{suffix}")
@@ -256,6 +258,7 @@ def test_bibtex_import_keeps_chinese_and_warns_there_are_no_claims(tmp_path, fol
     assert row is None or row["title"] == "数字服务贸易壁垒测试"
 
 
+@intake_only
 def test_a_turtle_entry_using_the_ontology_is_added_and_queried(folder):
     turtle = Path(__file__).parent / "entries" / "smith-2023-example.ttl"
     result = _add(turtle, folder)

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from marks import intake_only
 from rdflib.compare import isomorphic
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
@@ -176,6 +177,7 @@ def test_the_counting_queries_see_the_barrier_nothing_addresses(kg, unaddressed)
     assert any(r["kind"] == "link" for r in queries.rows(dskg.run_query("evidence-for", kg, {"entity": UNADDRESSED_ID})))
 
 
+@intake_only
 def test_a_new_barrier_added_by_an_entry_shows_with_basis_none_in_the_cli(tmp_path):
     """A user adds a work that names a barrier no countermeasure addresses (tests/entries/
     ferracane-van-der-marel-2018.yaml: bar-data-flow-restrictions, 跨境数据流动限制壁垒,

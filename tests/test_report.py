@@ -30,7 +30,7 @@ ID = "https://w3id.org/dskg/id/"
 
 def graph_ids(kg: dskg.KnowledgeGraph, cls: str) -> set[str]:
     query = f"PREFIX dskg: <https://w3id.org/dskg/ontology#> SELECT ?x WHERE {{ ?x a dskg:{cls} }}"
-    return {str(r[0])[len(ID):] for r in run_sparql(query, kg)}
+    return {str(r[0])[len(ID) :] for r in run_sparql(query, kg)}
 
 
 @pytest.fixture(scope="session")
@@ -97,8 +97,10 @@ def test_literature_lists_every_cited_work_in_gbt7714_style_with_its_claims(site
     assert works
     for work in works:
         assert f'id="{work["id"]}"' in page
-    assert ('<span lang="zh">王锦泽</span>. <cite lang="zh">我国数字服务贸易发展的优势、壁垒和对策研究</cite>[J]. '
-            '<span lang="zh">服务科学和管理</span>, 2025, 14(3). DOI: 10.12677/ssem.2025.143042.') in page
+    assert (
+        '<span lang="zh">王锦泽</span>. <cite lang="zh">我国数字服务贸易发展的优势、壁垒和对策研究</cite>[J]. '
+        '<span lang="zh">服务科学和管理</span>, 2025, 14(3). DOI: 10.12677/ssem.2025.143042.'
+    ) in page
     # a cited work whose title the graph does not know says so rather than inventing one
     assert re.search(r'<span lang="zh">张祁</span>\. <span class="unknown">\[title unknown\]</span>\. 2024\.', page)
     claim = next(w["claim_zh"] for w in works if w["id"] == "zhang-qi-2024")
@@ -109,7 +111,7 @@ def test_statistics_page_shows_the_graphs_trade_figures(site, kg):
     page = (site / "statistics.html").read_text(encoding="utf-8")
     balance = rows(run_query("trade-balance", kg))
     assert len(balance) == 2
-    chart = page[page.index('<svg class="chart"'):page.index("</svg>")]
+    chart = page[page.index('<svg class="chart"') : page.index("</svg>")]
     assert "Unit: bn CNY" in chart
     for r in balance:
         assert r["unit"] == "CNY x 100000000"  # 亿元, shown in bn (10⁹) on an English page
@@ -121,13 +123,15 @@ def test_statistics_page_shows_the_graphs_trade_figures(site, kg):
 
 def test_completeness_panel_counts_come_from_the_graph(site, kg):
     page = (site / "index.html").read_text(encoding="utf-8")
-    panel = page[page.index('class="completeness"'):]
+    panel = page[page.index('class="completeness"') :]
     barriers = graph_ids(kg, "Barrier")
     explicit = {r["barrier_id"] for r in rows(run_query("countermeasures-by-barrier", kg, {"basis": "explicit"}))}
     assert f"{len(barriers - explicit)} of {len(barriers)}" in panel
     untitled = run_sparql(
         "PREFIX dskg: <https://w3id.org/dskg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
-        "SELECT (COUNT(?w) AS ?n) WHERE { ?w a dskg:Work FILTER NOT EXISTS { ?w dcterms:title ?t } }", kg)
+        "SELECT (COUNT(?w) AS ?n) WHERE { ?w a dskg:Work FILTER NOT EXISTS { ?w dcterms:title ?t } }",
+        kg,
+    )
     assert f"{int(next(iter(untitled))[0])} of {len(rows(run_query('literature', kg)))}" in panel
     labelled = (
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { "
@@ -174,7 +178,7 @@ def test_a_barrier_no_countermeasure_addresses_stands_out_as_a_gap(gap_site):
     row = re.search(r'<tr class="barrier gap" data-barrier="bar-data-flow-restrictions">.*?</tr>', index, re.S)
     assert row and "缺口：没有对策应对该壁垒" in row.group(0)
     assert row.group(0).count('data-basis="none"') == len(graph_ids(kg, "Countermeasure"))
-    panel = index[index.index('class="completeness"'):]
+    panel = index[index.index('class="completeness"') :]
     assert 'href="entity/bar-data-flow-restrictions.html"' in panel.split("无对策明确应对的壁垒")[0]
     literature = (folder / "literature.html").read_text(encoding="utf-8")
     assert '<cite lang="en">Do Data Policy Restrictions Inhibit Trade in Services?</cite>[R]' in literature
@@ -292,6 +296,7 @@ def open_page(browser, url: str, width: int):
     return page, seen
 
 
+@pytest.mark.fast_path_only("a browser renders the site; its content is checked on both paths by the tests above")
 @pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("path", ["index.html", "entity/bar-tech-innovation.html", "statistics.html", "literature.html", "ontology.html"])
@@ -328,7 +333,8 @@ def test_matrix_has_a_row_per_barrier_and_a_column_per_countermeasure(browser, s
             if r["countermeasure_id"]
         }
         cells = page.locator("#matrix tr[data-barrier]").evaluate_all(
-            "rows => rows.map(r => [...r.querySelectorAll('td')].map(td => td.dataset.basis))")
+            "rows => rows.map(r => [...r.querySelectorAll('td')].map(td => td.dataset.basis))"
+        )
         for barrier, marks in zip(row_ids, cells):
             assert marks == [basis.get((barrier, cm), "none") for cm in col_ids]
         # hovering a linked cell shows its evidence quote

@@ -186,6 +186,7 @@ def test_with_the_paper_alone_cells_show_no_counts(kg):
 # -- in a real browser -----------------------------------------------------------------------------------
 
 
+@pytest.mark.fast_path_only("a browser renders the map; its cells are checked on both paths by the tests above")
 @pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_evidence_map_in_the_browser(browser, evidence, screenshots, width):  # noqa: F811

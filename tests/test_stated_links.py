@@ -66,6 +66,7 @@ def _links(kg) -> dict[str, dict[str, str]]:
     return found
 
 
+@intake_only
 def test_a_stated_link_is_its_own_qualified_link_beside_the_papers(tmp_path, folder):
     result = _add(tmp_path, folder, ENTRY)
     assert result.exit_code == 0, result.output
@@ -160,6 +161,7 @@ def test_a_bad_link_is_refused_naming_file_line_and_field(tmp_path, folder, old,
     assert not (folder / "entries" / "doe-2024.yaml").exists()
 
 
+@intake_only
 def test_a_disputed_link_is_shown_as_disputed_and_not_counted_as_addressing(tmp_path, folder):
     """A work that argues a countermeasure does not answer a barrier must not make the barrier look
     addressed: no direct triple, absent from countermeasures-by-barrier and from the barrier's

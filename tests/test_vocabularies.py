@@ -33,7 +33,12 @@ from dskg.terms import WORK_CLASS
 from dskg.vocab import DSKG
 from tools import need
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.fast_path_only(
+        "the ontology and export are the same graph on both paths (test_loader_paths, test_export); HermiT and OWL API take ~15 s"
+    ),
+]
 
 HERE = Path(__file__).parent
 VOCABULARIES = HERE / "vocabularies"
