@@ -15,6 +15,12 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 runner = CliRunner()
 
 
+@pytest.fixture(scope="module")
+def shipped_report():
+    """The shipped data's validation report, made once for the tests that read it (a whole-graph run each)."""
+    return check()
+
+
 @pytest.mark.fast_path_only(
     "the reference path's findings on the shipped graph are compared with the fast path's by "
     "test_fast_path_finds_what_the_reference_path_finds; its whole pySHACL run took ~40 s of CI"
@@ -26,8 +32,8 @@ def test_shipped_graph_has_no_violation_and_exits_0():
 
 
 @pytest.mark.fast_path_only("an option's exit code; whole-graph SHACL on both paths: test_shipped_graph_has_no_violation_and_exits_0")
-def test_fail_on_warning_turns_warnings_into_exit_1():
-    report = check()
+def test_fail_on_warning_turns_warnings_into_exit_1(shipped_report):
+    report = shipped_report
     assert report.count("Violation") == 0
     assert report.count("Warning") > 0  # e.g. figures the paper gives no period for
     assert runner.invoke(app, ["validate", "--fail-on", "warning"]).exit_code == 1
@@ -36,8 +42,8 @@ def test_fail_on_warning_turns_warnings_into_exit_1():
 @pytest.mark.fast_path_only(
     "where a finding points comes from the records; both paths compared: test_fast_path_finds_what_the_reference_path_finds"
 )
-def test_every_finding_names_a_record_with_its_label_file_and_line():
-    report = check()
+def test_every_finding_names_a_record_with_its_label_file_and_line(shipped_report):
+    report = shipped_report
     for finding in report.findings:
         assert finding.entity and not finding.entity.startswith("http")
         assert finding.file.startswith("data/") and finding.line > 0
@@ -45,8 +51,8 @@ def test_every_finding_names_a_record_with_its_label_file_and_line():
 
 
 @pytest.mark.fast_path_only("a rendering; whole-graph SHACL on both paths: test_shipped_graph_has_no_violation_and_exits_0")
-def test_text_rendering_is_one_grep_friendly_line_per_finding_plus_a_summary():
-    report = check()
+def test_text_rendering_is_one_grep_friendly_line_per_finding_plus_a_summary(shipped_report):
+    report = shipped_report
     lines = report.to_text().splitlines()
     assert len(lines) == len(report.findings) + 1
     assert all(line.split(":")[0].startswith("data/") for line in lines[:-1])
