@@ -72,6 +72,11 @@ SPEC = {
         "params": [],
         "columns": ["area", "area_zh", "area_en", "barrier_id", "barrier_zh", "rationale", "basis"],
     },
+    "models": {
+        "params": ["countermeasure"],
+        "columns": ["countermeasure_id", "countermeasure_zh", "countermeasure_en", "countermeasure_section", "model_id", "model_zh",
+                    "model_en", "model_kind", "basis", "evidence_zh", "source", "section"],
+    },
 }
 
 # A value of each parameter that must be accepted.
@@ -88,6 +93,7 @@ GOOD = {
     ("literature", "language"): "en",
     ("evidence-for", "entity"): "bar-legal-framework",
     ("statistics", "entity"): "adv-platform",
+    ("models", "countermeasure"): "cm-international-cooperation",
 }
 
 # Values of each parameter that must be refused with a UsageError, and a pattern the message must
@@ -117,6 +123,8 @@ BAD = [
     ("evidence-for", "entity", "bar-nope", r"bar-legal-framework"),
     ("evidence-for", "entity", "", None),
     ("statistics", "entity", "adv-nope", r"adv-platform"),
+    # a country is a model, not a countermeasure
+    ("models", "countermeasure", "actor-usa", r"cm-international-cooperation"),
 ]
 
 INJECTIONS = [

@@ -78,6 +78,13 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
         (W, "ProblemQuote", "add at least one verbatim quote"),
         (I, "ProblemAnswered", "no countermeasure answers this problem"),
     ],
+    "model-reference-valid.ttl": [],
+    "model-reference-wrong.ttl": [
+        (V, "ModelFromActorOrDocumentShape", "Only an actor (actors.yaml) or a document"),  # a barrier
+        (V, "ModelForKnownShape", "No countermeasure has the id https://w3id.org/dskg/id/cm-nope"),
+        # the property's range makes the unknown id a countermeasure, without a record's fields
+        *[(V, shape, text) for shape, text in (("StatedIn", "one source work"), ("LabelZh", "label_zh"), ("LabelEn", "label_en"))],
+    ],
     "countermeasure-no-source.ttl": [(V, "StatedIn", "exactly one source work")],
     "qualified-link-valid.ttl": [],
     "concept-mapping-valid.ttl": [],

@@ -36,7 +36,9 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Basis = Literal["explicit", "interpretive", "editorial"]
 LabelOrigin = Annotated[str, StringConstraints(pattern=LABEL_ORIGIN)]
-LinkProperty = Literal["addresses", "builds-on", "illustrates", "evidences", "is-about", "falls-under", "answered-by", "corresponds-to"]
+LinkProperty = Literal[
+    "addresses", "builds-on", "illustrates", "evidences", "is-about", "falls-under", "answered-by", "corresponds-to", "model-for"
+]
 MATCH_RELATIONS = ("exact_match", "close_match", "broad_match", "narrow_match")
 
 

@@ -59,6 +59,8 @@ LINKS: dict[str, tuple[URIRef, URIRef, tuple[str, ...], tuple[str, ...]]] = {
     "falls-under": (DSKG.fallsUnder, DSKG.AreaMapping, ("barriers",), ("areas",)),
     "answered-by": (DSKG.isAnsweredBy, DSKG.Answering, ("problems",), ("countermeasures",)),
     "corresponds-to": (DSKG.correspondsTo, DSKG.ProblemCorrespondence, ("problems",), ("barriers",)),
+    # an actor (or a document) a work holds up as a model to study for a countermeasure (学习日本、美国等发达国家...)
+    "model-for": (DSKG.isModelFor, DSKG.ModelReference, ("actors", "documents"), ("countermeasures",)),
 }
 
 MATCHES = {"exact_match": SKOS.exactMatch, "close_match": SKOS.closeMatch, "broad_match": SKOS.broadMatch, "narrow_match": SKOS.narrowMatch}

@@ -41,6 +41,7 @@ class DSKG(DefinedNamespace):
     Law: URIRef
     MetadataRecord: URIRef
     MetadataSource: URIRef
+    ModelReference: URIRef
     Organisation: URIRef
     Person: URIRef
     Plan: URIRef
@@ -85,6 +86,7 @@ class DSKG(DefinedNamespace):
     fromHeading: URIRef
     fromTranslation: URIRef
     hasConceptMapping: URIRef
+    hasModel: URIRef
     hasQualifiedLink: URIRef
     hasSection: URIRef
     hasTheme: URIRef
@@ -97,6 +99,7 @@ class DSKG(DefinedNamespace):
     isAnsweredBy: URIRef
     isEvidencedBy: URIRef
     isIllustratedBy: URIRef
+    isModelFor: URIRef
     isNamedAsProblem: URIRef
     isSubjectOf: URIRef
     issuedBy: URIRef
