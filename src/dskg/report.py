@@ -99,7 +99,7 @@ class Page:
         return Markup(f'<span lang="zh">{escape(text)}</span>') if text else Markup("")
 
     def citation(self, work: Work) -> Markup:
-        return gbt7714(work, self)
+        return gbt7714(work, self.t("title_unknown"))
 
     def work_link(self, wid: str) -> Markup:
         """A work as "Surname (year)" ("A & B", "A et al." / "A 等" for more), linked to its reference."""
@@ -113,21 +113,23 @@ class Page:
         return Markup(f'<a href="{self.root}literature.html#{escape(wid)}"><span lang="{lang}">{escape(who)}</span>{year}</a>')
 
 
-def gbt7714(work: Work, page: Page) -> Markup:
+def gbt7714(work: Work, unknown_title: str) -> Markup:
     """A reference in GB/T 7714-2015 style: 作者. 题名[J]. 刊名, 年, 卷(期): 页码. DOI.
 
-    What the graph does not know (most cited works' titles and venues) is marked as unknown.
+    What the graph does not know (most cited works' titles and venues) is marked as unknown:
+    `unknown_title` says so in the reader's language. citations.gbt7714_text strips the markup,
+    so the report and the citations share this one rendering.
     """
     lang = "zh" if work.language == "zh" else "en"
     authors = f'<span lang="{lang}">{escape(work.authors)}</span>. ' if work.authors else ""
-    return Markup(authors + _gbt_title(work, lang, page) + _gbt_publication(work, lang) + _gbt_locator(work))
+    return Markup(authors + _gbt_title(work, lang, unknown_title) + _gbt_publication(work, lang) + _gbt_locator(work))
 
 
-def _gbt_title(work: Work, lang: str, page: Page) -> str:
+def _gbt_title(work: Work, lang: str, unknown_title: str) -> str:
     """题名[文献类型标识]. in the work's language where the graph has it, else the other one."""
     title = work.title.zh if lang == "zh" and work.title.zh else (work.title.en or work.title.zh)
     if not title:
-        return f'<span class="unknown">[{escape(page.t("title_unknown"))}]</span>. '
+        return f'<span class="unknown">[{escape(unknown_title)}]</span>. '
     code = next((GBT_TYPE[t] for t in work.types if t in GBT_TYPE), None)
     cite = f'<cite lang="{"zh" if title == work.title.zh else "en"}">{escape(title)}</cite>'
     return cite + (f"[{code}]. " if code else ". ")
