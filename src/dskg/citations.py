@@ -14,8 +14,7 @@ from html import unescape
 from .errors import UsageError
 from .graph import KnowledgeGraph
 from .report import gbt7714
-from .reportdata import Work
-from .reportdata import _works as report_works
+from .reportdata import Work, read_works
 
 # CSL-JSON item types for the FaBiO classes a work may have; a work of none of them is a "document"
 # (CSL's generic type), since "type" is required and guessing "article-journal" would invent a fact.
@@ -36,7 +35,7 @@ UNKNOWN_TITLE = "title unknown"
 
 def works(kg: KnowledgeGraph, ids: list[str]) -> list[Work]:
     """The named works, in the order asked; an id that is not a work the graph lists is a UsageError naming it."""
-    known = report_works(kg)
+    known = read_works(kg)
     missing = [i for i in ids if i not in known]
     if missing:
         raise UsageError(f"not a work of the graph: {', '.join(missing)} (the literature query lists the works' ids)")

@@ -271,7 +271,7 @@ def _local(iri: Any) -> str | None:
     return str(iri).rsplit("/", 1)[-1].rsplit("#", 1)[-1] if iri is not None else None
 
 
-def _works(kg: KnowledgeGraph) -> dict[str, Work]:
+def read_works(kg: KnowledgeGraph) -> dict[str, Work]:
     """The works the literature query lists and the paper's own sources, with their claims."""
     listed = {r["id"] for r in rows(run_query("literature", kg))}
     details = _select(kg, """
@@ -388,7 +388,7 @@ def collect(kg: KnowledgeGraph) -> SiteData:
         merged.zh, merged.en = merged.zh or text.zh, merged.en or text.en
     entities = _entities(kg, labels)
     links = _links(kg)
-    works = _works(kg)
+    works = read_works(kg)
     stated = Counter((x.subject, x.kind, x.target) for x in links)
     for x in links:  # the paper's link keeps the plain anchor the map's edges and older links point to
         x.shared = stated[(x.subject, x.kind, x.target)] > 1 and not (x.source in works and works[x.source].is_source)
