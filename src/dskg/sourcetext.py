@@ -55,10 +55,8 @@ class ShippedTexts:
 
 
 @lru_cache(maxsize=256)  # each text is read once per command: the loader's checks and SHACL's share it
-def normalised_text(path: Path) -> str:
-    """The text of `path` without whitespace (and, for the paper's, without running headers).
-
-    Raises UnreadableInputError for a file too large or not UTF-8."""
+def _read(path: Path) -> str:
+    """The text of `path`. Raises UnreadableInputError for a file too large or not UTF-8."""
     try:
         size = os.stat(path).st_size
         if size > MAX_BYTES:
@@ -72,10 +70,22 @@ def normalised_text(path: Path) -> str:
         raise UnreadableInputError(f"{path}: not UTF-8 text (byte {exc.start}). Fix: save the text as UTF-8.") from None
     except OSError as exc:
         raise UnreadableInputError(f"{path}: cannot read the work's text ({exc.strerror}). Fix: check the file.") from None
-    lines = text.splitlines()
+    return text
+
+
+@lru_cache(maxsize=256)
+def normalised_text(path: Path) -> str:
+    """The text of `path` without whitespace (and, for the paper's, without running headers)."""
+    lines = _read(path).splitlines()
     if path.parent.name == SHIPPED:  # a later work's text: no page furniture known to drop
         return "".join(squeeze(line) for line in lines)
     return "".join(squeeze(line) for line in lines if not RUNNING_HEADER.match(line))
+
+
+@lru_cache(maxsize=256)
+def whole_text(path: Path) -> str:
+    """The text of `path` without whitespace, running headers kept: a paper's DOI, journal and licence are in them."""
+    return squeeze(_read(path))
 
 
 def contains(path: Path, quote: str) -> bool:

@@ -8,14 +8,12 @@ Part of the loader's builder (loader.Builder), which supplies `add`, `text`, `li
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rdflib import Literal, URIRef
 
 from .records import Claim, MetadataSource, StatedLink, Work
-from .sourcetext import squeeze
+from .sourcetext import squeeze, whole_text
 from .terms import BIBO, BOOLEANS, CITO, DCTERMS, DSKG, FABIO, FOAF, LINKS, OWL, PROV, RDF, RDFS, WORK_CLASS, XSD
 
 
@@ -238,15 +236,6 @@ URL = re.compile(r"^https?://\S+$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-@lru_cache(maxsize=16)
-def _whole_text(path: Path) -> str:
-    """The work's text without whitespace, running headers kept: a paper's DOI, journal and licence are in them."""
-    try:
-        return squeeze(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return ""  # an unreadable text is reported where the text is checked (checks.text_file, sourcetext)
-
-
 def _given(rec: Work, name: str) -> list[str]:
     """The field's values as text (a list field's items), none when the work does not give it."""
     value = getattr(rec, name)
@@ -329,7 +318,7 @@ class _Metadata:
 
     def _in_text(self, name: str) -> bool:
         path = self.builder.checks.source_text(self.rec.id)
-        whole = _whole_text(path) if path is not None else ""
+        whole = whole_text(path) if path is not None else ""
         # a number alone (a volume, an issue, a year) is among the text's numbers anyway: not checked
         return all(squeeze(value).isdigit() or squeeze(value) in whole for value in _given(self.rec, name))
 
