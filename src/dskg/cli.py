@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
 
 from . import DEFAULT_GRAPH
+from .cliopts import (
+    AllowServiceOption,
+    BaseOption,
+    DataOption,
+    EndpointOption,
+    EngineOption,
+    GraphOption,
+    LangOption,
+    MaxBytesOption,
+    QueryTimeoutOption,
+    TimeoutOption,
+    build_graph,
+    check_format,
+    parse_params,
+    query_target,
+)
 from .errors import DskgError, UsageError
 from .terminal import FullOption, ViewLangOption, err, out, print_catalogue, print_report, print_result, print_stats
-
-if TYPE_CHECKING:
-    from .endpoint import Endpoint
-    from .graph import KnowledgeGraph
 
 # Each command imports the library modules it uses inside its body: `dskg --help` (README target
 # <= 0.5 s) then loads none of rdflib, pydantic, pyoxigraph or pyshacl.
@@ -42,60 +54,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-DataOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--data", envvar="DSKG_DATA", help="Your data folder (from `dskg init`), layered on the shipped graph.", show_default=False
-    ),
-]
-BaseOption = Annotated[
-    Path | None,
-    typer.Option("--base", help="Curated base folder to build from instead of the shipped data (for curators).", show_default=False),
-]
-EngineOption = Annotated[
-    str, typer.Option("--engine", help="OWL-RL engine: rules (fast, gives owlrl's entailments), owlrl (the reference) or reasonable.")
-]
-EndpointOption = Annotated[
-    str | None,
-    typer.Option(
-        "--endpoint",
-        envvar="DSKG_ENDPOINT",
-        help="Query a remote SPARQL endpoint (its query URL) instead of the embedded graph.",
-        show_default=False,
-    ),
-]
-GraphOption = Annotated[str, typer.Option("--graph", help="Named graph on the server (the one `dskg push` writes).")]
-TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds one request to the server may take in all (retries included).")]
-MaxBytesOption = Annotated[int, typer.Option("--max-bytes", help="Largest answer to read from the server, in bytes.")]
-QueryTimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds a query may run (on the embedded graph or the server).")]
-AllowServiceOption = Annotated[
-    list[str] | None,
-    typer.Option("--allow-service", metavar="HOST", help="Let SERVICE clauses send requests to this host (repeatable); none by default."),
-]
-LangOption = Annotated[Literal["zh", "en"], typer.Option("--lang", help="Label language (report and diagram show the other one too).")]
-
-
-def _build(data: Path | None, engine: str = "rules", reason: bool = True, base: Path | None = None) -> KnowledgeGraph:
-    from .cache import cached_build
-
-    with err.status("building the graph...", spinner="dots"):
-        return cached_build(data, base=base, reason=reason, engine=engine)
-
-
-def _target(endpoint: str | None, timeout: float, max_bytes: int, data: Path | None, engine: str) -> KnowledgeGraph | Endpoint:
-    """Where `query` and `sparql` run: the server at --endpoint, else the embedded graph."""
-    if endpoint:
-        from .endpoint import Endpoint
-
-        return Endpoint.from_url(endpoint, timeout=timeout, max_bytes=max_bytes)
-    return _build(data, engine)
-
-
-def _check_format(fmt: str, formats: tuple[str, ...]) -> None:
-    """Before anything is built: the usage error for a --format the command does not write."""
-    if fmt not in formats:
-        raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(formats)}")
 
 
 def _version(value: bool) -> None:
@@ -126,7 +84,7 @@ def build(data: DataOption = None, base: BaseOption = None, engine: EngineOption
     """
     from .queries import stats
 
-    st = stats(_build(data, engine, base=base))
+    st = stats(build_graph(data, engine, base=base))
     out.print(f"built: {st.triples['asserted']} asserted, {st.triples['inferred']} inferred, {st.triples['ontology']} ontology triples")
 
 
@@ -138,7 +96,7 @@ def stats(data: DataOption = None, engine: EngineOption = "rules") -> None:
     """
     from . import queries
 
-    print_stats(queries.stats(_build(data, engine)))
+    print_stats(queries.stats(build_graph(data, engine)))
 
 
 @app.command()
@@ -155,23 +113,13 @@ def export(
     """
     from . import publish
 
-    _check_format(fmt, publish.FORMATS)
-    kg = _build(data, reason=inferred)
+    check_format(fmt, publish.FORMATS)
+    kg = build_graph(data, reason=inferred)
     if output is None:
         sys.stdout.buffer.write(publish.serialize(kg, fmt, inferred=inferred, include_ontology=not no_ontology))
     else:
         publish.export(kg, output, fmt, inferred=inferred, include_ontology=not no_ontology)
         err.print(f"wrote {output}")
-
-
-def _parse_params(pairs: list[str]) -> dict[str, str]:
-    params = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise UsageError(f"parameter {pair!r} is not key=value, e.g. -p barrier=bar-legal-framework")
-        params[key.strip()] = value
-    return params
 
 
 @app.command()
@@ -195,15 +143,15 @@ def query(
     """
     from . import queries, results
 
-    _check_format(fmt, results.FORMATS)
+    check_format(fmt, results.FORMATS)
     if list_:
         print_catalogue(list(queries.catalogue().values()), lang, fmt)
         return
     if name is None:
         raise UsageError("give a query name, e.g. dskg query countermeasures-by-barrier (see dskg query --list)")
-    params = _parse_params(param or [])
+    params = parse_params(param or [])
     queries.bindings_for(queries.get_query(name), params)  # an unknown name or parameter fails before the graph is built
-    result = queries.run(name, _target(endpoint, timeout, max_bytes, data, engine), params, graph=graph or None, timeout=timeout)
+    result = queries.run(name, query_target(endpoint, timeout, max_bytes, data, engine), params, graph=graph or None, timeout=timeout)
     print_result(result, fmt, lang, full)
 
 
@@ -228,14 +176,14 @@ def sparql(
     """
     from . import queries, results
 
-    _check_format(fmt, results.FORMATS)
+    check_format(fmt, results.FORMATS)
     if (query_text is None) == (file is None):
         raise UsageError("give a query or --file FILE (one of the two)")
     if file is not None:
         query_text = queries.read_query_text(file)
     with queries.naming(file):
         queries.ensure_read_only(query_text)  # an update is refused before the graph is built
-    target = _target(endpoint, timeout, max_bytes, data, engine)
+    target = query_target(endpoint, timeout, max_bytes, data, engine)
     with queries.naming(file):
         result = queries.run_sparql(query_text, target, graph=graph or None, timeout=timeout, allow_service=allow_service or ())
     print_result(result, fmt, lang, full)
@@ -360,7 +308,7 @@ def push(
     from . import endpoint as remote
 
     target = remote.Endpoint.from_url(endpoint, store=store, update=update, timeout=timeout, max_bytes=max_bytes)
-    kg = _build(data, engine)
+    kg = build_graph(data, engine)
     with err.status(f"uploading to {endpoint}...", spinner="dots"):
         result = remote.push(kg, target, graph=graph, inferred=inferred)
     err.print(f"pushed {result.triples} triples into <{result.graph}> ({result.method}; the server counts as many)")
@@ -385,7 +333,7 @@ def serve(
 
     if not 0 < port < 65536:
         raise UsageError(f"--port must be 1-65535, not {port}")
-    code = serve_graph(_build(data, engine), port, on_ready=ready, timeout=timeout, allow_service=allow_service or ())
+    code = serve_graph(build_graph(data, engine), port, on_ready=ready, timeout=timeout, allow_service=allow_service or ())
     raise typer.Exit(0 if code in (0, -15, 143) else code)
 
 
@@ -408,7 +356,7 @@ def report(
     from .diagram import dot_program
 
     dot_program()  # say Graphviz is missing before building anything
-    result = report_mod.write_report(_build(data, engine), output, lang=lang)
+    result = report_mod.write_report(build_graph(data, engine), output, lang=lang)
     err.print(f"wrote {len(result.pages)} pages into {result.folder}; open {result.folder / 'index.html'}")
 
 
@@ -427,10 +375,10 @@ def diagram(
     from . import diagram as diagram_mod
     from .publish import write_atomic
 
-    _check_format(fmt, diagram_mod.FORMATS)
+    check_format(fmt, diagram_mod.FORMATS)
     if fmt == "svg":
         diagram_mod.dot_program()  # say Graphviz is missing before building anything
-    text = diagram_mod.render(_build(data, engine), fmt, lang)
+    text = diagram_mod.render(build_graph(data, engine), fmt, lang)
     if output is None:
         sys.stdout.write(text)
     else:
