@@ -175,10 +175,12 @@ def _language(fields: dict[str, str], title: str) -> str:
 
 
 def _authors(value: str) -> list[str]:
-    """The names of an author field, split at `and` outside braces (`{World Bank and IMF}` is one)."""
+    """The names of an author field, split at `and` outside braces (`{World Bank and IMF}` is one); a
+    closing `and others` is BibTeX's et al., not a name."""
     from bibtexparser.middlewares.names import split_multiple_persons_names
 
-    return [name for name in split_multiple_persons_names(value) if name.strip()]
+    names = [name for name in split_multiple_persons_names(value) if name.strip()]
+    return names[:-1] if len(names) > 1 and names[-1].strip() == "others" else names
 
 
 def entry_data(key: str, entry_type: str, fields: dict[str, str]) -> dict[str, Any]:

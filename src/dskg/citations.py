@@ -1,20 +1,29 @@
-"""Works of the graph as citations a researcher can paste: CSL-JSON items and GB/T 7714-2015 text.
+"""Works of the graph as citations a researcher can paste: GB/T 7714-2015 text, BibTeX, RIS and
+CSL-JSON, for named works or the works behind a query's rows.
 
 The works are read the way the report reads them (reportdata), and the GB/T 7714 string is the
 report's own rendering without its HTML, so a citation never differs from the report's literature
-page. What the graph does not know (the paper's cited works have no titles) is left out of the
-CSL-JSON item, never filled in.
+page. What the graph does not know (the paper's cited works have no titles) is left out of
+BibTeX, RIS and CSL-JSON, never filled in, and marked in the GB/T string in the work's language.
+BibTeX is written by bibtexparser and RIS by rispy, the libraries that read them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
+from typing import Any
 
 from .errors import UsageError
 from .graph import KnowledgeGraph
-from .report import gbt7714
+from .report import citation_names, gbt7714
 from .reportdata import Work, read_works
+from .vocab import ID
+
+FORMATS = ("gbt7714", "bibtex", "ris", "csl-json")
+UNKNOWN_TITLE = {"zh": "题名不详", "en": "title unknown"}
+"""What a GB/T string says where the graph has no title, in the work's language (the report's wording)."""
 
 # CSL-JSON item types for the FaBiO classes a work may have; a work of none of them is a "document"
 # (CSL's generic type), since "type" is required and guessing "article-journal" would invent a fact.
@@ -29,8 +38,6 @@ CSL_TYPE = {
     "WebPage": "webpage",
     "DataFile": "dataset",
 }
-UNKNOWN_TITLE = "title unknown"
-"""What the GB/T string says where the graph has no title (the report's English wording)."""
 
 
 def works(kg: KnowledgeGraph, ids: list[str]) -> list[Work]:
@@ -53,22 +60,58 @@ def gbt7714_strings(kg: KnowledgeGraph, ids: list[str]) -> list[str]:
 
 
 def gbt7714_text(work: Work) -> str:
-    """The report's GB/T 7714 rendering of a work as plain text (its spans and cite element dropped)."""
-    return unescape(re.sub(r"<[^>]+>", "", str(gbt7714(work, UNKNOWN_TITLE))))
+    """The report's GB/T 7714 rendering of a work as plain text (its spans and cite element dropped),
+    an unknown title marked in the work's own language as the report of that language marks it."""
+    unknown = UNKNOWN_TITLE["zh" if work.language == "zh" else "en"]
+    return unescape(re.sub(r"<[^>]+>", "", str(gbt7714(work, unknown))))
+
+
+def cite(kg: KnowledgeGraph, ids: list[str], fmt: str) -> str:
+    """The named works in one of FORMATS, as the text of a file of that kind."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown citation format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    chosen = works(kg, ids)
+    if fmt == "csl-json":
+        return json.dumps([csl_item(w) for w in chosen], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "bibtex":
+        return bibtex_text(chosen)
+    if fmt == "ris":
+        return ris_text(chosen)
+    return "".join(gbt7714_text(w) + "\n" for w in chosen)
+
+
+def cite_query(kg: KnowledgeGraph, name: str, params: dict[str, str], fmt: str, timeout: float | None = None) -> tuple[str, list[str]]:
+    """The works behind canned query `name`'s rows (see works_behind) in one of FORMATS, and their ids."""
+    from .queries import rows, run
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown citation format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    ids = works_behind(kg, rows(run(name, kg, params, timeout=timeout)))
+    return (cite(kg, ids, fmt) if ids else ""), ids
+
+
+def works_behind(kg: KnowledgeGraph, rows: list[dict[str, Any]]) -> list[str]:
+    """The ids of the works a query's rows name, in the order they first appear: any cell (or item of a
+    " | "-joined cell) that is a work's id or IRI."""
+    known, found = read_works(kg), {}
+    for row in rows:
+        for value in row.values():
+            for item in str(value).split(" | ") if value is not None else ():
+                wid = item.removeprefix(str(ID))
+                if wid in known:
+                    found.setdefault(wid, None)
+    return list(found)
 
 
 def csl_item(work: Work) -> dict:
     """A CSL-JSON item with only the fields the graph knows."""
-    lang = "zh" if work.language == "zh" else "en"
     item: dict = {"id": work.id, "type": next((CSL_TYPE[t] for t in work.types if t in CSL_TYPE), "document")}
-    title = work.title.zh if lang == "zh" and work.title.zh else (work.title.en or work.title.zh)
-    venue = work.venue.get(lang) or work.venue.other(lang)
-    authors = [_author(name, work.language) for name in _names(work.authors, work.language)]
+    authors = [_author(name, work.language) for name in citation_names(work.authors, work.language)[0]]
     fields = {
-        "title": title,
+        "title": _title(work),
         "author": authors or None,
         "issued": {"date-parts": [[work.year]]} if work.year else None,
-        "container-title": venue,
+        "container-title": _venue(work),
         "volume": work.volume,
         "issue": work.issue,
         "page": work.pages,
@@ -80,15 +123,6 @@ def csl_item(work: Work) -> dict:
     return item
 
 
-def _names(authors_text: str, language: str | None) -> list[str]:
-    """The names of a citation's authors as written, in its order: 、 or ， between Chinese names; "., " or
-    " and " between "Family, I." names. A closing 等 / et al. is dropped (CSL-JSON has no field for it;
-    the GB/T string keeps it)."""
-    text = re.sub(r"\s*(等|et al\.?)$", "", authors_text.strip())
-    between = r"[、，,;；]" if language == "zh" else r"(?<=\.),\s*|\s+and\s+|;"
-    return [name.strip() for name in re.split(between, text) if name.strip()]
-
-
 def _author(name: str, language: str | None) -> dict:
     """A Chinese name as written ("literal": CSL would otherwise reorder or space it); "Family, Given" split;
     anything else (an initial-only name such as "SU X") as written too, since its parts are not known for sure."""
@@ -97,3 +131,100 @@ def _author(name: str, language: str | None) -> dict:
     if language != "zh" and comma and family.strip() and given.strip():
         return {"family": family.strip(), "given": given.strip()}
     return {"literal": name}
+
+
+# BibTeX and RIS: the types of FaBiO's classes, and each work's fields in the terms of the format.
+BIBTEX_TYPE = {"JournalArticle": "article", "Book": "book", "BookChapter": "incollection", "ReportDocument": "techreport",
+               "Thesis": "phdthesis", "ConferencePaper": "inproceedings", "WebContent": "online", "WebPage": "online",
+               "DataFile": "dataset"}  # fmt: skip
+BIBTEX_VENUE = {"article": "journal", "incollection": "booktitle", "inproceedings": "booktitle", "techreport": "institution",
+                "phdthesis": "school"}  # fmt: skip
+RIS_TYPE = {"JournalArticle": "JOUR", "Book": "BOOK", "BookChapter": "CHAP", "ReportDocument": "RPRT", "Thesis": "THES",
+            "ConferencePaper": "CPAPER", "WebContent": "ELEC", "WebPage": "ELEC", "DataFile": "DATA"}  # fmt: skip
+_LATEX_SPECIAL = re.compile(r"([&%#$_{}])")
+
+
+def _title(work: Work) -> str | None:
+    return work.title.zh if work.language == "zh" and work.title.zh else (work.title.en or work.title.zh)
+
+
+def _venue(work: Work) -> str | None:
+    lang = "zh" if work.language == "zh" else "en"
+    return work.venue.get(lang) or work.venue.other(lang)
+
+
+def _latex(text: str) -> str:
+    """Text as a BibTeX value: LaTeX's special characters escaped (R&D -> R\\&D), so biber and dskg read it back as written."""
+    return _LATEX_SPECIAL.sub(r"\\\1", text)
+
+
+def _bibtex_name(name: str, language: str | None) -> str:
+    """ "Family, Given" as written; any other name (王锦泽, SU X) in braces, so BibTeX does not split it into given and family."""
+    return _latex(name) if "," in name and language != "zh" else "{" + _latex(name) + "}"
+
+
+def bibtex_entry(work: Work) -> dict[str, str]:
+    """A work's BibTeX type and fields (values as LaTeX text; DOI and URL as written)."""
+    entry_type = next((BIBTEX_TYPE[t] for t in work.types if t in BIBTEX_TYPE), "misc")
+    names, shortened = citation_names(work.authors, work.language)
+    authors = " and ".join([*(_bibtex_name(name, work.language) for name in names), *(["others"] if shortened else [])])
+    fields = {
+        "author": authors,
+        "title": _latex(_title(work) or ""),
+        BIBTEX_VENUE.get(entry_type, "publisher"): _latex(_venue(work) or ""),
+        "year": str(work.year or ""),
+        "volume": _latex(work.volume or ""),
+        "number": _latex(work.issue or ""),
+        "pages": (work.pages or "").replace("-", "--"),
+        "doi": work.doi or "",
+        "url": work.url or "",
+        "language": work.language or "",
+    }
+    return {"ENTRYTYPE": entry_type, **{name: value for name, value in fields.items() if value}}
+
+
+def bibtex_text(chosen: list[Work]) -> str:
+    """The works as a .bib file, each keyed by its id (bibtexparser writes it)."""
+    import bibtexparser
+    from bibtexparser.model import Entry, Field
+
+    blocks = []
+    for work in chosen:
+        fields = bibtex_entry(work)
+        entry_type = fields.pop("ENTRYTYPE")
+        blocks.append(Entry(entry_type, work.id, [Field(name, value) for name, value in fields.items()]))
+    layout = bibtexparser.BibtexFormat()
+    layout.indent, layout.block_separator = "  ", "\n"
+    return bibtexparser.write_string(bibtexparser.Library(blocks), bibtex_format=layout)  # each value in braces
+
+
+def ris_record(work: Work) -> dict[str, Any]:
+    """A work as rispy's record: RIS tags by rispy's names (only what the graph knows)."""
+    first, _, last = (work.pages or "").partition("-")
+    fields = {
+        "type_of_reference": next((RIS_TYPE[t] for t in work.types if t in RIS_TYPE), "GEN"),
+        "id": work.id,
+        "authors": citation_names(work.authors, work.language)[0],
+        "title": _title(work),
+        "secondary_title": _venue(work),
+        "year": str(work.year) if work.year else None,
+        "volume": work.volume,
+        "number": work.issue,
+        "start_page": first or None,
+        "end_page": last or None,
+        "doi": work.doi,
+        "urls": [work.url] if work.url else None,
+        "language": work.language,
+    }
+    return {name: value for name, value in fields.items() if value}
+
+
+def ris_text(chosen: list[Work]) -> str:
+    """The works as a .ris file, the way EndNote and Zotero write one (rispy writes it, without its numbered headers)."""
+    import rispy
+
+    class _Writer(rispy.RisWriter):
+        def set_header(self, count: int) -> str:
+            return ""  # rispy's "1." line before each record is its own convention, not RIS
+
+    return rispy.dumps([ris_record(w) for w in chosen], implementation=_Writer)

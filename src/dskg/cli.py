@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from . import DEFAULT_GRAPH
+from . import DEFAULT_GRAPH, clicite
 from .cliopts import (
     AllowServiceOption,
     BaseOption,
@@ -385,6 +385,9 @@ def diagram(
         write_atomic(output, text.encode("utf-8"))
         err.print(f"wrote {output}")
 
+
+# Commands with modules of their own (cli<name>.py), registered here so `dskg --help` lists them in one place.
+app.command()(clicite.cite)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

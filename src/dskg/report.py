@@ -32,8 +32,17 @@ from .reportformat import number
 MARKER = ".dskg-report"
 """File that marks a folder as a dskg report, so a later run may replace it."""
 # GB/T 7714-2015 document type codes for FaBiO types
-GBT_TYPE = {"JournalArticle": "J", "Book": "M", "BookChapter": "M", "ReportDocument": "R", "Thesis": "D",
-            "ConferencePaper": "C", "WebContent": "EB/OL", "WebPage": "EB/OL", "DataFile": "DS"}
+GBT_TYPE = {
+    "JournalArticle": "J",
+    "Book": "M",
+    "BookChapter": "M",
+    "ReportDocument": "R",
+    "Thesis": "D",
+    "ConferencePaper": "C",
+    "WebContent": "EB/OL",
+    "WebPage": "EB/OL",
+    "DataFile": "DS",
+}
 
 
 @dataclass(frozen=True)
@@ -121,8 +130,48 @@ def gbt7714(work: Work, unknown_title: str) -> Markup:
     so the report and the citations share this one rendering.
     """
     lang = "zh" if work.language == "zh" else "en"
-    authors = f'<span lang="{lang}">{escape(work.authors)}</span>. ' if work.authors else ""
+    names = gbt_authors(work.authors, lang)
+    authors = f'<span lang="{lang}">{escape(names)}</span>{"" if names.endswith(".") else "."} ' if work.authors else ""
     return Markup(authors + _gbt_title(work, lang, unknown_title) + _gbt_publication(work, lang) + _gbt_locator(work))
+
+
+GBT_MOST_AUTHORS = 3
+"""GB/T 7714-2015 8.1.2: up to three authors are named; past three, the first three and 等 / et al."""
+_ET_AL = re.compile(r"\s*(等|et al\.?)$")
+
+
+def citation_names(authors_text: str, language: str | None) -> tuple[list[str], bool]:
+    """The names of a work's authors as written, in their order, and whether the text ends with 等 / et al.
+    (the citation named only the first): 、 ， or ; between Chinese names; ";", " and " or "., " between
+    "Family, I." names (an entry's authors are joined with "; ")."""
+    text = authors_text.strip()
+    shortened = bool(_ET_AL.search(text))
+    between = r"[、，,;；]" if language == "zh" else r"(?<=\.),\s*|\s+and\s+|;"
+    return [name.strip() for name in re.split(between, _ET_AL.sub("", text)) if name.strip()], shortened
+
+
+def gbt_name(name: str, lang: str) -> str:
+    """A name as GB/T 7714-2015 8.1.1 writes it: a Chinese name as written; "Family, Given" as the family
+    name in capitals and the initials without points (Nordås, Hildegunn Kyvik -> NORDÅS H K); a lone
+    family name in capitals; anything else (SU X) as written, since which part is the family name is not known."""
+    family, comma, given = name.partition(",")
+    if lang == "zh" or not comma and " " in name.strip():
+        return name
+    if not comma:
+        return name.upper()
+    initials = [part[0].upper() for part in re.split(r"[\s.\-]+", given) if part]
+    return " ".join([family.strip().upper(), *initials])
+
+
+def gbt_authors(authors_text: str, lang: str) -> str:
+    """The authors of a GB/T 7714 reference: at most three, then ", 等" (a Chinese work) or ", et al."."""
+    names, shortened = citation_names(authors_text, lang)
+    if not names:
+        return authors_text
+    shown = [gbt_name(name, lang) for name in names[:GBT_MOST_AUTHORS]]
+    if shortened or len(names) > GBT_MOST_AUTHORS:
+        shown.append("等" if lang == "zh" else "et al.")
+    return ", ".join(shown)
 
 
 def _gbt_title(work: Work, lang: str, unknown_title: str) -> str:
@@ -184,8 +233,7 @@ def trade_chart(rows: list[dict], page: Page) -> Markup:
         '<desc id="chart-desc">'
         + escape(
             "; ".join(
-                f"{r['sector_en'] or r['sector_zh']} {r['period']}: "
-                f"imports {r['imports_shown']}, exports {r['exports_shown']} ({unit})"
+                f"{r['sector_en'] or r['sector_zh']} {r['period']}: imports {r['imports_shown']}, exports {r['exports_shown']} ({unit})"
                 for r in rows
             )
         )
@@ -212,8 +260,7 @@ def trade_chart(rows: list[dict], page: Page) -> Markup:
                 f'<text x="{left + w + 8:.1f}" y="{by + bar_h - 12}" class="chart-value">{escape(page.t(flow))} {r[flow + "_shown"]}</text>'
             )
         out.append(
-            f'<text x="{left}" y="{y + 26 + 2 * bar_h + 14}" class="chart-balance">'
-            f'{escape(page.t("balance"))} {r["balance_shown"]}</text>'
+            f'<text x="{left}" y="{y + 26 + 2 * bar_h + 14}" class="chart-balance">{escape(page.t("balance"))} {r["balance_shown"]}</text>'
         )
         y += group_h
     out.append("</svg>")
@@ -234,8 +281,13 @@ def _map_on_page(svg: str) -> str:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("dskg", "report_templates"), autoescape=select_autoescape(["html", "j2"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("dskg", "report_templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["number"] = number
     return env
 
