@@ -14,17 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from rdflib import RDF, URIRef
+from rdflib import URIRef
 from ruamel.yaml import YAML
 
 from .entries import EntryFile, read_entries
 from .entryscope import entry_lines, subject_line
 from .errors import InconsistencyError, InvalidDataError, UnreadableInputError, UsageError
 from .graph import KnowledgeGraph
+from .nearworks import near_duplicates
 from .pipeline import build
 from .publish import write_atomic
 from .validation import Finding, ValidationReport, problem_finding, validate
-from .vocab import BIBO, DSKG, ID
+from .vocab import DSKG, ID
 
 README = """# dskg data folder
 
@@ -230,7 +231,7 @@ def _report(data: Path | str | None, base: Path | str | None, added: list[EntryF
         return ValidationReport(sorted([*kg, *warnings], key=Finding.sort_key))
     report = validate(kg, None if added is None else _focus(added, kg))
     findings = _placed(report.findings, added or [])
-    report.findings = sorted([*findings, *warnings, *_near_duplicates(kg, added or [])], key=Finding.sort_key)
+    report.findings = sorted([*findings, *warnings, *near_duplicates(kg, added or [])], key=Finding.sort_key)
     return report
 
 
@@ -250,64 +251,6 @@ def _placed(findings: list[Finding], added: list[EntryFile]) -> list[Finding]:
         line = subject_line(entry_lines(file), file.graph, ID[finding.entity])
         placed.append(dataclasses.replace(finding, file=file.display, line=line))
     return placed
-
-
-def _id_key(work_id: str) -> str:
-    return work_id.lower().replace("-", "").replace("_", "")
-
-
-def _doi_key(doi: str) -> str:
-    doi = doi.strip().lower()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
-        doi = doi.removeprefix(prefix)
-    return doi
-
-
-def _new_works(file: EntryFile) -> list[tuple[str, str | None]]:
-    """The works an entry file adds: (id, DOI)."""
-    if file.graph is None:
-        return [(w.id, w.doi) for w in file.records.works]
-    works = sorted(w for w in set(file.graph.subjects(RDF.type, DSKG.Work)) if str(w).startswith(str(ID)))
-    return [(str(w)[len(str(ID)) :], next((str(d) for d in file.graph.objects(w, BIBO.doi)), None)) for w in works]
-
-
-def _work_line(file: EntryFile, work_id: str) -> int:
-    if file.graph is None:
-        return next((w.line_of("id") for w in file.records.works if w.id == work_id), 0)
-    return subject_line(entry_lines(file), file.graph, ID[work_id])
-
-
-def _near_duplicates(kg: KnowledgeGraph, added: list[EntryFile]) -> list[Finding]:
-    """A Warning for each new work whose id or DOI is another work's but for hyphens, underscores,
-    letter case or a doi.org prefix (ferencz2019 beside ferencz-2019): likely the same work twice.
-    The same DOI in any case is a Violation already (checks.doi)."""
-    new = [(work_id, doi, file) for file in added for work_id, doi in _new_works(file)]
-    new_ids = {work_id for work_id, *_ in new}
-    by_id: dict[str, list[str]] = {}
-    by_doi: dict[str, list[tuple[str, str]]] = {}
-    for work in kg.data.subjects(RDF.type, DSKG.Work):
-        work_id = str(work)[len(str(ID)) :]
-        if work_id in new_ids:
-            continue
-        by_id.setdefault(_id_key(work_id), []).append(work_id)
-        for doi in kg.data.objects(work, BIBO.doi):
-            by_doi.setdefault(_doi_key(str(doi)), []).append((work_id, str(doi)))
-    records = kg.records.by_id() if kg.records is not None else {}
-    found = []
-    for work_id, doi, file in new:
-        near = [("id", f"{work_id} is nearly the id of {other}", other) for other in by_id.get(_id_key(work_id), [])]
-        for other, other_doi in by_doi.get(_doi_key(doi), []) if doi else []:
-            if other_doi.lower() != doi.lower():
-                near.append(("doi", f"DOI {doi} is {other}'s DOI {other_doi} written otherwise", other))
-        found += [_near(work_id, field, message, other, records, file) for field, message, other in near]
-    return found
-
-
-def _near(work_id: str, field: str, message: str, other: str, records: dict, file: EntryFile) -> Finding:
-    where = getattr(records.get(other), "file", "") or "a Turtle entry"
-    message = f"{message} (in {where}), perhaps the same work twice"
-    fix = f"if it is the same work, drop this entry and write its claims in an entry for {other}; if not, ignore this warning"
-    return Finding("Warning", work_id, "", field, "", f"{message}. Fix: {fix}", file.display, _work_line(file, work_id), "dskg:add")
 
 
 def add_entries(

@@ -1,0 +1,113 @@
+"""Works an entry file adds that are likely in the graph already: an id or a DOI written otherwise,
+or the same title and year, each a Warning naming both works and what to do.
+
+The same DOI in any letter case is a Violation already (checks.doi); these are the cases a check
+cannot refuse, since two works may share them (two reports titled "Annual Report" of one year).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from rdflib import RDF
+from rdflib.namespace import DCTERMS
+
+from .entries import EntryFile
+from .entryscope import entry_lines, subject_line
+from .graph import KnowledgeGraph
+from .validation import Finding
+from .vocab import BIBO, DSKG, FABIO, ID
+
+
+def id_key(work_id: str) -> str:
+    """An id without hyphens, underscores and letter case (ferencz2019 and ferencz-2019 meet)."""
+    return work_id.lower().replace("-", "").replace("_", "")
+
+
+def doi_key(doi: str) -> str:
+    """A DOI without letter case and a doi.org or doi: prefix."""
+    doi = doi.strip().lower()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
+        doi = doi.removeprefix(prefix)
+    return doi
+
+
+def title_key(title: str) -> str:
+    """A title without letter case, spaces or punctuation, full-width forms as half-width (NFKC):
+    "Digital Trade: an Overview" and "digital trade — an overview" meet, and so do 数字贸易，研究 and 数字贸易, 研究."""
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    return "".join(c for c in folded if c.isalnum())
+
+
+def _new_works(file: EntryFile) -> list[tuple[str, str | None]]:
+    """The works an entry file adds: (id, DOI)."""
+    if file.graph is None:
+        return [(w.id, w.doi) for w in file.records.works]
+    works = sorted(w for w in set(file.graph.subjects(RDF.type, DSKG.Work)) if str(w).startswith(str(ID)))
+    return [(str(w)[len(str(ID)) :], next((str(d) for d in file.graph.objects(w, BIBO.doi)), None)) for w in works]
+
+
+def _work_line(file: EntryFile, work_id: str) -> int:
+    if file.graph is None:
+        return next((w.line_of("id") for w in file.records.works if w.id == work_id), 0)
+    return subject_line(entry_lines(file), file.graph, ID[work_id])
+
+
+def near_duplicates(kg: KnowledgeGraph, added: list[EntryFile]) -> list[Finding]:
+    """A Warning for each new work whose id or DOI is another work's but for hyphens, underscores,
+    letter case or a doi.org prefix (ferencz2019 beside ferencz-2019), or whose title and year are
+    another's but for case, spaces, punctuation and full-width forms: likely the same work twice.
+    `kg` is the graph built with the `added` files; one warning per pair of works."""
+    new = [(work_id, doi, file) for file in added for work_id, doi in _new_works(file)]
+    graph = _Known(kg, {work_id for work_id, *_ in new})
+    records = kg.records.by_id() if kg.records is not None else {}
+    found = []
+    for work_id, doi, file in new:
+        found += [_near(work_id, field, message, other, records, file) for field, message, other in graph.near(work_id, doi)]
+    return found
+
+
+class _Known:
+    """The graph's works but the new ones, by id key, DOI key and (title key, year); the new ones' titles."""
+
+    def __init__(self, kg: KnowledgeGraph, new_ids: set[str]):
+        self.by_id: dict[str, list[str]] = {}
+        self.by_doi: dict[str, list[tuple[str, str]]] = {}
+        self.by_title: dict[tuple[str, str], list[str]] = {}
+        self.titles: dict[str, set[tuple[str, str]]] = {}
+        for work in kg.data.subjects(RDF.type, DSKG.Work):
+            work_id = str(work)[len(str(ID)) :]
+            year = str(kg.data.value(work, FABIO.hasPublicationYear) or "")
+            keys = {(title_key(str(t)), year) for t in kg.data.objects(work, DCTERMS.title)} - {("", year)}
+            if work_id in new_ids:
+                self.titles[work_id] = keys
+                continue
+            self.by_id.setdefault(id_key(work_id), []).append(work_id)
+            for doi in kg.data.objects(work, BIBO.doi):
+                self.by_doi.setdefault(doi_key(str(doi)), []).append((work_id, str(doi)))
+            for key in keys:
+                self.by_title.setdefault(key, []).append(work_id)
+
+    def near(self, work_id: str, doi: str | None) -> list[tuple[str, str, str]]:
+        """(field, message, other work) for each work the new one is likely to be."""
+        near = [("id", f"{work_id} is nearly the id of {other}", other) for other in self.by_id.get(id_key(work_id), [])]
+        same_doi = self.by_doi.get(doi_key(doi), []) if doi else []
+        near += [
+            ("doi", f"DOI {doi} is {other}'s DOI {written} written otherwise", other)
+            for other, written in same_doi
+            if written.lower() != doi.lower()
+        ]
+        named = {other for *_, other in near} | {other for other, _ in same_doi}  # the same DOI in any case: a Violation already
+        for title, year in sorted(self.titles.get(work_id, ())):
+            for other in self.by_title.get((title, year), []):
+                if other not in named:
+                    near.append(("title", f"{work_id} has the title and year ({year}) of {other}", other))
+                    named.add(other)
+        return near
+
+
+def _near(work_id: str, field: str, message: str, other: str, records: dict, file: EntryFile) -> Finding:
+    where = getattr(records.get(other), "file", "") or "a Turtle entry"
+    message = f"{message} (in {where}), perhaps the same work twice"
+    fix = f"if it is the same work, drop this entry and write its claims in an entry for {other}; if not, ignore this warning"
+    return Finding("Warning", work_id, "", field, "", f"{message}. Fix: {fix}", file.display, _work_line(file, work_id), "dskg:add")
