@@ -16,7 +16,7 @@ from .entries import EntryFile
 from .entryscope import entry_lines, subject_line
 from .graph import KnowledgeGraph
 from .validation import Finding
-from .vocab import BIBO, DSKG, FABIO, ID
+from .vocab import BIBO, DSKG, FABIO, GRAPH, ID
 
 
 def id_key(work_id: str) -> str:
@@ -67,6 +67,24 @@ def near_duplicates(kg: KnowledgeGraph, added: list[EntryFile]) -> list[Finding]
     return found
 
 
+_WORKS = f"""SELECT ?work ?title ?year ?doi WHERE {{ GRAPH <{GRAPH["data"]}> {{
+    ?work a <{DSKG.Work}> .
+    OPTIONAL {{ ?work <{DCTERMS.title}> ?title }}
+    OPTIONAL {{ ?work <{FABIO.hasPublicationYear}> ?year }}
+    OPTIONAL {{ ?work <{BIBO.doi}> ?doi }}
+}} }}"""
+
+
+def _works(kg: KnowledgeGraph) -> list[tuple[str, str, str, str]]:
+    """(id, title, year, DOI) of every work of the graph's data, '' for what it lacks: one query on
+    the store itself, not lookups per work through rdflib (a folder may hold thousands of works)."""
+    return [(_value(r["work"])[len(str(ID)) :], _value(r["title"]), _value(r["year"]), _value(r["doi"])) for r in kg.store.query(_WORKS)]
+
+
+def _value(term) -> str:
+    return term.value if term is not None else ""
+
+
 class _Known:
     """The graph's works but the new ones, by id key, DOI key and (title key, year); the new ones' titles."""
 
@@ -75,16 +93,20 @@ class _Known:
         self.by_doi: dict[str, list[tuple[str, str]]] = {}
         self.by_title: dict[tuple[str, str], list[str]] = {}
         self.titles: dict[str, set[tuple[str, str]]] = {}
-        for work in kg.data.subjects(RDF.type, DSKG.Work):
-            work_id = str(work)[len(str(ID)) :]
-            year = str(kg.data.value(work, FABIO.hasPublicationYear) or "")
-            keys = {(title_key(str(t)), year) for t in kg.data.objects(work, DCTERMS.title)} - {("", year)}
+        works: dict[str, tuple[set[tuple[str, str]], set[str]]] = {}
+        for work_id, title, year, doi in _works(kg):
+            keys, dois = works.setdefault(work_id, (set(), set()))
+            if title_key(title):
+                keys.add((title_key(title), year))
+            if doi:
+                dois.add(doi)
+        for work_id, (keys, dois) in works.items():
             if work_id in new_ids:
                 self.titles[work_id] = keys
                 continue
             self.by_id.setdefault(id_key(work_id), []).append(work_id)
-            for doi in kg.data.objects(work, BIBO.doi):
-                self.by_doi.setdefault(doi_key(str(doi)), []).append((work_id, str(doi)))
+            for doi in sorted(dois):
+                self.by_doi.setdefault(doi_key(doi), []).append((work_id, doi))
             for key in keys:
                 self.by_title.setdefault(key, []).append(work_id)
 
