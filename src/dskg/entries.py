@@ -1,4 +1,4 @@
-"""Literature entries users add: YAML entry files, Turtle using the ontology, and BibTeX.
+"""Literature entries users add: YAML entry files, Turtle using the ontology, and BibTeX, RIS and EndNote exports.
 
 An entry describes one work (title, authors, year, language, venue, DOI ...) with the claims it
 makes about existing records, and may add new barriers, countermeasures or advantages. Entries
@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,7 +20,8 @@ from pydantic import AfterValidator, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 from rdflib import Graph
 
-from . import bibtex, yamlread
+from . import bibtex, ris, yamlread
+from .bibtex import Found
 from .errors import Problem, UnreadableInputError, brief
 from .fast import prefetch
 from .fast.models import Shortcuts, shortcuts
@@ -363,37 +364,46 @@ def _read_turtle(out: EntryFile, read: FileRead, exact: bool) -> None:
         )
 
 
-def _read_bibtex(out: EntryFile, read: FileRead, exact: bool) -> None:
-    found, problems = bibtex.parse(read.text, out.display)
+def _read_bibliographic(
+    out: EntryFile,
+    read: FileRead,
+    exact: bool,
+    parse: Callable[[str, str], tuple[list[Found], list[Problem]]],
+    fixes: dict,
+    format_name: str,
+) -> None:
+    """A bibliographic export (BibTeX, RIS, EndNote's text; CSL-JSON through csljson.parse): each
+    work as an entry with no claims yet. `parse` gives each work's entry data with its fields'
+    lines and the file's faults; `fixes` words a missing field's fix in the format's own terms."""
+    found, problems = parse(read.text, out.display)
     out.problems.extend(problems)
     if not found and not problems:
         out.problems.append(
-            Problem(out.display, 1, "", "", "the file holds no BibTeX entry", "write one, e.g. `@article{key, title = {...}, ...}`")
+            Problem(out.display, 1, "", "", f"the file holds no {format_name} entry", "write one, e.g. `@article{key, title = {...}, ...}`")
         )
-    for bib in found:
-        data, line = bib.data, bib.line
-        entry = validated(Entry, data, Where(out.display, bib.lines), data["id"], bibtex.FIXES)
+    for work in found:
+        entry = validated(Entry, work.data, Where(out.display, work.lines), work.data["id"], fixes)
         if isinstance(entry, list):
             out.problems.extend(entry)
             continue
-        _add(out, entry, data)
+        _add(out, entry, work.data)
+        message = f"imported from {format_name}: the entry has no claims yet"
         out.warnings.append(
-            Problem(
-                out.display,
-                line,
-                entry.id,
-                "claims",
-                "imported from BibTeX: the entry has no claims yet",
-                "add claims (about, stance, text) to say what the work argues",
-            )
+            Problem(out.display, work.line, entry.id, "claims", message, "add claims (about, stance, text) to say what the work argues")
         )
 
 
-READERS = {".yaml": _read_yaml, ".yml": _read_yaml, ".ttl": _read_turtle, ".bib": _read_bibtex}
+def _bibliographic(parse: Callable, fixes: dict, format_name: str) -> Callable[[EntryFile, FileRead, bool], None]:
+    return functools.partial(_read_bibliographic, parse=parse, fixes=fixes, format_name=format_name)
+
+
+READERS = {".yaml": _read_yaml, ".yml": _read_yaml, ".ttl": _read_turtle, ".bib": _bibliographic(bibtex.parse, bibtex.FIXES, "BibTeX")}
+READERS |= {".ris": _bibliographic(ris.parse, ris.FIXES, "RIS"), ".enw": _bibliographic(ris.parse_endnote, ris.ENDNOTE_FIXES, "EndNote")}
+# CSL-JSON (csljson.py) joins here as READERS[".json"] = _bibliographic(csljson.parse, csljson.FIXES, "CSL-JSON")
 
 
 def read_entries(paths: Iterable[Path], display_root: Path | None = None, *, exact: bool = False) -> EntrySet:
-    """Read entry files (YAML, Turtle, BibTeX) into records; problems are collected, not raised.
+    """Read entry files (YAML, Turtle, BibTeX, RIS, EndNote) into records; problems are collected, not raised.
 
     `exact`: keep each YAML entry as its round-trip tree (comments, key order) and each file's
     bytes, e.g. to copy them.
@@ -412,7 +422,7 @@ def iter_entries(items: Iterable[Path | EntryFile], display_root: Path | None = 
     paths = [item for item in items if isinstance(item, Path)]
     for path in paths:
         if path.suffix.lower() not in READERS:
-            raise UnreadableInputError(f"{shown(path, display_root)}: not an entry file. Fix: use .yaml, .ttl or .bib.")
+            raise UnreadableInputError(f"{shown(path, display_root)}: not an entry file. Fix: use .yaml, .ttl, .bib, .ris or .enw.")
     with contextlib.closing(prefetch.read_files(paths, parse=not exact, raw=exact)) as reads:
         for item in items:
             if isinstance(item, EntryFile):

@@ -16,7 +16,8 @@ from typing import Any
 from .fast import yaml as fast_yaml
 
 MAX_BYTES = 2_000_000
-"""BibTeX files larger than this are refused (a library's export of a few thousand works)."""
+"""Bibliographic exports (BibTeX, RIS, EndNote's text) larger than this are refused (a library's export of a few thousand works)."""
+EXPORT_SUFFIXES = (".bib", ".ris", ".enw")
 MAX_TEXT_BYTES = 500_000
 """YAML and Turtle entry files larger than this are refused: an entry is a few kilobytes, and
 their readers (ruamel, rdflib) take about a second for half a megabyte, in a command that checks
@@ -51,7 +52,7 @@ def _kind(mode: int) -> str:
 
 def limit(path: str) -> int:
     """The most bytes an entry file of this kind may hold."""
-    return MAX_BYTES if path.lower().endswith(".bib") else MAX_TEXT_BYTES
+    return MAX_BYTES if path.lower().endswith(EXPORT_SUFFIXES) else MAX_TEXT_BYTES
 
 
 def _read_bytes(path: str) -> bytes | tuple[str, Any]:
@@ -117,7 +118,7 @@ def refusal(display: str, error: tuple[str, Any]) -> str:
     if kind == "not-utf8":
         return f"{display}: not UTF-8 text (byte {detail}). Fix: save the file as UTF-8."
     if kind == "special":
-        return f"{display}: this is {detail}, not a regular file. Fix: give the path of an entry file (.yaml, .ttl or .bib)."
+        return f"{display}: this is {detail}, not a regular file. Fix: give the path of an entry file (.yaml, .ttl, .bib, .ris or .enw)."
     if kind == "control":
         line, column, code = detail
         return (
