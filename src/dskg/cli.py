@@ -204,7 +204,7 @@ def _check_report_options(fmt: str, fail_on: str) -> None:
 def validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="[PATH]...", help="Entry files (.yaml, .ttl, .bib) to validate in the context of the graph."),
+        typer.Argument(metavar="[PATH]...", help="Entry files (.yaml, .ttl, .bib, .ris, .enw, .json) to validate in the context of the graph."),
     ] = None,
     fmt: ReportFormat = "text",
     fail_on: FailOn = "violation",
@@ -241,7 +241,7 @@ def init(folder: Annotated[Path, typer.Argument(help="Folder to create for your 
 
 @app.command()
 def add(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Entry files (.yaml, .ttl, .bib) to add.")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Entry files (.yaml, .ttl, .bib, .ris, .enw, .json) to add.")],
     data: Annotated[
         Path | None, typer.Option("--data", envvar="DSKG_DATA", help="Your data folder (from `dskg init`).", show_default=False)
     ] = None,
