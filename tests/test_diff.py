@@ -162,6 +162,30 @@ def test_blank_nodes_in_another_order_or_with_other_labels_are_no_change(kg, tmp
     assert see_also.old != see_also.new and "inner" in see_also.old[0] and "changed" in see_also.new[0]
 
 
+def test_labels_in_both_languages_and_a_figure_show_old_and_new(kg, tmp_path):
+    """An edited export (no build): a barrier's zh and en labels and a statistic's value, each old -> new."""
+    text = publish.serialize(kg, "nt", include_ontology=False).decode()
+    edits = {
+        '"数字技术创新能力壁垒"@zh': '"数字技术创新壁垒"@zh',
+        '"Barrier of digital technology innovation capacity"@en': '"Barrier of digital-technology innovation"@en',
+        '<https://w3id.org/dskg/ontology#value> "6165"^^': '<https://w3id.org/dskg/ontology#value> "6166"^^',
+    }
+    for old, new in edits.items():
+        assert text.count(old) >= 1
+        text = text.replace(old, new)
+    (tmp_path / "a.nt").write_bytes(publish.serialize(kg, "nt", include_ontology=False))
+    (tmp_path / "b.nt").write_text(text, encoding="utf-8")
+    found = interpret(compare(read_side(tmp_path / "a.nt"), read_side(tmp_path / "b.nt")))
+    fields = {(c.kind, c.id): {f.field: (f.old, f.new) for f in c.fields} for c in found.changes}
+    assert fields[("barrier", "bar-tech-innovation")]["label_zh"] == (["数字技术创新能力壁垒"], ["数字技术创新壁垒"])
+    assert fields[("barrier", "bar-tech-innovation")]["label_en"] == (
+        ["Barrier of digital technology innovation capacity"],
+        ["Barrier of digital-technology innovation"],
+    )
+    assert fields[("statistic", "stat-cloud-computing-market-2023")] == {"value": (["6165"], ["6166"])}
+    assert len(found.changes) == 2  # the labels' SKOS-XL nodes change with them: shown once, on the barrier
+
+
 def test_user_folders_compared_through_their_changed_entries_give_the_whole_answer(tmp_path):
     """Only the entry files that differ are read; the answer is the one of building both whole."""
     old, new = tmp_path / "old", tmp_path / "new"

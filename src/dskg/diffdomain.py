@@ -146,7 +146,7 @@ def interpret(diff: TripleDiff) -> Diff:
         in_old, in_new = (n.node, None, None) in old_ctx, (n.node, None, None) in new_ctx
         n.status = "added" if not in_old else "removed" if not in_new else "changed"
     _fold(nodes, added, removed)
-    labels_of = _labels(diff, nodes, old_ctx, new_ctx)
+    labels_of = _labels((new_ctx, old_ctx))
     changes = _changes(nodes, (old_ctx, new_ctx), (removed, added), labels_of)
     changes.sort(key=lambda c: (ORDER[c.change], c.kind, c.id))
     return Diff(_about_side(diff.old), _about_side(diff.new), changes)
@@ -179,7 +179,14 @@ def _context(side: Side, nodes: dict) -> Graph:
     """The side's triples about every touched node and the records that own them."""
     wanted = {_nt(n) for n in nodes if isinstance(n, URIRef)}
     wanted |= {_nt(ID[owner]) for n in nodes if (owner := _owner_id(n))}
+    wanted |= {_nt(ID[end]) for n in nodes for end in _ends(n)}  # for their labels
     return _graph(side.about(wanted))
+
+
+def _ends(node) -> tuple[str, ...]:
+    """A link's or match's two records, read off its IRI: link/<stated in>/<subject>/<property>/<target>."""
+    parts = _short(node).split("/")
+    return (parts[2], parts[4]) if parts[0] in ("link", "mapping") and len(parts) == 5 else ()
 
 
 def _owner_id(node) -> str | None:
@@ -238,16 +245,8 @@ def _root(n: _Node, nodes: dict) -> _Node:
     return n
 
 
-def _labels(diff: TripleDiff, nodes: dict, old_ctx: Graph, new_ctx: Graph):
+def _labels(graphs: tuple[Graph, ...]):
     """The zh and en labels of every record a change names (its own, or a link's two ends)."""
-    ends = set()
-    for n in nodes.values():
-        parts = _short(n.node).split("/")
-        if n.kind in ("link", "match") and len(parts) == 5:
-            ends.update((ID[parts[2]], ID[parts[4]]))
-    named = {_nt(e) for e in ends if isinstance(e, URIRef)} - {_nt(n) for n in nodes}
-    extra = [_graph(diff.new.about(named)), _graph(diff.old.about(named))] if named else []
-    graphs = [new_ctx, old_ctx, *extra]
 
     def labels(node) -> dict[str, str | None]:
         found: dict[str, str | None] = {"zh": None, "en": None}
@@ -322,9 +321,8 @@ def _link_ends(nodes: dict, old_ctx: Graph, new_ctx: Graph) -> dict:
 
 def _new_change(n: _Node, labels_of) -> Change:
     change = Change(n.status, n.kind, _short(n.node), str(n.node), labels_of(n.node))
-    parts = change.id.split("/")
-    if n.kind in ("link", "match") and len(parts) == 5:  # link/<stated in>/<subject>/<property>/<target>
-        _, _, subject, prop, target = parts
+    if _ends(n.node):  # link/<stated in>/<subject>/<property>/<target>
+        _, _, subject, prop, target = change.id.split("/")
         ls, lt = labels_of(ID[subject]), labels_of(ID[target])
         change.link = {"subject": subject, "property": prop, "target": target}
         change.label = {lang: f"{ls[lang] or subject} → {lt[lang] or target}" for lang in ("zh", "en")}
