@@ -28,12 +28,13 @@ def diff(
     ] = "text",
     base: BaseOption = None,
 ) -> None:
-    """Compare two versions of the graph's asserted data: records, claims, qualified links (basis,
-    stance, quotes), matches and statistics added, removed or changed, labels in zh and en.
+    """Compare two versions of the data: records, claims, links (basis, stance, quotes), matches, statistics; labels in zh and en.
 
-    Each side is a data folder (from `dskg init`, or a curated one like data/), a file from
-    `dskg export -f turtle|trig|nt`, or with --git a folder at a git revision. Exit 0 when equal,
-    1 when they differ, 2 on bad input.
+    Each side is a data folder (from `dskg init`, or one like data/), a `dskg export -f turtle|trig|nt` file, or --git REV[:PATH].
+
+    Only asserted data counts: TriG keeps the inferred graph apart; a Turtle export made with --inferred mixes it in.
+
+    Exit 0 when equal, 1 when they differ, 2 on bad input.
 
     Example: dskg diff --git main:data data --format md
     """
