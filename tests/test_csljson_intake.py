@@ -1,21 +1,27 @@
-"""CSL-JSON as Zotero exports it (issue 19, point 2): items read into entry data with Chinese names,
-diacritics and DOIs intact, the house-style ids of the same works from BibTeX and RIS, and the
-fixtures valid against the CSL data schema."""
+"""CSL-JSON as Zotero exports it (issue 19, point 2): items read into entries with Chinese names,
+diacritics and DOIs intact, the same works and ids as the CNKI RIS export of them, every fault of
+a file one message with its line, field and fix (nothing written), and works likely in the graph
+already reported by DOI (refused) or by title and year (warned)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import jsonschema
 import pytest
+from typer.testing import CliRunner
 
-from dskg import csljson
+from dskg import csljson, intake
+from dskg.cli import app
 
 pytestmark = pytest.mark.fast_path_only("CSL-JSON is read before the loader; the loader's two paths are tested elsewhere")
 
+runner = CliRunner()
 EXPORTS = Path(__file__).parent / "entries" / "exports"
 ZOTERO = EXPORTS / "two-works-zotero.json"
+CNKI = EXPORTS / "two-works-cnki.ris"
 
 # The two works as tests/entries/exports/SOURCES.md verifies them (ids by its rule for keyless records).
 WORK_1 = {
@@ -139,3 +145,191 @@ def test_numbers_dates_markup_and_a_single_object_as_other_tools_write_them():
     assert found.data["title"] == {"en": "The Digital Trade"} and found.data["year"] == "2017" and found.data["doi"] == "10.5555/x"
     [literal], _ = _parse(json.dumps([_item(issued={"literal": "Spring 2019"})]))
     assert literal.data["year"] == "2019"
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> dict[str, Path]:
+    """Two fresh data folders: the Zotero export added to one, the CNKI RIS export to the other (once per module)."""
+    made = {}
+    for name, path in (("zotero", ZOTERO), ("cnki", CNKI)):
+        folder = intake.init_data_dir(tmp_path_factory.mktemp(name) / "data")
+        result = runner.invoke(app, ["add", str(path), "--data", str(folder)])
+        assert result.exit_code == 0, result.output
+        made[name] = folder
+    return made
+
+
+def _literature(folder: Path) -> list[dict]:
+    result = runner.invoke(app, ["query", "literature", "--data", str(folder), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["results"]["bindings"]
+    return sorted(({k: v["value"] for k, v in row.items()} for row in rows if row["id"]["value"].startswith("work-")), key=str)
+
+
+def test_validate_takes_the_export_with_a_no_claims_warning():
+    result = runner.invoke(app, ["validate", str(ZOTERO)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("the entry has no claims yet") == 2 and "Violation" not in result.output
+
+
+def test_zotero_and_cnki_exports_of_the_same_two_works_add_the_same_two_works(folders):
+    zotero, cnki = folders["zotero"], folders["cnki"]
+    names = ["work-2021-18dbec63.yaml", "work-2023-d3bb2dfc.yaml"]
+    assert sorted(p.name for p in (zotero / "entries").iterdir()) == names
+    assert sorted(p.name for p in (cnki / "entries").iterdir()) == names
+    rows = _literature(zotero)
+    assert [(r["id"], r["authors"], r["year"], r["title"]) for r in rows] == [
+        ("work-2021-18dbec63", "周念利; 姚亭亭", "2021", WORK_1["title"]["zh"]),
+        ("work-2023-d3bb2dfc", "欧阳日辉; 梁家骥", "2023", WORK_2["title"]["zh"]),
+    ]
+    assert rows == _literature(cnki)
+    from ruamel.yaml import YAML
+
+    for name in names:  # the written entries agree on every field both exports have (the RIS export has no URL)
+        ours, theirs = (YAML(typ="safe").load((folder / "entries" / name).read_text(encoding="utf-8")) for folder in (zotero, cnki))
+        ours.pop("url", None)
+        assert ours == theirs
+
+
+def _state(folder: Path) -> dict[str, str]:
+    files = (p for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".dskg.lock")
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def test_a_doi_already_in_the_graph_in_other_letters_is_refused(folders, tmp_path):
+    path = tmp_path / "again.json"
+    path.write_text(json.dumps([_item(title="Another Title", DOI=WORK_2["doi"].upper())]), encoding="utf-8")
+    before = _state(folders["zotero"])
+    result = runner.invoke(app, ["add", str(path), "--data", str(folders["zotero"])])
+    assert result.exit_code == 1, result.output
+    [said] = [row for row in result.output.splitlines() if ": Violation:" in row]
+    assert "again.json:" in said and "doi" in said and "work-2023-d3bb2dfc" in said and "Fix:" in said
+    assert _state(folders["zotero"]) == before
+
+
+def test_the_title_and_year_of_a_shipped_or_added_work_warn_naming_both(folders, tmp_path):
+    path = tmp_path / "same.json"
+    items = [
+        # the paper's title (data/sources.yaml) with a full-width comma and a space where it has neither
+        _item(title="我国数字服务贸易发展的优势， 壁垒和对策研究", issued={"date-parts": [["2025"]]}, **{"citation-key": "wang-2025-copy"}),
+        # work 1's title, other spacing and punctuation, under a key of its own
+        _item(
+            title=" 数据跨境流动限制性措施对数字贸易出口技术复杂度影响的经验研究。",
+            issued={"date-parts": [[2021]]},
+            **{"citation-key": "zhou-yao-2021"},
+        ),
+        _item(
+            title=WORK_2["title"]["zh"], issued={"date-parts": [[2024]]}, **{"citation-key": "other-year-2024"}
+        ),  # another year: no warning
+    ]
+    path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path), "--data", str(folders["zotero"])])
+    assert result.exit_code == 0, result.output
+    warned = [row for row in result.output.splitlines() if "has the title and year" in row]
+    assert len(warned) == 2, result.output
+    assert "wang-2025-copy" in warned[0] + warned[1] and "wang-jinze-2025" in warned[0] + warned[1]
+    assert any("zhou-yao-2021" in row and "work-2021-18dbec63" in row and "Fix:" in row for row in warned)
+    assert "other-year-2024" not in " ".join(warned)
+
+
+ITEM = "\n".join(
+    [
+        "[",
+        "  {",
+        '    "type": "article-journal",',
+        '    "title": "Data Rules",',
+        '    "author": [{"family": "Doe", "given": "Jane"}],',
+        '    "issued": {"date-parts": [[2024]]}',
+        "  }",
+        "]",
+        "",
+    ]
+)
+
+# (case, text, line, field, what the message says, what the fix says): one problem, one message each
+FAULTS = [
+    ("not-json", ITEM.replace('"Data Rules",', '"Data Rules"'), 5, "", "JSON syntax error at column 5", "`,`"),
+    ("trailing-comma", ITEM.replace("[[2024]]}", "[[2024]]},"), 7, "", "JSON syntax error", "double quotes"),
+    ("unclosed-string", ITEM.replace('"Data Rules",', '"Data Rules,'), 4, "", "JSON syntax error", 'end the text with `"`'),
+    ("empty-file", "", 1, "", "the file is empty", "CSL JSON"),
+    ("top-level-text", '"refs"', 1, "", "holds a text, not CSL-JSON items", "JSON array of items"),
+    ("empty-array", "[]", 1, "", "holds no CSL-JSON item", "add an item"),
+    ("item-not-object", '[\n  "Data Rules"\n]', 2, "", "the item is a text, not a CSL-JSON item", "as an object"),
+    ("no-title", ITEM.replace('    "title": "Data Rules",\n', ""), 2, "title", "the item has no title", '"title": "..."'),
+    ("empty-title", ITEM.replace('"Data Rules"', '""'), 4, "title", "the title is empty", '"title": "..."'),
+    (
+        "no-author",
+        ITEM.replace('    "author": [{"family": "Doe", "given": "Jane"}],\n', ""),
+        2,
+        "author",
+        "has no author",
+        '"author": [{"family"',
+    ),
+    (
+        "empty-author",
+        ITEM.replace('[{"family": "Doe", "given": "Jane"}]', "[]"),
+        5,
+        "author",
+        "author list is empty",
+        '"author": [{"family"',
+    ),
+    (
+        "author-as-text",
+        ITEM.replace('[{"family": "Doe", "given": "Jane"}]', '"Doe, Jane"'),
+        5,
+        "author",
+        "author is a text",
+        '"author": [{',
+    ),
+    (
+        "nameless-author",
+        ITEM.replace('{"family": "Doe", "given": "Jane"}', "{}"),
+        5,
+        "author",
+        "author 1 has no family, given or literal",
+        '"family"',
+    ),
+    (
+        "no-issued",
+        ITEM.replace(',\n    "issued": {"date-parts": [[2024]]}', ""),
+        2,
+        "issued",
+        "has no issued date",
+        '"issued": {"date-parts"',
+    ),
+    (
+        "issued-no-year",
+        ITEM.replace('{"date-parts": [[2024]]}', '{"literal": "forthcoming"}'),
+        6,
+        "issued",
+        "gives no year",
+        '"date-parts"',
+    ),
+    (
+        "french-title",
+        ITEM.replace('"Data Rules",', '"Data Rules",\n    "language": "fr-FR",'),
+        5,
+        "language",
+        "a title in `fr`",
+        '"language": "en"',
+    ),
+    ("title-as-array", ITEM.replace('"Data Rules"', '["Data Rules"]'), 4, "title", "title is an array, not text", '"title": "..."'),
+]
+
+
+@pytest.mark.parametrize("name, text, line, field, message, fix", FAULTS, ids=[f[0] for f in FAULTS])
+def test_each_fault_of_a_csl_json_file_is_one_message_with_its_line_field_and_fix(tmp_path, name, text, line, field, message, fix):
+    folder = intake.init_data_dir(tmp_path / "data")
+    path = tmp_path / f"{name}.json"
+    path.write_text(text, encoding="utf-8")
+    before = _state(folder)
+    result = runner.invoke(app, ["add", str(path), "--data", str(folder)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and (result.exception is None or isinstance(result.exception, SystemExit))
+    said = [row for row in result.output.splitlines() if ": Violation:" in row]
+    assert len(said) == 1, result.output
+    assert f"{name}.json:{line}:" in said[0] and message in said[0], result.output
+    if field:  # "file:line: Violation: item 1 title: message"
+        assert said[0].split(": Violation: ")[1].startswith(f"item 1 {field}: "), said[0]
+    assert "Fix:" in said[0] and fix in said[0].split("Fix:")[1]
+    assert _state(folder) == before

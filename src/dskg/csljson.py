@@ -8,7 +8,8 @@ as BibTeX names are (particles kept: "van der Marel, Erik"), but a Chinese name 
 given name together without a space (王 + 锦泽 -> 王锦泽), as the entries write Chinese names; a
 literal name is kept as written. The id is the one the BibTeX reader gives the same work
 (bibtex.derived_id: author-year in the house style), from the item's citation-key or id when
-that is an id already; two works of one author and year get b, c ... The language is the item's
+that is an id already, and a work with neither a key nor Latin names the RIS reader's
+ris.keyless_id; two works of one author and year get b, c ... The language is the item's
 `language` (zh-CN -> zh, en-US -> en), else Chinese when the title is written in Chinese.
 
 JSON keeps no lines, so a light scan of the text (after the json module has read it) finds the
@@ -17,13 +18,11 @@ line each item starts on and the line of each of its variables. CSL-JSON says no
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import unicodedata
 from typing import Any
 
-from . import bibtex
+from . import bibtex, ris
 from .bibtex import FieldLines, Found
 from .errors import Problem
 
@@ -167,7 +166,7 @@ def entry_data(item: dict[str, Any]) -> dict[str, Any]:
     families = ["{" + _family(name) + "}" for name in item["author"]]
     made = bibtex.derived_id(_key(item), families, year)
     data: dict[str, Any] = {
-        "id": keyless_id(title, year) if made == bibtex.slug("") else made,
+        "id": ris.keyless_id(title, year) if made == bibtex.slug("") else made,
         "type": TYPES.get(_text(item.get("type", "")).lower(), "article"),
         "title": {language: title},
         "authors": authors,
@@ -243,14 +242,6 @@ def _key(item: dict[str, Any]) -> str:
     key = _text(item.get("citation-key"))
     given = item.get("id")
     return key or (given.strip() if isinstance(given, str) and "://" not in given else "")
-
-
-def keyless_id(title: str, year: str) -> str:
-    """The id of a work whose record brings no key and whose authors' names are not in Latin
-    letters: `work-<year>-<first 8 hex digits of the SHA-1 of its title>` (NFC, spaces collapsed),
-    as the RIS reader makes it, so one work gets one id from both."""
-    title = " ".join(unicodedata.normalize("NFC", title).split())
-    return f"work-{year}-{hashlib.sha1(title.encode('utf-8')).hexdigest()[:8]}"
 
 
 def _unused(made: str, used: set[str]) -> str:

@@ -20,7 +20,7 @@ from pydantic import AfterValidator, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 from rdflib import Graph
 
-from . import bibtex, ris, yamlread
+from . import bibtex, csljson, ris, yamlread
 from .bibtex import Found
 from .errors import Problem, UnreadableInputError, brief
 from .fast import prefetch
@@ -399,7 +399,7 @@ def _bibliographic(parse: Callable, fixes: dict, format_name: str) -> Callable[[
 
 READERS = {".yaml": _read_yaml, ".yml": _read_yaml, ".ttl": _read_turtle, ".bib": _bibliographic(bibtex.parse, bibtex.FIXES, "BibTeX")}
 READERS |= {".ris": _bibliographic(ris.parse, ris.FIXES, "RIS"), ".enw": _bibliographic(ris.parse_endnote, ris.ENDNOTE_FIXES, "EndNote")}
-# CSL-JSON (csljson.py) joins here as READERS[".json"] = _bibliographic(csljson.parse, csljson.FIXES, "CSL-JSON")
+READERS[".json"] = _bibliographic(csljson.parse, csljson.FIXES, "CSL-JSON")
 
 
 def read_entries(paths: Iterable[Path], display_root: Path | None = None, *, exact: bool = False) -> EntrySet:
@@ -422,7 +422,7 @@ def iter_entries(items: Iterable[Path | EntryFile], display_root: Path | None = 
     paths = [item for item in items if isinstance(item, Path)]
     for path in paths:
         if path.suffix.lower() not in READERS:
-            raise UnreadableInputError(f"{shown(path, display_root)}: not an entry file. Fix: use .yaml, .ttl, .bib, .ris or .enw.")
+            raise UnreadableInputError(f"{shown(path, display_root)}: not an entry file. Fix: use .yaml, .ttl, .bib, .ris, .enw or .json.")
     with contextlib.closing(prefetch.read_files(paths, parse=not exact, raw=exact)) as reads:
         for item in items:
             if isinstance(item, EntryFile):
