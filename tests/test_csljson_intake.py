@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from dskg import csljson, intake
@@ -183,8 +184,6 @@ def test_zotero_and_cnki_exports_of_the_same_two_works_add_the_same_two_works(fo
         ("work-2023-d3bb2dfc", "欧阳日辉; 梁家骥", "2023", WORK_2["title"]["zh"]),
     ]
     assert rows == _literature(cnki)
-    from ruamel.yaml import YAML
-
     for name in names:  # the written entries agree on every field both exports have (the RIS export has no URL)
         ours, theirs = (YAML(typ="safe").load((folder / "entries" / name).read_text(encoding="utf-8")) for folder in (zotero, cnki))
         ours.pop("url", None)
