@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 
 import dskg.cli
 from dskg import publish, resources
-from dskg.diff import compare, compare_paths, read_side
+from dskg.diff import compare, compare_paths
 from dskg.diffdomain import interpret
+from dskg.diffread import read_side
 from dskg.difftext import as_json, render
 
 pytestmark = pytest.mark.fast_path_only("compares built triples: the build itself is checked on both paths elsewhere")
@@ -123,7 +124,8 @@ def shipped():
 
 
 def test_an_export_equals_its_folder(kg, shipped, tmp_path):
-    """Turtle with the ontology, TriG with the inferred graph, N-Triples without the ontology: only the asserted data counts."""
+    """Turtle with the ontology, TriG with the inferred graph, N-Triples without the ontology: only the asserted data counts.
+    A Turtle export with the inferred triples mixed in is refused, saying to export TriG."""
     for name, fmt, options in (
         ("x.ttl", "turtle", {}),
         ("x.trig", "trig", {"inferred": True}),
@@ -133,6 +135,10 @@ def test_an_export_equals_its_folder(kg, shipped, tmp_path):
         path.write_bytes(publish.serialize(kg, fmt, **options))
         found = compare(shipped, read_side(path))
         assert found.equal, (name, found.added[:3], found.removed[:3])
+    mixed = tmp_path / "inferred.ttl"
+    mixed.write_bytes(publish.serialize(kg, "turtle", inferred=True))
+    result = run(str(mixed), str(resources.data_dir()))
+    assert result.exit_code == 2 and "inferred.ttl" in result.output and "TriG" in result.output
 
 
 BLANK_A = """

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from .diff import Side, TripleDiff
+from .diff import TripleDiff
+from .diffread import Side
 from .terms import ACTOR_CLASS, CASE_CLASS, DOCUMENT_CLASS, LINKS, MATCHES, PREFIXES, WORK_CLASS
 from .vocab import DSKG, ID, SKOSXL
 
