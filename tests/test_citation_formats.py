@@ -154,19 +154,20 @@ def literature(folder: Path) -> dict[str, dict]:
     return {row["id"]: row for row in csv.DictReader(io.StringIO(dskg("query", "literature", "--data", str(folder), "--format", "csv")))}
 
 
-def test_bibtex_written_by_cite_is_added_back_as_the_same_works(user_folder, tmp_path):
+@pytest.mark.parametrize(("fmt", "suffix"), [("bibtex", ".bib"), ("ris", ".ris"), ("csl-json", ".json")])
+def test_works_written_by_cite_are_added_back_as_the_same_works(user_folder, tmp_path, fmt, suffix):
     added = {entry.key for entry in bibtexparser.parse_file(str(ENTRIES / "real.bib")).entries}
     ids = sorted(set(literature(user_folder)) - set(literature_of_shipped()))
     assert len(ids) == len(added)
-    exported = tmp_path / "works.bib"
-    dskg("cite", *ids, "--data", str(user_folder), "-f", "bibtex", "-o", str(exported))
+    exported = tmp_path / f"works{suffix}"
+    dskg("cite", *ids, "--data", str(user_folder), "-f", fmt, "-o", str(exported))
     fresh = tmp_path / "fresh"
     dskg("init", str(fresh))
     dskg("add", "--data", str(fresh), str(exported))
     before, after = literature(user_folder), literature(fresh)
     assert {i: before[i] for i in ids} == {i: after[i] for i in ids}
     csl = json.loads(dskg("cite", *ids, "--data", str(user_folder), "-f", "csl-json"))
-    assert csl == json.loads(dskg("cite", *ids, "--data", str(fresh), "-f", "csl-json"))
+    assert csl == json.loads(dskg("cite", *ids, "--data", str(fresh), "-f", "csl-json"))  # venue, volume, pages, DOI, URL too
     jsonschema.validate(csl, CSL_SCHEMA)
     assert any("family" in a and "å" in a["family"] for item in csl for a in item["author"])  # Nordås survives
 

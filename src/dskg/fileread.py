@@ -16,8 +16,8 @@ from typing import Any
 from .fast import yaml as fast_yaml
 
 MAX_BYTES = 2_000_000
-"""Bibliographic exports (BibTeX, RIS, EndNote's text) larger than this are refused (a library's export of a few thousand works)."""
-EXPORT_SUFFIXES = (".bib", ".ris", ".enw")
+"""Bibliographic exports (BibTeX, RIS, EndNote text, CSL-JSON) larger than this are refused (a few thousand works)."""
+EXPORT_SUFFIXES = (".bib", ".ris", ".enw", ".json")
 MAX_TEXT_BYTES = 500_000
 """YAML and Turtle entry files larger than this are refused: an entry is a few kilobytes, and
 their readers (ruamel, rdflib) take about a second for half a megabyte, in a command that checks
@@ -118,7 +118,8 @@ def refusal(display: str, error: tuple[str, Any]) -> str:
     if kind == "not-utf8":
         return f"{display}: not UTF-8 text (byte {detail}). Fix: save the file as UTF-8."
     if kind == "special":
-        return f"{display}: this is {detail}, not a regular file. Fix: give the path of an entry file (.yaml, .ttl, .bib, .ris or .enw)."
+        kinds = ".yaml, .ttl, .bib, .ris, .enw or .json"
+        return f"{display}: this is {detail}, not a regular file. Fix: give the path of an entry file ({kinds})."
     if kind == "control":
         line, column, code = detail
         return (
