@@ -112,9 +112,12 @@ def test_the_changed_copy_in_text_and_markdown(changed):
 
 
 def test_a_folder_against_itself_shows_nothing():
+    import jsonschema
+
     result = run(str(resources.data_dir()), str(resources.data_dir()), "--format", "json")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
+    jsonschema.validate(doc, json.loads(SCHEMA.read_text(encoding="utf-8")))
     assert doc["equal"] and doc["changes"] == [] and doc["old"]["triples"] == doc["new"]["triples"] > 4000
 
 
