@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 import dskg.cli
@@ -25,7 +24,7 @@ from dskg.difftext import as_json, render
 pytestmark = pytest.mark.fast_path_only("compares built triples: the build itself is checked on both paths elsewhere")
 
 LINK = "link/wang-jinze-2025/cm-legal-support/addresses/bar-cross-sector-cooperation"
-SCHEMA = Path(__file__).parent.parent / "schemas" / "diff.schema.json"
+SCHEMA = resources.schemas_dir() / "diff.schema.json"
 ENTRIES = Path(__file__).parent / "entries"
 # A real work (tests/entries/nordas-rouzet-2017.yaml, SOURCES.md), as a record of the curated base
 NEW_WORK = """
@@ -43,20 +42,8 @@ NEW_WORK = """
 """
 
 
-def _app() -> typer.Typer:
-    """dskg's own app once the command is registered there; until then one holding it alone, with the same error handling."""
-    if any(getattr(c.callback, "__name__", "") == "diff" for c in dskg.cli.app.registered_commands):
-        return dskg.cli.app
-    from dskg.clidiff import diff
-
-    app = typer.Typer(cls=dskg.cli._Commands)
-    app.command("diff")(diff)
-    app.command("noop")(lambda: None)  # two commands, so `diff` is named on the command line as in dskg's
-    return app
-
-
 def run(*args: str):
-    return CliRunner().invoke(_app(), ["diff", *args])
+    return CliRunner().invoke(dskg.cli.app, ["diff", *args])
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from . import DEFAULT_GRAPH, clicite
+from . import DEFAULT_GRAPH, clicite, clidiff
 from .cliopts import (
     AllowServiceOption,
     BaseOption,
@@ -204,7 +204,7 @@ def _check_report_options(fmt: str, fail_on: str) -> None:
 def validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="[PATH]...", help="Entry files (.yaml, .ttl, .bib, .ris, .enw, .json) to validate in the context of the graph."),
+        typer.Argument(metavar="[PATH]...", help="Entry files (.yaml, .ttl, .bib, .ris, .enw, .json) to validate against the graph."),
     ] = None,
     fmt: ReportFormat = "text",
     fail_on: FailOn = "violation",
@@ -388,6 +388,7 @@ def diagram(
 
 # Commands with modules of their own (cli<name>.py), registered here so `dskg --help` lists them in one place.
 app.command()(clicite.cite)
+app.command()(clidiff.diff)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,4 +1,4 @@
-"""Finds the files dskg ships (ontology, shapes, queries, data) in a wheel or a source checkout.
+"""Finds the files dskg ships (ontology, shapes, queries, data, JSON schemas) in a wheel or a source checkout.
 
 In a wheel they live in the package under `_data/`; in a source checkout they are the
 top-level folders of the repository. This module is the only place that knows either layout.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-FOLDERS = ("ontology", "shapes", "queries", "data")
+FOLDERS = ("ontology", "shapes", "queries", "data", "schemas")
 
 
 def _root() -> Path:
@@ -26,7 +26,7 @@ def _root() -> Path:
 
 
 def folder(name: str) -> Path:
-    """Path of one shipped folder: 'ontology', 'shapes', 'queries' or 'data'."""
+    """Path of one shipped folder: 'ontology', 'shapes', 'queries', 'data' or 'schemas'."""
     if name not in FOLDERS:
         raise ValueError(f"unknown resource folder {name!r}; expected one of {FOLDERS}")
     return _root() / name
@@ -46,3 +46,8 @@ def queries_dir() -> Path:
 
 def shapes_dir() -> Path:
     return folder("shapes")
+
+
+def schemas_dir() -> Path:
+    """The JSON Schemas of dskg's JSON outputs (diff.schema.json)."""
+    return folder("schemas")
