@@ -18,7 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from .diff import TripleDiff
 from .diffread import Side
-from .terms import ACTOR_CLASS, CASE_CLASS, DOCUMENT_CLASS, LINKS, MATCHES, PREFIXES, WORK_CLASS
+from .terms import ACTOR_CLASS, CASE_CLASS, DOCUMENT_CLASS, LANGUAGE_SCHEMES, LINKS, MATCHES, PREFIXES, WORK_CLASS
 from .vocab import DSKG, ID, SKOSXL
 
 RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -356,6 +356,9 @@ def _short(node) -> str:
     text = str(node)
     if text.startswith(_ID):
         return text.removeprefix(_ID)
+    for scheme in LANGUAGE_SCHEMES.values():
+        if text.startswith(scheme):
+            return text.removeprefix(scheme)  # a work's language as its code (en, zh)
     for prefix, ns in PREFIXES.items():
         if prefix != "id" and text.startswith(str(ns)):
             return text.removeprefix(str(ns)) if prefix in ("dskg", "cito") else f"{prefix}:{text.removeprefix(str(ns))}"

@@ -47,7 +47,7 @@ def _counts(diff: Diff) -> str:
     parts = []
     for change, kinds in diff.summary().items():
         if kinds:
-            parts.append(f"{change} " + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())))
+            parts.append(f"{change} " + ", ".join(f"{n} {_plural(kind) if n != 1 else kind}" for kind, n in sorted(kinds.items())))
     return "; ".join(parts) or "no change"
 
 
@@ -61,7 +61,11 @@ def _parts(c: Change) -> str:
     counts: dict[str, int] = {}
     for part in c.parts:
         counts[part["kind"]] = counts.get(part["kind"], 0) + 1
-    return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+    return ", ".join(f"{n} {_plural(kind) if n != 1 else kind}" for kind, n in sorted(counts.items()))
+
+
+def _plural(kind: str) -> str:
+    return kind + ("es" if kind.endswith(("ch", "s", "x")) else "s")
 
 
 def _values(values: list[str]) -> str:
