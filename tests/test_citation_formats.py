@@ -197,3 +197,14 @@ def test_a_query_whose_rows_name_no_work_cites_nothing_and_says_so():
     result = runner.invoke(app, ["cite", "--query", "barriers"])
     assert result.exit_code == 0 and result.stdout == ""
     assert "name no work" in result.stderr
+
+
+def test_a_title_in_two_languages_survives_the_trip_through_ris():
+    # RIS has a field for a translated title (TT): the paper's English title goes there and comes back
+    from dskg import ris
+
+    paper = shipped("sources.yaml")["wang-jinze-2025"]
+    found, problems = ris.parse(dskg("cite", "wang-jinze-2025", "-f", "ris"), "paper.ris")
+    assert problems == []
+    assert found[0].data["title"] == {"zh": paper["title_zh"], "en": paper["title_en"]}
+    assert found[0].data["doi"] == paper["doi"] and found[0].data["authors"] == paper["authors"]

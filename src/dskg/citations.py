@@ -148,6 +148,13 @@ def _title(work: Work) -> str | None:
     return work.title.zh if work.language == "zh" and work.title.zh else (work.title.en or work.title.zh)
 
 
+def _other_title(work: Work) -> str | None:
+    """The title in the other of zh and en, where the graph has both."""
+    title = _title(work)
+    other = work.title.en if title == work.title.zh else work.title.zh
+    return other if title and other and other != title else None
+
+
 def _venue(work: Work) -> str | None:
     lang = "zh" if work.language == "zh" else "en"
     return work.venue.get(lang) or work.venue.other(lang)
@@ -206,6 +213,7 @@ def ris_record(work: Work) -> dict[str, Any]:
         "id": work.id,
         "authors": citation_names(work.authors, work.language)[0],
         "title": _title(work),
+        "translated_title": _other_title(work),  # TT: a Chinese work's English title, or the other way
         "secondary_title": _venue(work),
         "year": str(work.year) if work.year else None,
         "volume": work.volume,

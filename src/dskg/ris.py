@@ -103,6 +103,7 @@ _RIS = _Dialect(
     "ER",
     {
         "title": ("TI", "T1", "CT"),
+        "translated": ("TT",),
         "authors": ("AU", "A1"),
         "year": ("PY", "Y1", "DA"),
         "venue": ("T2", "JF", "JO", "JA", "BT", "PB"),
@@ -126,6 +127,7 @@ _ENDNOTE = _Dialect(
     None,
     {
         "title": ("T",),
+        "translated": ("Q",),
         "authors": ("A",),
         "year": ("D", "8"),
         "venue": ("J", "B", "I"),
@@ -359,7 +361,7 @@ def _entry_data(record: _Record, dialect: _Dialect) -> tuple[dict[str, Any], dic
     data: dict[str, Any] = {
         "id": _record_id(value("key"), authors, year, title),
         "type": dialect.types.get(kind.upper() if dialect.end else kind.lower(), "article"),
-        "title": {language: title} if title else {},
+        "title": _titles(title, language, " ".join(value("translated").split())),
         "authors": authors,
         "year": year or None,
         "language": language,
@@ -375,6 +377,16 @@ def _entry_data(record: _Record, dialect: _Dialect) -> tuple[dict[str, Any], dic
     data.update((name, text) for name, text in optional.items() if text)
     named = ("title", "authors", "year", *optional, "language")
     return data, {name: found[1] for name in named if (found := record.first(tags.get(name, ())))}
+
+
+def _titles(title: str, language: str, translated: str) -> dict[str, str]:
+    """The title in its language, and the translated title (RIS TT, EndNote %Q) in the other one when
+    its script says it is the other (a Chinese work's English title): titles in two languages survive."""
+    titles = {language: title} if title else {}
+    other = "zh" if _CJK.search(translated) else "en"
+    if title and translated and other != language and other in ("zh", "en") and language in ("zh", "en"):
+        titles[other] = translated
+    return titles
 
 
 def _unused(made: str, used: set[str]) -> str:
