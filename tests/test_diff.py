@@ -242,7 +242,7 @@ def test_a_folder_against_its_committed_version_is_equal():
     data = _git_data()
     result = run("--git", "HEAD:data", str(data))
     assert result.exit_code == 0, result.output
-    assert "0 change(s)" in result.stdout and "HEAD:data" in result.stdout
+    assert "no change" in result.stdout and "HEAD:data" in result.stdout
 
 
 def test_a_bad_revision_exits_2_with_gits_reason():

@@ -120,7 +120,7 @@ def test_a_turtle_entry_may_not_relabel_or_retype_a_shipped_record(tmp_path, fol
 def test_an_axiom_about_an_ontology_term_is_one_finding_naming_the_file(tmp_path, folder):
     output = _refused(tmp_path, folder, PREFIXES + "dskg:Barrier owl:equivalentClass owl:Nothing .\n", "nothing.ttl")
     assert "nothing.ttl:10:" in output and "dskg:Barrier owl:equivalentClass" in output and "ontology" in output
-    assert "1 findings: 1 violation" in output  # not one disjointness line per barrier
+    assert "1 finding: 1 violation" in output  # not one disjointness line per barrier
 
 
 def test_a_blank_node_no_record_of_the_entry_reaches_is_refused(tmp_path, folder):

@@ -64,6 +64,10 @@ def _parts(c: Change) -> str:
     return ", ".join(f"{n} {_plural(kind) if n != 1 else kind}" for kind, n in sorted(counts.items()))
 
 
+def _changes(n: int) -> str:
+    return "no change" if n == 0 else f"{n} change{'s' if n != 1 else ''}"
+
+
 def _plural(kind: str) -> str:
     return kind + ("es" if kind.endswith(("ch", "s", "x")) else "s")
 
@@ -80,7 +84,7 @@ def _size(side: dict) -> str:
 
 def _text(diff: Diff) -> str:
     lines = [f"old: {diff.old['source']} ({_size(diff.old)})", f"new: {diff.new['source']} ({_size(diff.new)})"]
-    lines.append(f"{len(diff.changes)} change(s): {_counts(diff)}")
+    lines.append(f"{_changes(len(diff.changes))}: {_counts(diff)}" if diff.changes else "no change")
     for c in diff.changes:
         lines.append(f"{SIGNS[c.change]} {c.change} {_title(c)}")
         if c.parts:
@@ -98,7 +102,7 @@ def _cell(text: str) -> str:
 
 
 def _markdown(diff: Diff) -> str:
-    lines = [f"### dskg diff: {len(diff.changes)} change(s)", ""]
+    lines = [f"### dskg diff: {_changes(len(diff.changes))}", ""]
     lines.append(f"`{_cell(diff.old['source'])}` ({_size(diff.old)}) → `{_cell(diff.new['source'])}` ({_size(diff.new)})")
     lines.append("")
     if diff.equal:

@@ -15,9 +15,9 @@ from functools import lru_cache
 
 from rdflib import FOAF, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 
-from . import resources, sourcetext
+from . import resources, shaclsparql, sourcetext
 from .errors import Problem
-from .fast import shacl
+from .fast import enabled, shacl
 from .graph import KnowledgeGraph
 from .vocab import DSKG, FABIO, ID
 
@@ -70,7 +70,7 @@ class ValidationReport:
 
     def summary(self) -> str:
         counts = ", ".join(f"{self.count(s)} {s.lower()}{'s' if self.count(s) != 1 else ''}" for s in SEVERITIES)
-        return f"{len(self.findings)} findings: {counts}"
+        return f"{len(self.findings)} finding{'s' if len(self.findings) != 1 else ''}: {counts}"
 
     def to_text(self) -> str:
         return "".join(f"{f}\n" for f in self.findings) + self.summary() + "\n"
@@ -218,11 +218,25 @@ def _nodes_of(kg: KnowledgeGraph, focus_ids: set[str]) -> set:
     return nodes
 
 
-def run_shapes(kg: KnowledgeGraph, focus_ids: set[str] | None = None, focus_nodes: frozenset = frozenset()) -> ValidationReport:
+SHAPES_ENGINES = ("oxigraph", "pyshacl")
+"""Who runs the shapes over the whole graph: Oxigraph, the shapes compiled to SPARQL (shaclsparql,
+the same findings), or pySHACL, the reference. A focused run (one entry) is pySHACL's always, and
+so is every run on the reference path (DSKG_REFERENCE_PATH=1), which plays no trick."""
+
+
+def run_shapes(
+    kg: KnowledgeGraph, focus_ids: set[str] | None = None, focus_nodes: frozenset = frozenset(), shapes_engine: str = "oxigraph"
+) -> ValidationReport:
     """SHACL over the graph, or over the subgraph of the records in `focus_ids` and of the nodes
     in `focus_nodes` (links a work states about records of others, judged alone)."""
-    data = _validation_graph(kg) if focus_ids is None else _focus_graph(kg, focus_ids, focus_nodes)
-    results = shacl.validate(data, load_shapes(), inplace=True)  # data: made for this run
+    if shapes_engine not in SHAPES_ENGINES:
+        raise ValueError(f"unknown shapes engine {shapes_engine!r}; expected one of {SHAPES_ENGINES}")
+    if focus_ids is None and shapes_engine == "oxigraph" and enabled():
+        data = kg.dataset  # labels of findings are read from the store
+        results = shaclsparql.validate(kg.store, load_shapes(), _texts(kg), lambda: _validation_graph(kg))
+    else:
+        data = _validation_graph(kg) if focus_ids is None else _focus_graph(kg, focus_ids, focus_nodes)
+        results = shacl.validate(data, load_shapes(), inplace=True)  # data: made for this run
     index: dict = {}
     if kg.records is not None and (None, RDF.type, SH.ValidationResult) in results:
         index = kg.records.by_id()  # only when there is a finding to place: it spans every record
@@ -283,16 +297,17 @@ def _where(index: dict, entity: str, stated=None, field: str | None = None) -> t
     return getattr(work, "file", "") or "", getattr(link, "line", 0) or 0
 
 
-def validate(kg: KnowledgeGraph, focus: Iterable[str | URIRef] | None = None) -> ValidationReport:
+def validate(kg: KnowledgeGraph, focus: Iterable[str | URIRef] | None = None, shapes_engine: str = "oxigraph") -> ValidationReport:
     """Every SHACL finding on a built graph, or only those on the records in `focus`, judged in
     the context of the whole graph.
 
     `focus` holds record ids, or IRIs of the graph (e.g. a Turtle entry's subjects): a record's IRI
     stands for the record; a node that belongs to a record (a link, a citation) is judged alone,
     its findings named by the record it belongs to (a link's subject). Building the graph, and
-    turning a build's problems into findings, is the caller's (intake.check)."""
+    turning a build's problems into findings, is the caller's (intake.check). `shapes_engine`:
+    one of SHAPES_ENGINES, for the whole graph."""
     if focus is None:
-        return run_shapes(kg)
+        return run_shapes(kg, shapes_engine=shapes_engine)
     ids, nodes = set(), set()
     for item in focus:
         if isinstance(item, URIRef) and str(item).startswith(str(ID)) and _owner_id(item) != str(item)[len(str(ID)) :]:
