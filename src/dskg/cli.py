@@ -211,6 +211,9 @@ def validate(
     data: DataOption = None,
     base: BaseOption = None,
     engine: EngineOption = "rules",
+    shapes_engine: Annotated[
+        str, typer.Option("--shapes-engine", help="Who runs the shapes over the whole graph: oxigraph (fast) or pyshacl (the reference).")
+    ] = "oxigraph",
 ) -> None:
     """Validate the whole graph, or new literature entries in its context, and list every finding.
 
@@ -221,8 +224,10 @@ def validate(
     from .intake import check
 
     _check_report_options(fmt, fail_on)
+    if shapes_engine not in ("oxigraph", "pyshacl"):
+        raise UsageError(f"--shapes-engine takes oxigraph or pyshacl, not {shapes_engine!r}")
     with err.status("validating...", spinner="dots"):
-        report = check(data, base=base, entries=list(paths or []) or None, engine=engine)
+        report = check(data, base=base, entries=list(paths or []) or None, engine=engine, shapes_engine=shapes_engine)
     print_report(report, fmt)
     raise typer.Exit(1 if report.fails(fail_on) else 0)
 

@@ -181,6 +181,7 @@ def check(
     base: Path | str | None = None,
     entries: list[Path] | None = None,
     engine: str = "rules",
+    shapes_engine: str = "oxigraph",
 ) -> ValidationReport:
     """Validate the graph (base + user data), or only `entries` in the context of that graph.
 
@@ -190,10 +191,11 @@ def check(
 
     An entry whose file in the data folder's `entries/` exists already (its `<id>.yaml`, or a
     Turtle file of its name) is validated as replacing it, as `dskg add --replace` would.
+    `shapes_engine`: who runs the shapes over the whole graph (validation.SHAPES_ENGINES).
     """
     added = read_entries(entries, display_root=Path(data) if data is not None else None, exact=True).files if entries else None
     if not added or data is None:
-        return _report(data, base, added, engine)
+        return _report(data, base, added, engine, shapes_engine=shapes_engine)
     own = {file.path for file in added}
     stored = {t for file in added for t in _target(file, Path(data)) if t.is_file() and t not in own}
     return _report(data, base, added, engine, also=[EntryFile(t, str(t)) for t in sorted(stored)])
@@ -222,14 +224,16 @@ def _focus(added: list[EntryFile], kg: KnowledgeGraph) -> set:
     return focus | {node for node in turtle if str(node)[len(str(ID)) :] not in others}
 
 
-def _report(data: Path | str | None, base: Path | str | None, added: list[EntryFile] | None, engine: str, also=()) -> ValidationReport:
+def _report(
+    data: Path | str | None, base: Path | str | None, added: list[EntryFile] | None, engine: str, also=(), shapes_engine: str = "oxigraph"
+) -> ValidationReport:
     """Build with the entry files read already (`added`, and `also`: stored ones they would
     replace) and validate: all of the graph when `added` is None, else the records they add."""
     warnings = [problem_finding(p, "Warning") for file in added or [] for p in file.warnings]
     kg = _built(data, base, [*also, *(added or [])], engine)
     if isinstance(kg, list):
         return ValidationReport(sorted([*kg, *warnings], key=Finding.sort_key))
-    report = validate(kg, None if added is None else _focus(added, kg))
+    report = validate(kg, None if added is None else _focus(added, kg), shapes_engine)
     findings = _placed(report.findings, added or [])
     report.findings = sorted([*findings, *warnings, *near_duplicates(kg, added or [])], key=Finding.sort_key)
     return report

@@ -1,0 +1,181 @@
+"""Whole-graph SHACL validation run by Oxigraph: the shapes compiled to SPARQL (shaclcompile), each
+query run once over the store's union of named graphs, each row made a result of a SHACL
+validation report worded as pySHACL words it.
+
+The graph judged is the one pySHACL is given for the whole graph (validation._validation_graph):
+the ontology, data and inferred named graphs and each shipped text as `<work>
+dskg:normalisedText "..."`, which is added to the store in a named graph of its own for the
+length of the run (on a store opened read-only, a copy in memory is judged instead). Shapes the
+compiler does not know are left to pySHACL over that graph, and their results merged in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pyoxigraph as ox
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from .shaclcompile import TARGETS, Check, Plan, compile_shapes
+
+TEXTS_GRAPH = "https://w3id.org/dskg/graph/validation-texts"
+"""Where the shipped texts sit in the store while a validation runs."""
+
+_PLANS: dict[int, tuple[Graph, Plan]] = {}
+
+
+def plan_for(shapes: Graph) -> Plan:
+    """The shapes compiled (once per shapes graph)."""
+    known = _PLANS.get(id(shapes))
+    if known is not None and known[0] is shapes:
+        return known[1]
+    plan = compile_shapes(shapes, {prefix: str(ns) for prefix, ns in Graph().namespaces()})
+    _PLANS[id(shapes)] = (shapes, plan)  # the graph kept with its id, so the id is not reused
+    return plan
+
+
+def validate(store: ox.Store, shapes: Graph, texts: Graph, whole_graph: Callable[[], Graph]) -> Graph:
+    """A SHACL results graph of `store` (plus `texts`) against `shapes`, as pySHACL's
+    `validate(..., inference='none', allow_warnings=True)` gives for the same graph.
+
+    `whole_graph()`: that graph as an rdflib Graph, made only when some shape is left to pySHACL."""
+    plan = plan_for(shapes)
+    results = Graph()
+    report = BNode()
+    results.add((report, RDF.type, SH.ValidationReport))
+    with _with_texts(store, texts) as judged:
+        for check in plan.checks:
+            answer = judged.query(check.query, use_default_graph_as_union=True)
+            for row in answer:
+                _add_result(results, report, shapes, check, row)
+    if plan.fallback:
+        _merge(results, report, _pyshacl(whole_graph(), shapes, plan.fallback))
+    violations = any(results.triples((None, SH.resultSeverity, SH.Violation)))
+    results.add((report, SH.conforms, Literal(not violations)))
+    return results
+
+
+@contextmanager
+def _with_texts(store: ox.Store, texts: Graph) -> Iterator[ox.Store]:
+    """The store with the texts in a named graph of their own, taken out again after."""
+    graph = ox.NamedNode(TEXTS_GRAPH)
+    quads = [ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), graph) for s, p, o in texts]
+    if not quads:
+        yield store
+        return
+    try:
+        store.extend(quads)
+    except OSError:  # a store opened read-only (a cached build): judge a copy in memory
+        copy = ox.Store()
+        copy.load(store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        copy.extend(quads)
+        yield copy
+        return
+    try:
+        yield store
+    finally:
+        store.remove_graph(graph)
+
+
+def _to_ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))) if term.datatype else ox.Literal(str(term))
+
+
+def _from_ox(term):
+    """An Oxigraph term as rdflib's term, made as oxrdflib makes it (so values compare with pySHACL's on the same store)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _add_result(results: Graph, report, shapes: Graph, check: Check, row) -> None:
+    focus = _from_ox(row["this"])
+    path, value, bound = check.path, None, None
+    if check.sparql:
+        found = _sparql_row(check, row, focus)
+        if found is None:
+            return
+        focus, path, value, bound = found
+    elif check.value == "row":
+        value = _from_ox(row["value"])
+    elif check.value == "focus":
+        value = focus
+    result = BNode()
+    results.add((report, SH.result, result))
+    results.add((result, RDF.type, SH.ValidationResult))
+    results.add((result, SH.sourceConstraintComponent, check.component))
+    results.add((result, SH.sourceShape, check.shape))
+    results.add((result, SH.resultSeverity, check.severity))
+    results.add((result, SH.focusNode, focus))
+    if value is not None:
+        results.add((result, SH.value, value))
+    if path is not None:
+        results.add((result, SH.resultPath, path))
+        _copy_structure(shapes, path, results)
+    if check.constraint is not None:
+        results.add((result, SH.sourceConstraint, check.constraint))
+    for message in check.messages:
+        results.add((result, SH.resultMessage, message if bound is None else Literal(_worded(str(message.value), bound))))
+
+
+def _sparql_row(check: Check, row, focus) -> tuple | None:
+    """A SPARQL constraint's row as pySHACL reads it: (focus, path, value, bound variables), or
+    None for a row that binds none of ?this, ?path and ?value (pySHACL makes no result of it)."""
+    found = {name: _from_ox(row[name]) for name in check.sparql}
+    found = {name: term for name, term in found.items() if term is not None}
+    this, path, value = found.pop("this", None), found.pop("path", None), found.pop("value", None)
+    if this is None and path is None and value is None:
+        return None
+    value = focus if value is None else value  # a node shape's value node is its focus node
+    bound = {**found, **{k: v for k, v in (("this", this), ("path", path), ("value", value)) if v is not None}}
+    return this or focus, path, value, bound
+
+
+def _worded(message: str, bound: dict) -> str:
+    """`{?var}` and `{$var}` replaced by the row's values, as pySHACL does (re.sub, str of the term)."""
+    for var, val in bound.items():
+        message = re.sub("{[?$]" + var + "}", str(val), message)
+    return message
+
+
+def _copy_structure(source: Graph, node, into: Graph) -> None:
+    """A blank node's triples (a complex path, an RDF list), followed through blank nodes."""
+    if not isinstance(node, BNode):
+        return
+    for p, o in source.predicate_objects(node):
+        into.add((node, p, o))
+        _copy_structure(source, o, into)
+
+
+def _pyshacl(data: Graph, shapes: Graph, fallback: set) -> Graph:
+    """pySHACL's results for the shapes in `fallback` alone (the others' targets taken away)."""
+    from .fast import shacl
+
+    only = Graph()
+    only += shapes
+    for kind in (*TARGETS, SH.target):
+        for shape, target in list(only.subject_objects(kind)):
+            if shape not in fallback:
+                only.remove((shape, kind, target))
+    return shacl.validate(data, only, inplace=True)
+
+
+def _merge(results: Graph, report, theirs: Graph) -> None:
+    for result in theirs.subjects(RDF.type, SH.ValidationResult):
+        results.add((report, SH.result, result))
+        _copy_structure(theirs, result, results)
