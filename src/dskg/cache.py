@@ -15,6 +15,7 @@ number of commands can read one at the same time.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import re
@@ -26,11 +27,20 @@ from importlib.resources import files
 from pathlib import Path
 
 from . import resources
+from .fast.loading import gc_paused
 from .graph import NAMED_GRAPHS, KnowledgeGraph
+from .incremental import digests, manifest_text, read_manifest
 from .pipeline import build, require_data_dir
 from .vocab import GRAPH
 
 COMPLETE = "complete"
+MANIFEST = "entries.txt"
+"""The digests of the data folder's entry files a build was made from (incremental.digests)."""
+RULES = "rules.json"
+"""The ontology's instance rules, as incremental.rule_tables gives them."""
+LOCK = ".dskg.lock"
+"""The data folder's lock, which `dskg add` holds while it writes (intake.py)."""
+LOCK_WAIT = 60
 STALE_SECONDS = 3600
 
 
@@ -55,6 +65,11 @@ def _files(folder: Path | None) -> list[str]:
 
 def fingerprint(data: Path | None, base: Path | None, entries: list[Path] | None, engine: str, reason: bool) -> str:
     """A hash of everything a build depends on."""
+    return _key(_context(base, entries, engine, reason), digests(Path(data) if data else None))
+
+
+def _context(base: Path | None, entries: list[Path] | None, engine: str, reason: bool) -> str:
+    """A hash of everything a build depends on but the data folder's entry files."""
     from . import __version__, fast
 
     # the reference path (DSKG_REFERENCE_PATH) keeps builds of its own: a build it reuses would not be its
@@ -68,7 +83,6 @@ def fingerprint(data: Path | None, base: Path | None, entries: list[Path] | None
     groups = [
         ("ontology", [str(resources.ontology_file())]),
         ("base", _files(base_dir)),
-        ("data", _files(Path(data) / "entries") if data else []),
         ("entries", [str(p) for p in entries or []]),
     ]
     for name, paths in groups:
@@ -76,7 +90,35 @@ def fingerprint(data: Path | None, base: Path | None, entries: list[Path] | None
             digest.update(f"\0{name}\0{os.path.basename(path)}\0".encode())
             with open(path, "rb") as fh:
                 digest.update(fh.read())
+    return digest.hexdigest()
+
+
+def _point(pointer: Path, key: str) -> None:
+    """Write a pointer whole (a reader sees the old key or the new one), unless it names `key` already."""
+    try:
+        if pointer.read_text() == key:
+            return
+    except OSError:
+        pass
+    part = pointer.with_name(f"{pointer.name}.{os.getpid()}.part")
+    try:
+        part.write_text(key)
+        os.replace(part, pointer)
+    except OSError:  # a cache that cannot be written: builds are still used, never updated in place
+        pass
+
+
+def _key(context: str, entry_files: dict[str, str]) -> str:
+    """The key of a build: its context and the digests of the data folder's entry files."""
+    digest = hashlib.sha256(context.encode())
+    for name in sorted(entry_files):
+        digest.update(f"\0data\0{name}\0{entry_files[name]}".encode())
     return digest.hexdigest()[:32]
+
+
+def _pointer(root: Path, context: str, data: Path) -> Path:
+    """Where the key of the last build of this data folder in this context is kept (to update that build in place)."""
+    return root / f".last-{hashlib.sha256(f'{context}|{os.path.realpath(data)}'.encode()).hexdigest()[:32]}"
 
 
 def _open(folder: Path) -> KnowledgeGraph:
@@ -166,23 +208,120 @@ def cached_build(
     reason: bool = True,
     engine: str = "rules",
 ) -> KnowledgeGraph:
-    """Like `pipeline.build`, but reuse the on-disk build of the same inputs when there is one."""
+    """Like `pipeline.build`, but reuse the on-disk build of the same inputs when there is one, or
+    update the last build of the same data folder in place when only a few entry files changed."""
+    from . import fast
+
     require_data_dir(data)
     root = cache_root()
-    key = fingerprint(Path(data) if data else None, Path(base) if base else None, entries, engine, reason)
+    context = _context(Path(base) if base else None, entries, engine, reason)
+    entry_files = digests(Path(data) if data else None)
+    key = _key(context, entry_files)
     folder = root / key
     clean_stale(root)
     if (folder / COMPLETE).is_file():
+        if data is not None:  # the build the next change to the folder updates
+            _point(_pointer(root, context, Path(data)), key)
         return _open(folder)
+    # the reference path always builds whole: it is what an update in place must equal
+    if data is not None and not entries and reason and engine == "rules" and fast.enabled():
+        updated = _update(root, context, Path(data), key)
+        if updated is not None:
+            return updated
     kg = build(data, base=base, entries=entries, reason=reason, engine=engine)
+    _keep(kg, root, key, context, data, entry_files, rules=reason and engine == "rules")
+    return kg
+
+
+def _keep(kg: KnowledgeGraph, root: Path, key: str, context: str, data, entry_files: dict[str, str], rules: bool) -> None:
+    """Write a build under its key, with what an update in place needs (the entry files' digests, the rules)."""
     try:
         root.mkdir(parents=True, exist_ok=True)
         tmp = temp_folder(root, key)
+        (tmp / MANIFEST).write_text(manifest_text(entry_files))
+        if rules:
+            from .graph import load_ontology
+            from .incremental import rule_tables
+
+            (tmp / RULES).write_text(json.dumps(rule_tables(load_ontology())))
         _write(kg, tmp)
         try:
-            os.rename(tmp, folder)
+            os.rename(tmp, root / key)
         except OSError:  # another command finished the same build first: use theirs
             shutil.rmtree(tmp, ignore_errors=True)
+        if data is not None:
+            _point(_pointer(root, context, Path(data)), key)
     except OSError:
-        return kg  # no writable cache: the build itself is still good
-    return kg
+        pass  # no writable cache: the build itself is still good
+
+
+def _update(root: Path, context: str, data: Path, key: str) -> KnowledgeGraph | None:
+    """The last build of `data` brought to the folder's state in place (incremental.py), under the
+    folder's lock, or None (nothing changed on disk) when it cannot be. The build is first renamed
+    to a temporary folder, so a crash midway leaves nothing a later command takes for any key."""
+    from filelock import FileLock, Timeout
+
+    from . import incremental
+
+    try:
+        last = _pointer(root, context, data).read_text().strip()
+        manifest = read_manifest((root / last / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+    lock = FileLock(str(data / LOCK), timeout=LOCK_WAIT)
+    try:
+        lock.acquire()
+    except (Timeout, OSError):  # a folder that cannot be written, or an add that does not end: build whole
+        return None
+    try:
+        now = digests(data)  # as the folder is under the lock: an add may have written meanwhile
+        change = incremental.changed_files(manifest, now)
+        if change is None or _key(context, now) != key or not (root / last / COMPLETE).is_file():
+            return None
+        tmp = temp_folder(root, key)
+        try:
+            os.rename(root / last, tmp / "build")
+        except OSError:  # another command took it first
+            shutil.rmtree(tmp, ignore_errors=True)
+            return None
+        if not _changed_in_place(tmp / "build", data, change, now):
+            shutil.rmtree(tmp, ignore_errors=True)
+            return None
+        try:
+            os.rename(tmp / "build", root / key)
+        except OSError:  # another command finished the same build first: use theirs
+            pass
+        shutil.rmtree(tmp, ignore_errors=True)
+        _point(_pointer(root, context, data), key)
+        return _open(root / key)
+    finally:
+        lock.release()
+
+
+def _changed_in_place(folder: Path, data: Path, change: tuple[list[str], list[str]], now: dict[str, str]) -> bool:
+    """Update the build in `folder` (a temporary name) to the entry files `now`; False when only a full build will do."""
+    import pyoxigraph as ox
+
+    from . import incremental
+
+    (folder / COMPLETE).unlink()
+    try:
+        rules = json.loads((folder / RULES).read_text())
+    except (OSError, ValueError):
+        return False
+    with open(folder / "records.pickle", "rb") as fh, gc_paused():
+        records = pickle.load(fh)
+    store = ox.Store(str(folder / "store"))
+    try:
+        records = incremental.update(store, records, rules, data, *change)
+        store.flush()
+    except Exception:  # noqa: BLE001 - whatever went wrong, the full build that follows reports it properly
+        records = None
+    del store
+    if records is None:
+        return False
+    with open(folder / "records.pickle", "wb") as fh, gc_paused():
+        pickle.dump(records, fh)
+    (folder / MANIFEST).write_text(manifest_text(now))
+    (folder / COMPLETE).write_text("ok\n")
+    return True

@@ -190,6 +190,18 @@ def _has_schema_axioms(data: list[tuple]) -> bool:
     return any(p in _SCHEMA_PREDICATES or (p == _TYPE and o in _SCHEMA_TYPES) for _, p, o in data)
 
 
+def schema_axiom_terms() -> tuple[frozenset, frozenset]:
+    """The predicates, and the classes of rdf:type, that make a data triple a schema or equality axiom."""
+    return frozenset(_SCHEMA_PREDICATES), frozenset(_SCHEMA_TYPES)
+
+
+def instance_rules(ontology: Graph) -> _Schema:
+    """The ontology's closure as the lookup tables the instance rules use (made once per ontology)."""
+    from .fast.ntriples import to_ntriples
+
+    return _schema_of(to_ntriples(sorted(ontology)))
+
+
 def _rules(ontology: Graph, data: list[tuple]) -> list[tuple] | None:
     """Instance entailments of ontology + data, or None when data holds schema axioms (owlrl then)."""
     from .fast.ntriples import to_ntriples

@@ -1,0 +1,277 @@
+"""A few entry files added, changed or removed: the cached build of the folder's earlier state updated in place.
+
+What a full build of the folder's new state would hold, without reading the other files again:
+- the records: the earlier build's, less those of the files gone or changed, plus those of the
+  files new or changed (read now);
+- the data graph: only files added, the triples their records make, checked against all the
+  records (a file's triples depend on its own records, the base and the ids of the others);
+  any file changed or removed, the data triples of all the records made again and compared with
+  the store's (a triple another file also writes, an author or a language, must stay);
+- the inferred graph: the instance rules of the ontology (reasoning.py's `rules`) each take one
+  triple, so what added triples entail follows from them alone, looked up against the store;
+  what a removed triple entailed stays only where the triples left about the same resources
+  still entail it (every step of a derivation keeps the resource the conclusion is about).
+Whenever the answer could differ from a full build, `update` says so (None) and the caller builds
+whole: Turtle entries (they may state anything about their records), schema or equality axioms in
+the data (owlrl's part), any problem in the new files or the records (the full build names it),
+a contradiction with the ontology, or more than a few files changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .entries import READERS, read_entries
+from .errors import DskgError, ProblemList
+from .fast.loading import gc_paused
+from .fast.ntriples import to_ntriples
+from .graph import load_ontology
+from .loader import Builder, records_to_triples
+from .reasoning import instance_rules, schema_axiom_terms
+from .records import Records
+from .vocab import GRAPH
+
+MAX_FILES = 50
+"""Past this many entry files changed at once, a full build is as quick and far simpler to trust."""
+TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+TABLES = ("super_properties", "super_classes", "domains", "ranges", "inverses")
+DATA, INFERRED, ONTOLOGY = (ox.NamedNode(str(GRAPH[name])) for name in ("data", "inferred", "ontology"))
+
+
+def digests(data: Path | None) -> dict[str, str]:
+    """Every file under the data folder's entries/ (hidden ones aside), by its path in the folder
+    (`entries/x.yaml`), with a digest of its bytes. Paths joined as text: this runs on every command."""
+    found: dict[str, str] = {}
+    if data is None or not os.path.isdir(os.path.join(data, "entries")):
+        return found
+    folders = ["entries"]
+    while folders:
+        rel = folders.pop()
+        with os.scandir(os.path.join(data, rel)) as listing:
+            for item in listing:
+                if item.name.startswith("."):
+                    continue
+                if item.is_dir():
+                    folders.append(rel + os.sep + item.name)
+                else:
+                    with open(item.path, "rb") as fh:
+                        found[rel + os.sep + item.name] = hashlib.blake2b(fh.read(), digest_size=16).hexdigest()
+    return found
+
+
+def manifest_text(files: dict[str, str]) -> str:
+    """Entry-file digests as lines `digest path` (read back by `read_manifest`)."""
+    return "".join(f"{digest} {name}\n" for name, digest in sorted(files.items()))
+
+
+def read_manifest(text: str) -> dict[str, str]:
+    return {name: digest for digest, _, name in (line.partition(" ") for line in text.splitlines())}
+
+
+def _entry(name: str) -> bool:
+    """A file a build reads: entries/<name> with a reader's suffix (entries.entry_files)."""
+    folder, _, rest = name.partition(os.sep)
+    return folder == "entries" and os.sep not in rest and os.path.splitext(rest)[1].lower() in READERS
+
+
+def changed_files(old: dict[str, str], new: dict[str, str]) -> tuple[list[str], list[str]] | None:
+    """The entry files gone or changed, and those new or changed, between two states of a folder;
+    None when these cannot be taken in place (Turtle entries, too many files)."""
+    gone = sorted(n for n in old if _entry(n) and old[n] != new.get(n))
+    came = sorted(n for n in new if _entry(n) and new[n] != old.get(n))
+    turtle = any(n.lower().endswith(".ttl") for n in (*old, *new) if _entry(n))
+    return None if turtle or len(set(gone) | set(came)) > MAX_FILES else (gone, came)
+
+
+def update(store: ox.Store, records: Records, rules: dict, data: Path, gone: list[str], came: list[str]) -> Records | None:
+    """Bring `store` (writable: the build of the folder before the change, reasoned by `rules`)
+    and `records` (its records) to the folder's state now; `rules`: `rule_tables` of its ontology.
+    Returns the new records, or None when only a full build gives the right answer (the store
+    may then be half changed: drop it)."""
+    if _has_axioms((), store):
+        return None
+    read = read_entries([data / name for name in came], display_root=data)
+    if read.problems or any(file.graph is not None for file in read.files):
+        return None
+    left = set(gone)
+    kept = _records_of(records, lambda r: r.file not in left)
+    kept.user_dir = Path(data)
+    new = kept.copy()
+    new.add(read.records)
+    with gc_paused():
+        try:
+            change = _data_change(store, records, new, _records_of(records, lambda r: r.file in left), read.records, load_ontology())
+        except DskgError:
+            return None
+        if change is None or _has_axioms(change[0], None):
+            return None
+        plus, minus = change
+        for t in minus:
+            store.remove(ox.Quad(*t, DATA))
+        store.extend(ox.Quad(*t, DATA) for t in plus)
+        return new if _reason(store, _Rules(rules), plus, minus) else None
+
+
+def _records_of(records: Records, keep) -> Records:
+    return Records({k: [r for r in v if keep(r)] for k, v in records.by_kind.items()}, list(records.schemes), records.data_dir)
+
+
+def _data_change(store: ox.Store, old: Records, new: Records, gone: Records, came: Records, ontology) -> tuple[set, set] | None:
+    """The data triples to add and to remove, as Oxigraph terms; None on a problem (the full build names it)."""
+    brought = _written(new, came, ontology)
+    if brought is None:
+        return None
+    plus = {t for t in _terms(brought) if ox.Quad(*t, DATA) not in store}
+    if not any(gone.by_kind.values()):
+        return plus, set()
+    # what the gone records wrote stays where another record writes it too (an author, a language, a link's
+    # direct triple): the data triples of all the records are made again (terms, no text) and looked up
+    wrote = _written(old, gone, ontology)
+    if wrote is None:
+        return None
+    doubtful = set(wrote) - set(brought)
+    still = {t for t in records_to_triples(new, ontology) if t in doubtful}
+    return plus, {t for t in _terms(doubtful - still) if ox.Quad(*t, DATA) in store}
+
+
+def _written(records: Records, some: Records, ontology) -> list | None:
+    """The data triples `some` of `records` write, checked against every record as a full build checks them; None on a problem."""
+    problems = ProblemList()
+    builder = Builder(records, ontology, problems)
+    ours = {id(w) for w in some.works}
+    builder.checks.dois.update((w.doi.lower(), w) for w in records.works if w.doi and id(w) not in ours)
+    builder.build_records(some)
+    return None if problems.items else builder.triples
+
+
+def _terms(triples) -> set[tuple]:
+    """rdflib triples as Oxigraph's (parsed from their N-Triples, so each literal is as the store holds it)."""
+    return {(t.subject, t.predicate, t.object) for t in ox.parse(to_ntriples(triples), format=ox.RdfFormat.N_TRIPLES)}
+
+
+def rule_tables(ontology) -> dict:
+    """The instance rules of an ontology (reasoning.instance_rules) as plain IRIs, to keep beside a build:
+    owlrl's closure of the ontology takes seconds, an update milliseconds."""
+    schema = instance_rules(ontology)
+    tables = {name: {str(a): sorted(map(str, bs)) for a, bs in getattr(schema, name).items()} for name in TABLES}
+    tables["disjoint"] = sorted((str(a), str(b)) for a, b in schema.disjoint)
+    return tables
+
+
+def _made(new: Records, kept: Records, added: Records, ontology, whole: bool) -> list | None:
+    """The data triples the change brings: all of them when a file went (to compare with the
+    store), else those of the added records, checked against every record as a full build checks them."""
+    if whole:
+        return records_to_triples(new, ontology)
+    problems = ProblemList()
+    builder = Builder(new, ontology, problems)
+    builder.checks.dois.update((w.doi.lower(), w) for w in kept.works if w.doi)
+    builder.build_records(added)
+    return None if problems.items else builder.triples
+
+
+def _has_axioms(triples: Iterable, store: ox.Store | None) -> bool:
+    """Whether data triples (or quads) state schema or equality axioms (the data's closure is then owlrl's);
+    with a store, looked up in its data graph by predicate instead."""
+    predicates, types = schema_axiom_terms()
+    if store is not None:
+        for p in predicates:
+            if next(iter(store.quads_for_pattern(None, ox.NamedNode(str(p)), None, DATA)), None) is not None:
+                return True
+        return any(next(iter(store.quads_for_pattern(None, TYPE, ox.NamedNode(str(c)), DATA)), None) is not None for c in types)
+    predicate_iris, type_iris = {str(p) for p in predicates}, {str(c) for c in types}
+    for t in triples:
+        p, o = t[1], t[2]
+        if p.value in predicate_iris or (p == TYPE and isinstance(o, ox.NamedNode) and o.value in type_iris):
+            return True
+    return False
+
+
+class _Rules:
+    """reasoning._Schema's tables (from `rule_tables`) in Oxigraph's terms: the one-premise rules of the instance data."""
+
+    def __init__(self, tables: dict):
+        def table(source: dict) -> dict:
+            return {ox.NamedNode(a): {ox.NamedNode(b) for b in bs} for a, bs in source.items()}
+
+        self.super_properties, self.super_classes, self.domains, self.ranges, self.inverses = (table(tables[name]) for name in TABLES)
+        self.disjoint = {(ox.NamedNode(a), ox.NamedNode(b)) for a, b in tables["disjoint"]}
+
+    def consequences(self, s, p, o) -> list[tuple]:
+        """reasoning._Schema.consequences, term for term."""
+        if p == TYPE:
+            return [(s, TYPE, c) for c in self.super_classes.get(o, ())]
+        new = [(s, q, o) for q in self.super_properties.get(p, ())]
+        new.extend((s, TYPE, c) for c in self.domains.get(p, ()))
+        if not isinstance(o, ox.Literal):
+            new.extend((o, q, s) for q in self.inverses.get(p, ()))
+            new.extend((o, TYPE, c) for c in self.ranges.get(p, ()))
+        return new
+
+    def closure(self, triples: Iterable[tuple]) -> set[tuple]:
+        """Everything the triples entail, by the rules alone (not the triples themselves unless entailed)."""
+        found: set[tuple] = set()
+        queue = list(triples)
+        while queue:
+            for new in self.consequences(*queue.pop()):
+                if new not in found:
+                    found.add(new)
+                    queue.append(new)
+        return found
+
+
+def _reason(store: ox.Store, rules: _Rules, plus: set[tuple], minus: set[tuple]) -> bool:
+    """Bring the inferred graph in line with the data graph, which lost `minus` and gained `plus`.
+    False on a contradiction with the ontology (the full build reports it)."""
+    _withdraw(store, rules, minus)
+    return _consistent(store, rules, _entail(store, rules, plus))
+
+
+def _held(store: ox.Store, t: tuple, graph: ox.NamedNode) -> bool:
+    return ox.Quad(*t, graph) in store
+
+
+def _withdraw(store: ox.Store, rules: _Rules, minus: set[tuple]) -> None:
+    """What the removed triples entailed, and themselves: each stays inferred only if what is left entails it."""
+    doubtful = set(minus) | rules.closure(minus)
+    support = set()
+    for node in {t[0] for t in doubtful}:
+        support.update((q.subject, q.predicate, q.object) for q in store.quads_for_pattern(node, None, None, DATA))
+        support.update((q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, node, DATA))
+    entailed = rules.closure(support)
+    for t in doubtful:
+        should = t in entailed and not _held(store, t, DATA) and not _held(store, t, ONTOLOGY)
+        if should != _held(store, t, INFERRED):
+            (store.add if should else store.remove)(ox.Quad(*t, INFERRED))
+
+
+def _entail(store: ox.Store, rules: _Rules, plus: set[tuple]) -> set:
+    """Add what the added triples entail, looked up against the store (an added triple is no longer
+    inferred); returns the resources given a class."""
+    typed = {t[0] for t in plus if t[1] == TYPE}
+    for t in plus:
+        if _held(store, t, INFERRED):
+            store.remove(ox.Quad(*t, INFERRED))
+    queue = list(plus)
+    while queue:
+        for new in rules.consequences(*queue.pop()):
+            if not any(_held(store, new, graph) for graph in (DATA, INFERRED, ONTOLOGY)):
+                store.add(ox.Quad(*new, INFERRED))
+                queue.append(new)
+                if new[1] == TYPE:
+                    typed.add(new[0])
+    return typed
+
+
+def _consistent(store: ox.Store, rules: _Rules, nodes: set) -> bool:
+    """No node newly typed is an individual of two classes the ontology declares disjoint."""
+    for node in nodes:
+        classes = {q.object for graph in (DATA, INFERRED) for q in store.quads_for_pattern(node, TYPE, None, graph)}
+        if any(a in classes and b in classes for a, b in rules.disjoint):
+            return False
+    return True

@@ -1,0 +1,126 @@
+"""Entries added, replaced or removed: the cached build is updated in place and equals a full build.
+
+After each step of a sequence (`dskg add`, `dskg add --replace`, a file deleted from entries/,
+as a user removes an entry), the next cached build must not build whole, and must hold the same
+data triples, the same inferred graph and answer the same queries as a full build of the folder.
+A crash in the middle of an update leaves no store for either key; a Turtle entry, and the
+reference path, still build whole.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dskg import cache, fast, incremental, intake, pipeline
+from dskg.cli import app
+from dskg.queries import rows, run_query
+
+pytestmark = pytest.mark.fast_path_only("an update in place is a fast-path trick: the reference path builds whole (tested below)")
+
+ENTRIES = Path(__file__).parent / "entries"
+QUERIES = ("literature", "countermeasures-by-barrier", "barrier-support", "contested", "work-metadata")
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """A data folder with one entry, its build cached (the one full build the sequence starts from)."""
+    folder = intake.init_data_dir(tmp_path_factory.mktemp("incremental") / "data")
+    shutil.copy(ENTRIES / "nordas-rouzet-2017.yaml", folder / "entries")
+    cache.cached_build(folder)
+    return folder
+
+
+def _add(folder: Path, path: Path, *extra: str) -> None:
+    result = runner.invoke(app, ["add", str(path), "--data", str(folder), *extra])
+    assert result.exit_code == 0, result.output
+
+
+def _normalised(kg, name: str) -> list[dict]:
+    # GROUP_CONCAT has no defined order
+    return [
+        {k: " | ".join(sorted(v.split(" | "))) if isinstance(v, str) else v for k, v in row.items()} for row in rows(run_query(name, kg))
+    ]
+
+
+def _builds_whole(monkeypatch) -> list:
+    """Calls of the full build that cached_build makes from now on."""
+    calls: list = []
+    full = cache.build
+    monkeypatch.setattr(cache, "build", lambda *a, **k: calls.append(a) or full(*a, **k))
+    return calls
+
+
+def _cached_equals_full_build(folder: Path, monkeypatch, in_place: bool = True):
+    calls = _builds_whole(monkeypatch)
+    kg = cache.cached_build(folder)
+    assert (calls == []) is in_place
+    full = pipeline.build(folder)
+    assert set(kg.data) == set(full.data)
+    assert set(kg.inferred) == set(full.inferred)
+    for name in QUERIES:
+        assert _normalised(kg, name) == _normalised(full, name), name
+    assert kg.records.ids() == full.records.ids()
+    monkeypatch.undo()
+    return kg
+
+
+def test_add_replace_and_remove_update_the_store_to_what_a_full_build_gives(folder, tmp_path, monkeypatch):
+    # added as `dskg add` writes them (valid ones, so copied here: the command's validation is tested elsewhere); two entries in one file
+    shutil.copy(ENTRIES / "two-works.yaml", folder / "entries")
+    _cached_equals_full_build(folder, monkeypatch)
+
+    # an entry that brings a barrier of its own, which its claims are about
+    shutil.copy(ENTRIES / "ferracane-van-der-marel-2018.yaml", folder / "entries")
+    _cached_equals_full_build(folder, monkeypatch)
+
+    # replaced: a claim's stance and an author changed
+    text = (ENTRIES / "ferracane-van-der-marel-2018.yaml").read_text(encoding="utf-8")
+    changed = text.replace("stance: discusses", "stance: supports").replace("van der Marel, Erik", "Marel, Erik van der")
+    assert changed != text
+    (tmp_path / "ferracane-van-der-marel-2018.yaml").write_text(changed, encoding="utf-8")
+    _add(folder, tmp_path / "ferracane-van-der-marel-2018.yaml", "--replace")
+    kg = _cached_equals_full_build(folder, monkeypatch)
+    assert "Marel, Erik van der" in {str(o) for o in kg.data.objects()}
+
+    # removed as a user removes an entry: its file deleted from entries/ (its author and language stay where others have them)
+    (folder / "entries" / "nordas-rouzet-2017.yaml").unlink()
+    kg = _cached_equals_full_build(folder, monkeypatch)
+    assert "Rouzet, Dorothée" not in {str(o) for o in kg.data.objects()}
+
+    # a Turtle entry may state anything about its records: built whole
+    shutil.copy(ENTRIES / "smith-2023-example.ttl", folder / "entries")
+    _cached_equals_full_build(folder, monkeypatch, in_place=False)
+    (folder / "entries" / "smith-2023-example.ttl").unlink()
+
+
+def test_a_crash_in_the_middle_of_an_update_leaves_no_store_a_later_command_would_use(folder, monkeypatch):
+    cache.cached_build(folder)
+    before = cache.fingerprint(folder, None, None, "rules", True)
+    shutil.copy(ENTRIES / "nordas-rouzet-2017.yaml", folder / "entries")
+    after = cache.fingerprint(folder, None, None, "rules", True)
+
+    def killed(store, *args):
+        store.clear_graph(incremental.DATA)  # half done, then the process dies
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(incremental, "update", killed)
+    with pytest.raises(KeyboardInterrupt):
+        cache.cached_build(folder)
+    monkeypatch.undo()
+    root = cache.cache_root()
+    assert not (root / before).exists() and not (root / after).exists()
+    _cached_equals_full_build(folder, monkeypatch, in_place=False)
+
+
+def test_the_reference_path_builds_whole(folder, monkeypatch):
+    monkeypatch.setenv(fast.SWITCH, "1")
+    cache.cached_build(folder)
+    (folder / "entries" / "two-works.yaml").unlink()
+    calls = _builds_whole(monkeypatch)
+    cache.cached_build(folder)
+    assert len(calls) == 1
