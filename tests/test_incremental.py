@@ -104,7 +104,7 @@ def test_a_crash_in_the_middle_of_an_update_leaves_no_store_a_later_command_woul
     shutil.copy(ENTRIES / "nordas-rouzet-2017.yaml", folder / "entries")
     after = cache.fingerprint(folder, None, None, "rules", True)
 
-    def killed(store, *args):
+    def killed(store, *args, **kwargs):
         store.clear_graph(incremental.DATA)  # half done, then the process dies
         raise KeyboardInterrupt
 
@@ -115,6 +115,38 @@ def test_a_crash_in_the_middle_of_an_update_leaves_no_store_a_later_command_woul
     root = cache.cache_root()
     assert not (root / before).exists() and not (root / after).exists()
     _cached_equals_full_build(folder, monkeypatch, in_place=False)
+
+
+OLD = """id: old-2024
+type: article
+title: {en: Old}
+authors: ["Doe, J."]
+year: 1850
+language: en
+claims:
+  - about: [bar-market-access]
+    text: {en: x}
+"""
+
+
+def test_dskg_add_validates_on_the_build_updated_in_place_and_the_next_command_finds_it_built(folder, tmp_path, monkeypatch):
+    cache.cached_build(folder)
+    calls = []
+    monkeypatch.setattr(intake, "build", lambda *a, **k: calls.append(a))  # the add must not build whole
+    _add(folder, ENTRIES / "ferracane-lee-makiyama-van-der-marel-2018.yaml")
+    assert calls == []
+    monkeypatch.setattr(cache, "_update", lambda *a, **k: pytest.fail("the build of the folder was not kept"))
+    _cached_equals_full_build(folder, monkeypatch)
+
+    # refused by a shape (a year before 1900): the finding names the file given and its line, nothing is written,
+    # and the next command brings the build back to the folder as it is, in place
+    (tmp_path / "old.yaml").write_text(OLD, encoding="utf-8")
+    monkeypatch.setattr(intake, "build", lambda *a, **k: calls.append(a))
+    result = runner.invoke(app, ["add", str(tmp_path / "old.yaml"), "--data", str(folder)])
+    assert result.exit_code == 1 and f"{tmp_path / 'old.yaml'}:5: Violation: old-2024" in result.stdout, result.stdout
+    assert calls == [] and not (folder / "entries" / "old-2024.yaml").exists()
+    monkeypatch.undo()
+    _cached_equals_full_build(folder, monkeypatch)
 
 
 def test_the_reference_path_builds_whole(folder, monkeypatch):

@@ -21,6 +21,7 @@ import pickle
 import re
 import shutil
 import socket
+import tempfile
 import time
 import uuid
 from importlib.resources import files
@@ -255,10 +256,40 @@ def _keep(kg: KnowledgeGraph, root: Path, key: str, context: str, data, entry_fi
         pass  # no writable cache: the build itself is still good
 
 
-def _update(root: Path, context: str, data: Path, key: str) -> KnowledgeGraph | None:
+def graph_with(data: Path, base: Path | None, engine: str, writes: dict[Path, bytes]) -> KnowledgeGraph | None:
+    """The graph of the data folder as it will be once `writes` (an entry file's path -> its bytes)
+    are written: the folder's last build updated in place to that state and kept under its key,
+    so the command after the write finds it built. For `dskg add`, which validates on it and holds
+    the folder's lock. None when that cannot be (the caller builds whole); when the add writes
+    nothing after all, the next command updates the build back to the folder as it is."""
+    from . import fast
+
+    if not fast.enabled() or engine != "rules":
+        return None
+    root = cache_root()
+    context = _context(Path(base) if base else None, None, engine, True)
+    planned = digests(data)
+    for target, content in writes.items():
+        planned[os.path.relpath(target, data)] = hashlib.blake2b(content, digest_size=16).hexdigest()
+    key = _key(context, planned)
+    if (root / key / COMPLETE).is_file():
+        return _open(root / key)
+    with tempfile.TemporaryDirectory() as shadow:
+        for target, content in writes.items():
+            path = Path(shadow) / os.path.relpath(target, data)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        return _update(root, context, data, key, planned, Path(shadow))
+
+
+def _update(
+    root: Path, context: str, data: Path, key: str, planned: dict[str, str] | None = None, shadow: Path | None = None
+) -> KnowledgeGraph | None:
     """The last build of `data` brought to the folder's state in place (incremental.py), under the
     folder's lock, or None (nothing changed on disk) when it cannot be. The build is first renamed
-    to a temporary folder, so a crash midway leaves nothing a later command takes for any key."""
+    to a temporary folder, so a crash midway leaves nothing a later command takes for any key.
+    `planned`: the entry files' digests once an add (which holds the lock) has written the files
+    now in `shadow`, instead of the folder's as they are."""
     from filelock import FileLock, Timeout
 
     from . import incremental
@@ -270,11 +301,12 @@ def _update(root: Path, context: str, data: Path, key: str) -> KnowledgeGraph | 
         return None
     lock = FileLock(str(data / LOCK), timeout=LOCK_WAIT)
     try:
-        lock.acquire()
+        if planned is None:
+            lock.acquire()
     except (Timeout, OSError):  # a folder that cannot be written, or an add that does not end: build whole
         return None
     try:
-        now = digests(data)  # as the folder is under the lock: an add may have written meanwhile
+        now = planned or digests(data)  # as the folder is under the lock: an add may have written meanwhile
         change = incremental.changed_files(manifest, now)
         if change is None or _key(context, now) != key or not (root / last / COMPLETE).is_file():
             return None
@@ -284,7 +316,8 @@ def _update(root: Path, context: str, data: Path, key: str) -> KnowledgeGraph | 
         except OSError:  # another command took it first
             shutil.rmtree(tmp, ignore_errors=True)
             return None
-        if not _changed_in_place(tmp / "build", data, change, now):
+        records = _changed_in_place(tmp / "build", data, change, now, shadow)
+        if records is None:
             shutil.rmtree(tmp, ignore_errors=True)
             return None
         try:
@@ -293,13 +326,16 @@ def _update(root: Path, context: str, data: Path, key: str) -> KnowledgeGraph | 
             pass
         shutil.rmtree(tmp, ignore_errors=True)
         _point(_pointer(root, context, data), key)
-        return _open(root / key)
+        kg = _open(root / key)
+        return KnowledgeGraph(kg.store, records)
     finally:
-        lock.release()
+        if lock.is_locked:
+            lock.release()
 
 
-def _changed_in_place(folder: Path, data: Path, change: tuple[list[str], list[str]], now: dict[str, str]) -> bool:
-    """Update the build in `folder` (a temporary name) to the entry files `now`; False when only a full build will do."""
+def _changed_in_place(folder: Path, data: Path, change: tuple[list[str], list[str]], now: dict[str, str], shadow: Path | None):
+    """Update the build in `folder` (a temporary name) to the entry files `now` (those in `shadow`
+    read from there); its new records, or None when only a full build will do."""
     import pyoxigraph as ox
 
     from . import incremental
@@ -308,20 +344,20 @@ def _changed_in_place(folder: Path, data: Path, change: tuple[list[str], list[st
     try:
         rules = json.loads((folder / RULES).read_text())
     except (OSError, ValueError):
-        return False
+        return None
     with open(folder / "records.pickle", "rb") as fh, gc_paused():
         records = pickle.load(fh)
     store = ox.Store(str(folder / "store"))
     try:
-        records = incremental.update(store, records, rules, data, *change)
+        records = incremental.update(store, records, rules, data, *change, shadow=shadow)
         store.flush()
     except Exception:  # noqa: BLE001 - whatever went wrong, the full build that follows reports it properly
         records = None
     del store
     if records is None:
-        return False
+        return None
     with open(folder / "records.pickle", "wb") as fh, gc_paused():
         pickle.dump(records, fh)
     (folder / MANIFEST).write_text(manifest_text(now))
     (folder / COMPLETE).write_text("ok\n")
-    return True
+    return records

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .entries import READERS, read_entries
+from .entries import READERS, EntrySet, read_entries
 from .errors import DskgError, ProblemList
 from .fast.loading import gc_paused
 from .fast.ntriples import to_ntriples
@@ -88,15 +88,18 @@ def changed_files(old: dict[str, str], new: dict[str, str]) -> tuple[list[str], 
     return None if turtle or len(set(gone) | set(came)) > MAX_FILES else (gone, came)
 
 
-def update(store: ox.Store, records: Records, rules: dict, data: Path, gone: list[str], came: list[str]) -> Records | None:
+def update(
+    store: ox.Store, records: Records, rules: dict, data: Path, gone: list[str], came: list[str], shadow: Path | None = None
+) -> Records | None:
     """Bring `store` (writable: the build of the folder before the change, reasoned by `rules`)
     and `records` (its records) to the folder's state now; `rules`: `rule_tables` of its ontology.
+    `shadow`: a folder holding some of the files `came` in place of the data folder's.
     Returns the new records, or None when only a full build gives the right answer (the store
     may then be half changed: drop it)."""
     if _has_axioms((), store):
         return None
-    read = read_entries([data / name for name in came], display_root=data)
-    if read.problems or any(file.graph is not None for file in read.files):
+    read = _read(data, came, shadow)
+    if read is None:
         return None
     left = set(gone)
     kept = _records_of(records, lambda r: r.file not in left)
@@ -115,6 +118,26 @@ def update(store: ox.Store, records: Records, rules: dict, data: Path, gone: lis
             store.remove(ox.Quad(*t, DATA))
         store.extend(ox.Quad(*t, DATA) for t in plus)
         return new if _reason(store, _Rules(rules), plus, minus) else None
+
+
+def _read(data: Path, came: list[str], shadow: Path | None) -> EntrySet | None:
+    """The files new or changed, read; a file about to be written (`shadow` holds it) from there, as
+    entries/<name> all the same. None when one has a problem or is Turtle."""
+    planned = [name for name in came if shadow is not None and (shadow / name).is_file()]
+    read = read_entries([data / name for name in came if name not in planned], display_root=data)
+    if planned:
+        read.files.extend(read_entries([shadow / name for name in planned], display_root=shadow).files)
+    return None if read.problems or any(file.graph is not None for file in read.files) else read
+
+
+def as_given(records: Records, written: set[str], given: list) -> Records:
+    """`records` with those of the entry files `written` (paths in the folder) replaced by the records
+    of the files they are written from (entries.EntryFile), which name those files and their lines."""
+    shown = _records_of(records, lambda r: r.file not in written)
+    shown.user_dir = records.user_dir
+    for file in given:
+        shown.add(file.records)
+    return shown
 
 
 def _records_of(records: Records, keep) -> Records:

@@ -225,12 +225,19 @@ def _focus(added: list[EntryFile], kg: KnowledgeGraph) -> set:
 
 
 def _report(
-    data: Path | str | None, base: Path | str | None, added: list[EntryFile] | None, engine: str, also=(), shapes_engine: str = "oxigraph"
+    data: Path | str | None,
+    base: Path | str | None,
+    added: list[EntryFile] | None,
+    engine: str,
+    also=(),
+    shapes_engine: str = "oxigraph",
+    graph: KnowledgeGraph | None = None,
 ) -> ValidationReport:
     """Build with the entry files read already (`added`, and `also`: stored ones they would
-    replace) and validate: all of the graph when `added` is None, else the records they add."""
+    replace) and validate: all of the graph when `added` is None, else the records they add.
+    `graph`: that graph, built already."""
     warnings = [problem_finding(p, "Warning") for file in added or [] for p in file.warnings]
-    kg = _built(data, base, [*also, *(added or [])], engine)
+    kg = graph if graph is not None else _built(data, base, [*also, *(added or [])], engine)
     if isinstance(kg, list):
         return ValidationReport(sorted([*kg, *warnings], key=Finding.sort_key))
     report = validate(kg, None if added is None else _focus(added, kg), shapes_engine)
@@ -282,13 +289,30 @@ def add_entries(
         plan = _planned(new, stored, folder, replace)
         # a stored file the new ones stand in for is left out of the build (an empty file in its place)
         also = [EntryFile(t, str(t)) if t in plan.replaced else file for t, file in stored.items()]
-        report = _report(folder, base, plan.to_check, engine, also=also) if plan.to_check else ValidationReport()
+        graph = None if dry_run or plan.refusals else _updated(folder, base, engine, plan)
+        report = _report(folder, base, plan.to_check, engine, also=also, graph=graph) if plan.to_check else ValidationReport()
         report.findings = sorted([*report.findings, *plan.refusals], key=Finding.sort_key)
         result = AddResult(report, unchanged=plan.unchanged, dry_run=dry_run)
         if report.fails("violation") or dry_run:
             return result
         result.written = _write_all(plan.writes, stored, folder)
         return result
+
+
+def _updated(folder: Path, base: Path | None, engine: str, plan: _Plan) -> KnowledgeGraph | None:
+    """The graph of the folder as the add would leave it, made by updating its cached build in place
+    (cache.graph_with: the next command then finds it built), with the records of the new files as
+    read from the files given (so findings name them and their lines); None: the add builds whole."""
+    from .cache import graph_with
+    from .incremental import as_given
+
+    targets = [t for file in plan.to_check for t in _target(file, folder)]
+    if not plan.to_check or any(file.graph is not None for file in plan.to_check) or any(t not in plan.writes for t in targets):
+        return None  # Turtle, or a file with an entry stored already unchanged: as a full build sees them
+    kg = graph_with(folder, base, engine, plan.writes)
+    if kg is None or kg.records is None:
+        return None
+    return KnowledgeGraph(kg.store, as_given(kg.records, {str(t.relative_to(folder)) for t in plan.writes}, plan.to_check))
 
 
 def _write_all(writes: dict[Path, bytes], stored: dict[Path, EntryFile], folder: Path) -> list[Path]:
