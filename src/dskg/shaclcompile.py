@@ -389,12 +389,20 @@ def _joinable(constraint, select) -> tuple[tuple[str, ...], str]:
 
 
 _NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{", re.I)
-_FLAT = re.compile(r"[{}]|\bEXISTS\b|\bBIND\b", re.I)
+_SCOPED = re.compile(r"\b(EXISTS|BIND|OPTIONAL|MINUS|SELECT|VALUES|GRAPH|SERVICE)\b", re.I)
+_FILTER = re.compile(r"\bFILTER\b", re.I)
+
+
+def _joins_alike(inner: str) -> bool:
+    """Whether a NOT EXISTS pattern gives the same answer joined as substituted: triples, groups
+    and UNIONs of triples, FILTERs only at its top level (the left join's condition), nothing
+    that evaluates an expression inside a nested group (where a joined pattern sees no outer variable)."""
+    return not _SCOPED.search(inner) and all(_depth(inner, m.start()) == 0 for m in _FILTER.finditer(inner))
 
 
 def _anti_joined(pattern: str) -> str:
-    """`pattern` with each top-level `FILTER NOT EXISTS { P }` whose P is flat (triples and
-    FILTERs, no nested group, EXISTS or BIND) written as `OPTIONAL { P BIND(true AS ?f) }
+    """`pattern` with each top-level `FILTER NOT EXISTS { P }` whose P joins alike (_joins_alike)
+    written as `OPTIONAL { P BIND(true AS ?f) }
     FILTER(!BOUND(?f))` at the end of the group: the same solutions (P's FILTERs are the
     left join's condition, so they still see the row's variables), but Oxigraph answers the left
     join once for all rows where it plans NOT EXISTS anew for each (a minute at 100k triples)."""
@@ -404,7 +412,7 @@ def _anti_joined(pattern: str) -> str:
             continue
         end = _closing(pattern, match.end())
         inner = pattern[match.end() : end]
-        if end < 0 or _FLAT.search(_COMMENT.sub(" ", inner)):
+        if end < 0 or not _joins_alike(_COMMENT.sub(" ", inner)):
             continue
         flag = f"?_absent{len(moved)}"
         kept.append(pattern[at : match.start()])
@@ -430,17 +438,5 @@ def _depth(text: str, until: int) -> int:
 
 def _closing(text: str, start: int) -> int:
     """The index of the brace closing the group opened just before `start`, or -1."""
-    depth, quote = 1, ""
-    for i in range(start, len(text)):
-        ch = text[i]
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
+    base = _depth(text, start)
+    return next((i for i in range(start, len(text)) if text[i] == "}" and _depth(text, i + 1) < base), -1)

@@ -241,6 +241,17 @@ def run_shapes(
     if kg.records is not None and (None, RDF.type, SH.ValidationResult) in results:
         index = kg.records.by_id()  # only when there is a finding to place: it spans every record
     findings = []
+    for result, focus, entity in _judged(results, index, focus_ids, focus_nodes):
+        path = results.value(result, SH.resultPath)
+        file, line = _where(index, entity, focus if focus_ids is not None and entity not in focus_ids else None, FIELD_OF_PATH.get(path))
+        findings.append(_finding(results, result, data, entity, focus, file, line))
+    return ValidationReport(sorted(set(findings), key=Finding.sort_key), results)
+
+
+def _judged(results: Graph, index: dict, focus_ids: set[str] | None, focus_nodes: frozenset) -> list[tuple]:
+    """(result, focus node, record id) of each result to report, those of one file together: a
+    finding's line is read from its file's YAML tree, of which yamlread keeps only the last few."""
+    judged = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
         if isinstance(focus, BNode):
@@ -248,10 +259,8 @@ def run_shapes(
         entity = _owner_id(focus)
         if focus_ids is not None and entity not in focus_ids and focus not in focus_nodes:
             continue  # records pulled in for context are judged when they are validated themselves
-        path = results.value(result, SH.resultPath)
-        file, line = _where(index, entity, focus if focus_ids is not None and entity not in focus_ids else None, FIELD_OF_PATH.get(path))
-        findings.append(_finding(results, result, data, entity, focus, file, line))
-    return ValidationReport(sorted(set(findings), key=Finding.sort_key), results)
+        judged.append((result, focus, entity))
+    return sorted(judged, key=lambda item: str(getattr(index.get(item[2]), "file", "") or ""))
 
 
 def _focus_graph(kg: KnowledgeGraph, focus_ids: set[str], focus_nodes: frozenset) -> Graph:
