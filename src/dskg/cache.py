@@ -10,6 +10,12 @@ process writes it (host, pid, start time): one a `kill -9` left behind is remove
 command once that process is gone; one whose writer cannot be told (another host, an older
 name) is removed an hour after its last change. Cached stores are opened read-only, so any
 number of commands can read one at the same time.
+
+When only a few of a data folder's entry files changed since its last build (an entry added,
+replaced, edited or its file deleted), that build is updated in place instead (incremental.py):
+under the folder's lock it is renamed to a temporary folder, changed, and renamed to the new key
+only when complete, so a crash midway leaves no store that any key names (the next command builds
+whole). `dskg add` does the same for the folder as it will be once written (`graph_with`).
 """
 
 from __future__ import annotations
@@ -345,19 +351,21 @@ def _changed_in_place(folder: Path, data: Path, change: tuple[list[str], list[st
         rules = json.loads((folder / RULES).read_text())
     except (OSError, ValueError):
         return None
-    with open(folder / "records.pickle", "rb") as fh, gc_paused():
-        records = pickle.load(fh)
-    store = ox.Store(str(folder / "store"))
-    try:
-        records = incremental.update(store, records, rules, data, *change, shadow=shadow)
-        store.flush()
-    except Exception:  # noqa: BLE001 - whatever went wrong, the full build that follows reports it properly
-        records = None
-    del store
-    if records is None:
-        return None
-    with open(folder / "records.pickle", "wb") as fh, gc_paused():
-        pickle.dump(records, fh)
-    (folder / MANIFEST).write_text(manifest_text(now))
+    # the records of a big folder are a million objects that live on: no collection walks them meanwhile
+    with gc_paused(long_lived=True):
+        with open(folder / "records.pickle", "rb") as fh:
+            records = pickle.load(fh)
+        store = ox.Store(str(folder / "store"))
+        try:
+            records = incremental.update(store, records, rules, data, *change, shadow=shadow)
+            store.flush()
+        except Exception:  # noqa: BLE001 - whatever went wrong, the full build that follows reports it properly
+            records = None
+        del store
+        if records is None:
+            return None
+        with open(folder / "records.pickle", "wb") as fh:
+            pickle.dump(records, fh)
+        (folder / MANIFEST).write_text(manifest_text(now))
     (folder / COMPLETE).write_text("ok\n")
     return records
