@@ -12,10 +12,11 @@ name) is removed an hour after its last change. Cached stores are opened read-on
 number of commands can read one at the same time.
 
 When only a few of a data folder's entry files changed since its last build (an entry added,
-replaced, edited or its file deleted), that build is updated in place instead (incremental.py):
-under the folder's lock it is renamed to a temporary folder, changed, and renamed to the new key
-only when complete, so a crash midway leaves no store that any key names (the next command builds
-whole). `dskg add` does the same for the folder as it will be once written (`graph_with`).
+replaced, edited or its file deleted), that build is updated instead of built anew
+(incremental.py): under the folder's lock it is copied to a temporary folder (the store as a
+RocksDB checkpoint: hard links), changed there, and renamed to the new key only when complete,
+so a crash midway leaves no store that any key names, and the earlier build stays as it was.
+`dskg add` does the same for the folder as it will be once written (`graph_with`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from .fast.loading import gc_paused
 from .graph import NAMED_GRAPHS, KnowledgeGraph
 from .incremental import digests, manifest_text, read_manifest
 from .pipeline import build, require_data_dir
+from .records import Records
 from .vocab import GRAPH
 
 COMPLETE = "complete"
@@ -292,8 +294,8 @@ def _update(
     root: Path, context: str, data: Path, key: str, planned: dict[str, str] | None = None, shadow: Path | None = None
 ) -> KnowledgeGraph | None:
     """The last build of `data` brought to the folder's state in place (incremental.py), under the
-    folder's lock, or None (nothing changed on disk) when it cannot be. The build is first renamed
-    to a temporary folder, so a crash midway leaves nothing a later command takes for any key.
+    folder's lock, or None when it cannot be. The build is changed in a copy under a temporary
+    name, so a crash midway leaves nothing a later command takes for any key.
     `planned`: the entry files' digests once an add (which holds the lock) has written the files
     now in `shadow`, instead of the folder's as they are."""
     from filelock import FileLock, Timeout
@@ -318,11 +320,9 @@ def _update(
             return None
         tmp = temp_folder(root, key)
         try:
-            os.rename(root / last, tmp / "build")
-        except OSError:  # another command took it first
-            shutil.rmtree(tmp, ignore_errors=True)
-            return None
-        records = _changed_in_place(tmp / "build", data, change, now, shadow)
+            records = _changed_copy(root / last, tmp / "build", data, change, now, shadow)
+        except OSError:
+            records = None
         if records is None:
             shutil.rmtree(tmp, ignore_errors=True)
             return None
@@ -339,23 +339,29 @@ def _update(
             lock.release()
 
 
-def _changed_in_place(folder: Path, data: Path, change: tuple[list[str], list[str]], now: dict[str, str], shadow: Path | None):
-    """Update the build in `folder` (a temporary name) to the entry files `now` (those in `shadow`
-    read from there); its new records, or None when only a full build will do."""
+def _changed_copy(
+    old: Path, new: Path, data: Path, change: tuple[list[str], list[str]], now: dict[str, str], shadow: Path | None
+) -> Records | None:
+    """The build in `old` copied to `new` (a temporary name) and updated there to the entry files
+    `now` (those in `shadow` read from there); its new records, or None when only a full build will
+    do. The store is copied as a RocksDB checkpoint (its files hard links): `old` stays whole, for
+    a command that has it open and as the build of the folder's earlier state."""
     import pyoxigraph as ox
 
     from . import incremental
 
-    (folder / COMPLETE).unlink()
     try:
-        rules = json.loads((folder / RULES).read_text())
+        rules = json.loads((old / RULES).read_text())
     except (OSError, ValueError):
         return None
+    new.mkdir()
+    (new / RULES).write_text(json.dumps(rules))
     # the records of a big folder are a million objects that live on: no collection walks them meanwhile
     with gc_paused(long_lived=True):
-        with open(folder / "records.pickle", "rb") as fh:
+        with open(old / "records.pickle", "rb") as fh:
             records = pickle.load(fh)
-        store = ox.Store(str(folder / "store"))
+        ox.Store.read_only(str(old / "store")).backup(str(new / "store"))
+        store = ox.Store(str(new / "store"))
         try:
             records = incremental.update(store, records, rules, data, *change, shadow=shadow)
             store.flush()
@@ -364,8 +370,8 @@ def _changed_in_place(folder: Path, data: Path, change: tuple[list[str], list[st
         del store
         if records is None:
             return None
-        with open(folder / "records.pickle", "wb") as fh:
+        with open(new / "records.pickle", "wb") as fh:
             pickle.dump(records, fh)
-        (folder / MANIFEST).write_text(manifest_text(now))
-    (folder / COMPLETE).write_text("ok\n")
+        (new / MANIFEST).write_text(manifest_text(now))
+    (new / COMPLETE).write_text("ok\n")
     return records
