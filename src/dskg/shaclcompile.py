@@ -21,13 +21,14 @@ shape is left to pySHACL: nothing is skipped silently.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from itertools import count
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
+
+from . import shaclselect
 
 SUBCLASS = f"<{RDFS.subClassOf}>"
 TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
@@ -90,6 +91,9 @@ class Check:
     value: str = ""
     constraint: URIRef | BNode | None = None
     sparql: tuple[str, ...] = ()
+    absent: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(query, variables): a row whose values of the variables are among the query's answers is
+    not a result (a NOT EXISTS answered once for the run: shaclselect.anti_joined)."""
 
 
 @dataclass
@@ -352,91 +356,38 @@ def _conforms(g: Graph, shape, v: str, names: count) -> str:
 # SPARQL constraints
 # ---------------------------------------------------------------------------------------------
 
-_THIS = re.compile(r"[$?]this\b")
-_HEAD = re.compile(r"^\s*SELECT\s+(DISTINCT\s+|REDUCED\s+)?((?:[$?]\w+\s*)+)WHERE\s*\{", re.IGNORECASE)
-_NOT_JOINABLE = re.compile(r"\b(OPTIONAL|SELECT|MINUS|VALUES|SERVICE|GRAPH|GROUP\s+BY|HAVING|ORDER\s+BY|LIMIT|OFFSET)\b", re.I)
-_PATH = re.compile(r"[$?]PATH\b")  # case-sensitive, as pySHACL substitutes it
-_COMMENT = re.compile(r"(^|\s)#[^\n]*")
-
 
 def _sparql_check(g: Graph, shape, constraint, targets: str, prefixes: dict[str, str]) -> Check:
-    """An sh:select run once for all focus nodes: `$this` bound by the targets' group, joined first."""
+    """An sh:select run once for all focus nodes: `$this` bound by the targets' group, joined first;
+    a NOT EXISTS of triples alone answered once for the whole run (Check.absent)."""
     if g.value(shape, SH.path) is not None:
         raise Unsupported(f"{shape}: a SPARQL constraint on a property shape")
-    projected, body = _joinable(constraint, g.value(constraint, SH.select))
-    others = " ".join(f"?{name}" for name in projected if name != "this")
+    found = shaclselect.joinable(str(g.value(constraint, SH.select) or ""))
+    if found is None:
+        raise Unsupported(f"{constraint}: a query this compiler does not join with its targets")
+    projected, body = found
+    preamble = _preamble(g, constraint, prefixes)
+    pattern, hoisted = shaclselect.anti_joined(body)
+    absent = tuple(
+        (f"{preamble}SELECT DISTINCT {' '.join('?' + v for v in shared)} WHERE {{ {inner}\n}}", shared) for inner, shared in hoisted
+    )
+    extra = sorted({v for _, shared in hoisted for v in shared} - set(projected) - {"this"})
+    selected = " ".join(f"?{name}" for name in [*(n for n in projected if n != "this"), *extra])
+    query = f"{preamble}SELECT DISTINCT ?this {selected} WHERE {{ {targets} {pattern}\n}}"
+    severity = g.value(shape, SH.severity) or SH.Violation
+    messages = _sparql_messages(g, shape, constraint)
+    return Check(query, shape, SH.SPARQLConstraintComponent, severity, messages, constraint=constraint, sparql=projected, absent=absent)
+
+
+def _preamble(g: Graph, constraint, prefixes: dict[str, str]) -> str:
+    """PREFIX lines: those the data graph's rdflib binds (pySHACL's query sees them) and the constraint's sh:prefixes."""
     declared = dict(prefixes)
     for declaration in (d for node in g.objects(constraint, SH.prefixes) for d in g.objects(node, SH.declare)):
         declared[str(g.value(declaration, SH.prefix))] = str(g.value(declaration, SH.namespace))
-    preamble = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in declared.items())
-    query = f"{preamble}SELECT DISTINCT ?this {others} WHERE {{ {targets} {_anti_joined(_THIS.sub('?this', body))}\n}}"
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in declared.items())
+
+
+def _sparql_messages(g: Graph, shape, constraint) -> tuple[Literal, ...]:
+    """The shape's messages and the constraint's, as pySHACL gives a SPARQL constraint's result."""
     messages = tuple(m for m in g.objects(shape, SH.message) if isinstance(m, Literal))
-    messages += tuple(m for m in g.objects(constraint, SH.message) if isinstance(m, Literal) and m not in messages)
-    severity = g.value(shape, SH.severity) or SH.Violation
-    return Check(query, shape, SH.SPARQLConstraintComponent, severity, messages, constraint=constraint, sparql=projected)
-
-
-def _joinable(constraint, select) -> tuple[tuple[str, ...], str]:
-    """The variables an sh:select projects and its pattern (without its closing brace), when it
-    can be joined with its targets: a plain projection, no solution modifier, no nested query."""
-    text = str(select or "")
-    head = _HEAD.match(text)
-    body = text[head.end() :].rstrip() if head else ""
-    bare = _COMMENT.sub(" ", body)
-    if not head or not body.endswith("}") or _NOT_JOINABLE.search(bare) or _PATH.search(bare):
-        raise Unsupported(f"{constraint}: a query this compiler does not join with its targets")
-    return tuple(name[1:] for name in head.group(2).split()), body[:-1]
-
-
-_NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{", re.I)
-_SCOPED = re.compile(r"\b(EXISTS|BIND|OPTIONAL|MINUS|SELECT|VALUES|GRAPH|SERVICE)\b", re.I)
-_FILTER = re.compile(r"\bFILTER\b", re.I)
-
-
-def _joins_alike(inner: str) -> bool:
-    """Whether a NOT EXISTS pattern gives the same answer joined as substituted: triples, groups
-    and UNIONs of triples, FILTERs only at its top level (the left join's condition), nothing
-    that evaluates an expression inside a nested group (where a joined pattern sees no outer variable)."""
-    return not _SCOPED.search(inner) and all(_depth(inner, m.start()) == 0 for m in _FILTER.finditer(inner))
-
-
-def _anti_joined(pattern: str) -> str:
-    """`pattern` with each top-level `FILTER NOT EXISTS { P }` whose P joins alike (_joins_alike)
-    written as `OPTIONAL { P BIND(true AS ?f) }
-    FILTER(!BOUND(?f))` at the end of the group: the same solutions (P's FILTERs are the
-    left join's condition, so they still see the row's variables), but Oxigraph answers the left
-    join once for all rows where it plans NOT EXISTS anew for each (a minute at 100k triples)."""
-    kept, moved, at = [], [], 0
-    for match in _NOT_EXISTS.finditer(pattern):
-        if match.start() < at or _depth(pattern, match.start()) != 0:
-            continue
-        end = _closing(pattern, match.end())
-        inner = pattern[match.end() : end]
-        if end < 0 or not _joins_alike(_COMMENT.sub(" ", inner)):
-            continue
-        flag = f"?_absent{len(moved)}"
-        kept.append(pattern[at : match.start()])
-        moved.append(f"OPTIONAL {{ {inner}\n BIND(true AS {flag}) }} FILTER(!BOUND({flag}))")
-        at = end + 1
-    return "".join(kept) + pattern[at:] + "\n" + "\n".join(moved)
-
-
-def _depth(text: str, until: int) -> int:
-    """How many groups are open at `until` (braces outside string literals)."""
-    depth, quote = 0, ""
-    for ch in text[:until]:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-    return depth
-
-
-def _closing(text: str, start: int) -> int:
-    """The index of the brace closing the group opened just before `start`, or -1."""
-    base = _depth(text, start)
-    return next((i for i in range(start, len(text)) if text[i] == "}" and _depth(text, i + 1) < base), -1)
+    return messages + tuple(m for m in g.objects(constraint, SH.message) if isinstance(m, Literal) and m not in messages)

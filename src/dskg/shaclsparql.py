@@ -50,18 +50,49 @@ def validate(store: ox.Store, shapes: Graph, texts: Graph, whole_graph: Callable
     results.add((report, RDF.type, SH.ValidationReport))
     with _with_texts(store, texts) as judged, ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
 
-        def answer(check: Check) -> list:
-            return list(judged.query(check.query, use_default_graph_as_union=True))
+        def answer(query: str) -> list:
+            return list(judged.query(query, use_default_graph_as_union=True))
 
         # the queries are independent and Oxigraph answers them without Python's lock: one per core
-        for check, rows in zip(plan.checks, pool.map(answer, plan.checks)):
-            for row in rows:
+        shared = sorted({query for check in plan.checks for query, _ in check.absent})
+        absent = {query: _Answers(rows) for query, rows in zip(shared, pool.map(answer, shared))}
+        for check, rows in zip(plan.checks, pool.map(answer, [check.query for check in plan.checks])):
+            for row in _kept(check, rows, absent):
                 _add_result(results, report, shapes, check, row)
     if plan.fallback:
         _merge(results, report, _pyshacl(whole_graph(), shapes, plan.fallback))
     violations = any(results.triples((None, SH.resultSeverity, SH.Violation)))
     results.add((report, SH.conforms, Literal(not violations)))
     return results
+
+
+class _Answers:
+    """The answers of a NOT EXISTS pattern answered once (shaclselect.anti_joined), to look a row up in."""
+
+    def __init__(self, rows: list) -> None:
+        solutions = [tuple(row) for row in rows]
+        self.whole = {s for s in solutions if None not in s}
+        self.partial = [s for s in solutions if None in s]  # a variable bound in one branch of a UNION only
+
+    def match(self, values: tuple) -> bool:
+        """Whether some answer is compatible with `values` (an unbound value on either side matches anything)."""
+        if None not in values and values in self.whole:
+            return True
+        candidates = self.partial if None not in values else [*self.whole, *self.partial]
+        return any(all(a is None or b is None or a == b for a, b in zip(s, values)) for s in candidates)
+
+
+def _kept(check: Check, rows: list, absent: dict) -> list:
+    """The rows no NOT EXISTS of the check's query matches, one per value of its projection."""
+    kept, seen = [], set()
+    for row in rows:
+        if any(absent[query].match(tuple(row[name] for name in names)) for query, names in check.absent):
+            continue
+        key = tuple(row[name] for name in ("this", *check.sparql))
+        if key not in seen:
+            seen.add(key)
+            kept.append(row)
+    return kept
 
 
 @contextmanager
