@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from dskg import cache, graph
-from dskg.queries import rows, run_query
+from dskg.errors import InvalidDataError
+from dskg.queries import rows, run_query, run_sparql
 
 
 @pytest.fixture()
@@ -70,3 +71,22 @@ def test_an_interrupted_build_is_never_used(root, kg):
     assert len(rebuilt) == len(kg)
     leftovers = list(root.glob(".tmp-*"))
     assert all(not (p / cache.COMPLETE).exists() or p.exists() for p in leftovers)
+
+
+def test_a_changed_source_text_of_the_data_folder_makes_a_new_build(root, tmp_path):
+    # the quotes of a folder's entries are checked against its sources/ texts: a build made before
+    # the text changed says nothing about the text as it is now
+    from test_shipped_text import ENTRY, TEXT
+
+    from dskg import intake
+
+    folder = intake.init_data_dir(tmp_path / "mine")
+    (folder / "sources").mkdir(exist_ok=True)
+    (folder / "sources" / "doe-2024.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "entries" / "doe-2024.yaml").write_text(ENTRY, encoding="utf-8")
+    checked = cache.cached_build(folder, reason=False)
+    marks = "SELECT ?n ?checked WHERE { ?n <https://w3id.org/dskg/ontology#quoteChecked> ?checked FILTER(CONTAINS(STR(?n), 'doe-2024')) }"
+    assert {bool(r["checked"]) for r in rows(run_sparql(marks, checked))} == {True}
+    (folder / "sources" / "doe-2024.txt").write_text(TEXT.replace("Such rules raise", "Such rules lower"), encoding="utf-8")
+    with pytest.raises(InvalidDataError, match="not found verbatim in doe-2024.txt"):  # the claim's quote is no longer in it
+        cache.cached_build(folder, reason=False)

@@ -74,11 +74,13 @@ def _files(folder: Path | None) -> list[str]:
 
 def fingerprint(data: Path | None, base: Path | None, entries: list[Path] | None, engine: str, reason: bool) -> str:
     """A hash of everything a build depends on."""
-    return _key(_context(base, entries, engine, reason), digests(Path(data) if data else None))
+    return _key(_context(base, entries, engine, reason, data), digests(Path(data) if data else None))
 
 
-def _context(base: Path | None, entries: list[Path] | None, engine: str, reason: bool) -> str:
-    """A hash of everything a build depends on but the data folder's entry files."""
+def _context(base: Path | None, entries: list[Path] | None, engine: str, reason: bool, data: Path | str | None = None) -> str:
+    """A hash of everything a build depends on but the data folder's entry files: the code, the
+    ontology, the base, entry files given apart, and the texts in the data folder's sources/ (the
+    quotes of its entries are checked against them)."""
     from . import __version__, fast
 
     # the reference path (DSKG_REFERENCE_PATH) keeps builds of its own: a build it reuses would not be its
@@ -93,6 +95,7 @@ def _context(base: Path | None, entries: list[Path] | None, engine: str, reason:
         ("ontology", [str(resources.ontology_file())]),
         ("base", _files(base_dir)),
         ("entries", [str(p) for p in entries or []]),
+        ("sources", _files(Path(data) / "sources") if data is not None else []),
     ]
     for name, paths in groups:
         for path in paths:
@@ -223,7 +226,7 @@ def cached_build(
 
     require_data_dir(data)
     root = cache_root()
-    context = _context(Path(base) if base else None, entries, engine, reason)
+    context = _context(Path(base) if base else None, entries, engine, reason, data)
     entry_files = digests(Path(data) if data else None)
     key = _key(context, entry_files)
     folder = root / key
@@ -275,7 +278,7 @@ def graph_with(data: Path, base: Path | None, engine: str, writes: dict[Path, by
     if not fast.enabled() or engine != "rules":
         return None
     root = cache_root()
-    context = _context(Path(base) if base else None, None, engine, True)
+    context = _context(Path(base) if base else None, None, engine, True, data)
     planned = digests(data)
     for target, content in writes.items():
         planned[os.path.relpath(target, data)] = hashlib.blake2b(content, digest_size=16).hexdigest()

@@ -54,9 +54,22 @@ class ShippedTexts:
         return None
 
 
-@lru_cache(maxsize=256)  # each text is read once per command: the loader's checks and SHACL's share it
+def _version(path: Path) -> tuple[int, int]:
+    """What tells one state of a text from another (a library caller may edit it between builds)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (-1, -1)  # _read says why
+    return (stat.st_mtime_ns, stat.st_size)
+
+
 def _read(path: Path) -> str:
     """The text of `path`. Raises UnreadableInputError for a file too large or not UTF-8."""
+    return _read_version(path, _version(path))
+
+
+@lru_cache(maxsize=256)  # each text is read once per state: the loader's checks and SHACL's share it
+def _read_version(path: Path, version: tuple[int, int]) -> str:
     try:
         size = os.stat(path).st_size
         if size > MAX_BYTES:
@@ -73,19 +86,27 @@ def _read(path: Path) -> str:
     return text
 
 
-@lru_cache(maxsize=256)
 def normalised_text(path: Path) -> str:
     """The text of `path` without whitespace (and, for the paper's, without running headers)."""
-    lines = _read(path).splitlines()
+    return _normalised(path, _version(path))
+
+
+@lru_cache(maxsize=256)
+def _normalised(path: Path, version: tuple[int, int]) -> str:
+    lines = _read_version(path, version).splitlines()
     if path.parent.name == SHIPPED:  # a later work's text: no page furniture known to drop
         return "".join(squeeze(line) for line in lines)
     return "".join(squeeze(line) for line in lines if not RUNNING_HEADER.match(line))
 
 
-@lru_cache(maxsize=256)
 def whole_text(path: Path) -> str:
     """The text of `path` without whitespace, running headers kept: a paper's DOI, journal and licence are in them."""
-    return squeeze(_read(path))
+    return _whole(path, _version(path))
+
+
+@lru_cache(maxsize=256)
+def _whole(path: Path, version: tuple[int, int]) -> str:
+    return squeeze(_read_version(path, version))
 
 
 def contains(path: Path, quote: str) -> bool:
