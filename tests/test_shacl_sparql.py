@@ -132,6 +132,26 @@ def test_a_shape_the_compiler_does_not_know_is_left_to_pyshacl():
     assert any(key[3] == SH.SPARQLConstraintComponent.n3() for key in ours)
 
 
+def test_a_store_opened_read_only_is_judged_with_the_texts_too(tmp_path):
+    """A cached build's store opens read-only: the texts cannot be added to it for the run, so a
+    copy is judged; the verbatim checks still see the text (no quote reported as missing from it)."""
+    example = Graph()
+    example += ontology()
+    example.parse(CASES / "_context.ttl", format="turtle")
+    example.parse(CASES / "verbatim-valid.ttl", format="turtle")
+    text = Graph()
+    text.add((CONTEXT_WORK, DSKG.normalisedText, Literal(sourcetext.normalised_text(CASES / "_source.txt"))))
+    written = ox.Store(str(tmp_path / "store"))
+    written.load(to_ntriples(example), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("https://w3id.org/dskg/graph/data"))
+    written.flush()
+    del written
+    store = ox.Store.read_only(str(tmp_path / "store"))
+    with_texts, without = (findings(shaclsparql.validate(store, validation.load_shapes(), texts, None)) for texts in (text, Graph()))
+    assert with_texts != without
+    assert not any("not found" in key[6] or "未找到" in key[6] for key in with_texts)
+    assert len(store) == len(example)  # nothing was added to the store
+
+
 def test_dskg_validate_gives_the_same_report_with_either_shapes_engine():
     runner = CliRunner()
     default = runner.invoke(app, ["validate", "--format", "json"])

@@ -105,7 +105,7 @@ def _with_texts(store: ox.Store, texts: Graph) -> Iterator[ox.Store]:
         return
     try:
         store.extend(quads)
-    except OSError:  # a store opened read-only (a cached build): judge a copy in memory
+    except (OSError, RuntimeError):  # a store opened read-only (a cached build): judge a copy in memory
         copy = ox.Store()
         copy.load(store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
         copy.extend(quads)
