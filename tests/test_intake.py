@@ -277,3 +277,17 @@ def test_dskg_data_environment_variable_layers_the_folder(tmp_path, folder):
     assert result.exit_code == 0 and "doe-2024" in result.stdout
     plain = runner.invoke(app, ["query", "literature", "-p", "year=2024", "--format", "csv"], env={"DSKG_DATA": ""})
     assert "doe-2024" not in plain.stdout
+
+
+@intake_only
+def test_a_bad_entry_is_refused_when_the_graph_without_it_is_cached(tmp_path, folder, monkeypatch):
+    # a file that reads into no records writes nothing, so the folder "as the add leaves it" is the
+    # folder as it is, whose build may be cached: the add must still find the file's problems
+    from dskg import cache
+
+    monkeypatch.setenv("DSKG_CACHE", str(tmp_path / "cache"))
+    cache.cached_build(folder)
+    path = _entry(tmp_path, GOOD.replace("title:", "titel:"), "typo.yaml")
+    result = _add(path, folder)
+    assert result.exit_code == 1 and "typo.yaml" in result.output and "title" in result.output, result.output
+    assert _stored(folder) == []

@@ -309,6 +309,8 @@ def _updated(folder: Path, base: Path | None, engine: str, plan: _Plan) -> Knowl
     targets = [t for file in plan.to_check for t in _target(file, folder)]
     if not plan.to_check or any(file.graph is not None for file in plan.to_check) or any(t not in plan.writes for t in targets):
         return None  # Turtle, or a file with an entry stored already unchanged: as a full build sees them
+    if not plan.writes or any(file.problems for file in plan.to_check):
+        return None  # a file that cannot be read into records writes nothing: the folder's build as it is would miss its problems
     kg = graph_with(folder, base, engine, plan.writes)
     if kg is None or kg.records is None:
         return None
