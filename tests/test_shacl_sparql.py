@@ -108,6 +108,14 @@ def test_oxigraph_finds_what_pyshacl_finds_on_generated_data_with_every_kind_of_
     assert {check.component for check in shaclsparql.plan_for(shapes).checks} <= components, "every kind of constraint fails somewhere"
 
 
+def test_the_queries_on_threads_find_what_they_find_one_after_another(injected, monkeypatch):
+    # fast.threads: the compiled queries answered on every core equal the reference path's plain map
+    shapes = validation.load_shapes()
+    threaded = findings(shaclsparql.validate(injected.store, shapes, Graph(), None))
+    monkeypatch.setenv("DSKG_REFERENCE_PATH", "1")
+    assert findings(shaclsparql.validate(injected.store, shapes, Graph(), None)) == threaded
+
+
 def test_a_shape_the_compiler_does_not_know_is_left_to_pyshacl():
     """An sh:hasValue (no shape of shapes/ uses it) is not compiled: pySHACL judges that shape, and
     its results are in the report with the others'."""

@@ -11,16 +11,15 @@ compiler does not know are left to pySHACL over that graph, and their results me
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
+from .fast import threads
 from .shaclcompile import TARGETS, Check, Plan, compile_shapes
 
 TEXTS_GRAPH = "https://w3id.org/dskg/graph/validation-texts"
@@ -48,12 +47,12 @@ def validate(store: ox.Store, shapes: Graph, texts: Graph, whole_graph: Callable
     results = Graph()
     report = BNode()
     results.add((report, RDF.type, SH.ValidationReport))
-    with _with_texts(store, texts) as judged, ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+    with _with_texts(store, texts) as judged, threads.released_map() as pool:
 
         def answer(query: str) -> list:
             return list(judged.query(query, use_default_graph_as_union=True))
 
-        # the queries are independent and Oxigraph answers them without Python's lock: one per core
+        # the queries are independent and Oxigraph answers them without Python's lock (fast.threads)
         shared = sorted({query for check in plan.checks for query, _ in check.absent})
         absent = {query: _Answers(rows) for query, rows in zip(shared, pool.map(answer, shared))}
         for check, rows in zip(plan.checks, pool.map(answer, [check.query for check in plan.checks])):
