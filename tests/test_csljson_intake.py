@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from export_works import OUYANG, ZHOU
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
@@ -23,33 +24,6 @@ runner = CliRunner()
 EXPORTS = Path(__file__).parent / "entries" / "exports"
 ZOTERO = EXPORTS / "two-works-zotero.json"
 CNKI = EXPORTS / "two-works-cnki.ris"
-
-# The two works as tests/entries/exports/SOURCES.md verifies them (ids by its rule for keyless records).
-WORK_1 = {
-    "id": "work-2021-18dbec63",
-    "type": "article",
-    "title": {"zh": "数据跨境流动限制性措施对数字贸易出口技术复杂度影响的经验研究"},
-    "authors": ["周念利", "姚亭亭"],
-    "year": "2021",
-    "language": "zh",
-    "venue": "广东财经大学学报",
-    "volume": "36",
-    "issue": "2",
-    "pages": "4-15",
-}
-WORK_2 = {
-    "id": "work-2023-d3bb2dfc",
-    "type": "article",
-    "title": {"zh": "数字贸易发展的内生增长机理与中国策略"},
-    "authors": ["欧阳日辉", "梁家骥"],
-    "year": "2023",
-    "language": "zh",
-    "venue": "电子科技大学学报社科版",
-    "volume": "25",
-    "issue": "4",
-    "pages": "1-16",
-    "doi": "10.14071/j.1008-8105(2023)-1053",
-}
 
 
 def test_the_fixtures_are_csl_json_the_csl_schema_accepts():
@@ -67,8 +41,8 @@ def test_zotero_s_export_of_the_two_works_gives_their_verified_fields():
     assert problems == []
     work_1, work_2 = (f.data for f in found)
     # the URL (the journal page that verified each work) is the one field the table does not list
-    assert {k: v for k, v in work_1.items() if k != "url"} == WORK_1  # no DOI: none was shown
-    assert {k: v for k, v in work_2.items() if k != "url"} == WORK_2
+    assert {k: v for k, v in work_1.items() if k != "url"} == ZHOU  # no DOI: none was shown
+    assert {k: v for k, v in work_2.items() if k != "url"} == OUYANG
     assert work_2["url"] == "http://www.social.uestc.edu.cn/cn/article/doi/10.14071/j.1008-8105(2023)-1053"
     # each item and field at its line in the file, for messages
     assert [f.line for f in found] == [2, 30]
@@ -180,8 +154,8 @@ def test_zotero_and_cnki_exports_of_the_same_two_works_add_the_same_two_works(fo
     assert sorted(p.name for p in (cnki / "entries").iterdir()) == names
     rows = _literature(zotero)
     assert [(r["id"], r["authors"], r["year"], r["title"]) for r in rows] == [
-        ("work-2021-18dbec63", "周念利; 姚亭亭", "2021", WORK_1["title"]["zh"]),
-        ("work-2023-d3bb2dfc", "欧阳日辉; 梁家骥", "2023", WORK_2["title"]["zh"]),
+        ("work-2021-18dbec63", "周念利; 姚亭亭", "2021", ZHOU["title"]["zh"]),
+        ("work-2023-d3bb2dfc", "欧阳日辉; 梁家骥", "2023", OUYANG["title"]["zh"]),
     ]
     assert rows == _literature(cnki)
     for name in names:  # the written entries agree on every field both exports have (the RIS export has no URL)
@@ -197,7 +171,7 @@ def _state(folder: Path) -> dict[str, str]:
 
 def test_a_doi_already_in_the_graph_in_other_letters_is_refused(folders, tmp_path):
     path = tmp_path / "again.json"
-    path.write_text(json.dumps([_item(title="Another Title", DOI=WORK_2["doi"].upper())]), encoding="utf-8")
+    path.write_text(json.dumps([_item(title="Another Title", DOI=OUYANG["doi"].upper())]), encoding="utf-8")
     before = _state(folders["zotero"])
     result = runner.invoke(app, ["add", str(path), "--data", str(folders["zotero"])])
     assert result.exit_code == 1, result.output
@@ -218,7 +192,7 @@ def test_the_title_and_year_of_a_shipped_or_added_work_warn_naming_both(folders,
             **{"citation-key": "zhou-yao-2021"},
         ),
         _item(
-            title=WORK_2["title"]["zh"], issued={"date-parts": [[2024]]}, **{"citation-key": "other-year-2024"}
+            title=OUYANG["title"]["zh"], issued={"date-parts": [[2024]]}, **{"citation-key": "other-year-2024"}
         ),  # another year: no warning
     ]
     path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
