@@ -1,6 +1,17 @@
-"""The works of tests/entries/exports/ as their sources verify them (exports/SOURCES.md and
-entries/SOURCES.md): what every reader of an export must give for them, whatever the format.
-The ids of the two Chinese works follow exports/SOURCES.md's rule for records without a key."""
+"""What the tests of reference managers' exports (BibTeX, RIS, EndNote text, CSL-JSON) share: the
+works of tests/entries/exports/ as their sources verify them (exports/SOURCES.md and
+entries/SOURCES.md), which every reader must give whatever the format, and the check that a
+refused file is one message and changes nothing. The ids of the two Chinese works follow
+exports/SOURCES.md's rule for records without a key."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from dskg.cli import app
 
 # exports/SOURCES.md: the two works of two-works-cnki.ris / .enw (and two-works-zotero.json)
 ZHOU = {
@@ -42,3 +53,23 @@ NORDAS = {
     "pages": "1155-1183",
     "url": "https://papers.ssrn.com/sol3/papers.cfm?abstract_id=2982705",
 }
+
+
+def folder_state(folder: Path) -> dict[str, str]:
+    """Every file of the data folder and its hash (the empty lock file `add` takes aside)."""
+    files = (p for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".dskg.lock")
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def refused_with_one_message(path: Path, folder: Path) -> str:
+    """`dskg add PATH --data FOLDER` exits 1 with exactly one Violation, no traceback and the folder
+    as it was; the Violation's line, for the caller's checks of its place, message and fix."""
+    before = folder_state(folder)
+    result = CliRunner().invoke(app, ["add", str(path), "--data", str(folder)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and (result.exception is None or isinstance(result.exception, SystemExit))
+    said = [row for row in result.output.splitlines() if ": Violation:" in row]
+    assert len(said) == 1, result.output
+    assert "Fix:" in said[0], result.output
+    assert folder_state(folder) == before
+    return said[0]

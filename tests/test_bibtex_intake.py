@@ -4,10 +4,10 @@ message with its line and fix, nothing written."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
+from export_works import folder_state
 from typer.testing import CliRunner
 
 import dskg
@@ -70,12 +70,6 @@ def _add(path: Path, folder: Path, *extra: str):
     return runner.invoke(app, ["add", str(path), "--data", str(folder), *extra])
 
 
-def _state(folder: Path) -> dict[str, str]:
-    """Every file of the data folder and its hash (the empty lock file `add` takes aside)."""
-    files = (p for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".dskg.lock")
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-
-
 def test_exported_bibtex_is_stored_with_its_accents_under_the_ids_of_the_same_works_yaml(tmp_path, folder):
     result = _add(_write(tmp_path, EXPORTED), folder)
     assert result.exit_code == 0, result.output
@@ -105,11 +99,11 @@ def test_exported_bibtex_is_stored_with_its_accents_under_the_ids_of_the_same_wo
 def test_the_yaml_entry_of_a_work_added_from_bibtex_meets_it_under_its_id(tmp_path, folder):
     """Adding the README's YAML entry after the same work's BibTeX must not make a second work."""
     assert _add(_write(tmp_path, EXPORTED), folder).exit_code == 0
-    before = _state(folder)
+    before = folder_state(folder)
     result = _add(ENTRIES / "nordas-rouzet-2017.yaml", folder)
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert "nordas-rouzet-2017" in result.output and "--replace" in result.output
-    assert _state(folder) == before
+    assert folder_state(folder) == before
 
 
 @pytest.mark.parametrize(
@@ -288,7 +282,7 @@ FAULTS = [
 @pytest.mark.parametrize("name, text, line, message, fix", FAULTS, ids=[f[0] for f in FAULTS])
 def test_each_fault_of_a_bibtex_file_is_one_message_with_its_line_and_fix(tmp_path, folder, name, text, line, message, fix):
     path = _write(tmp_path, text, f"{name}.bib")
-    before = _state(folder)
+    before = folder_state(folder)
     result = _add(path, folder)
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and (result.exception is None or isinstance(result.exception, SystemExit))
@@ -296,4 +290,4 @@ def test_each_fault_of_a_bibtex_file_is_one_message_with_its_line_and_fix(tmp_pa
     assert len(said) == 1, result.output  # one problem, one message (no "add a year" for a year the fault swallowed)
     assert f"{name}.bib:{line}:" in said[0] and message in said[0], result.output
     assert "Fix:" in said[0] and fix in said[0].split("Fix:")[1]
-    assert _state(folder) == before
+    assert folder_state(folder) == before

@@ -6,12 +6,11 @@ The expected values are the verified fields of tests/entries/exports/SOURCES.md,
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import pytest
-from export_works import NORDAS, OUYANG, ZHOU
+from export_works import NORDAS, OUYANG, ZHOU, folder_state, refused_with_one_message
 from typer.testing import CliRunner
 
 from dskg import bibtex, intake, ris
@@ -158,18 +157,13 @@ def test_add_stores_each_work_and_the_literature_query_shows_them(added):
 
 def test_the_cnki_endnote_export_of_the_same_works_adds_nothing_new(added):
     folder, _, _ = added
-    before = _state(folder)
+    before = folder_state(folder)
     result = runner.invoke(app, ["add", str(EXPORTS / "two-works-cnki.enw"), "--data", str(folder)])
     # the same works with the same fields: nothing to add, nothing changed
     assert result.exit_code == 0, result.output
     assert "already added, nothing changed: work-2021-18dbec63" in result.output
     assert "already added, nothing changed: work-2023-d3bb2dfc" in result.output
-    assert _state(folder) == before
-
-
-def _state(folder: Path) -> dict[str, str]:
-    files = (p for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".dskg.lock")
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    assert folder_state(folder) == before
 
 
 RECORD = "TY  - JOUR\nTI  - Data Rules\nAU  - Doe, Jane\nPY  - 2024\nER  - \n"
@@ -214,12 +208,6 @@ def test_each_fault_of_an_export_is_one_message_with_its_line_and_fix(tmp_path, 
     folder = intake.init_data_dir(tmp_path / "my-data")
     path = tmp_path / f"{name}{suffix}"
     path.write_text(text, encoding="utf-8")
-    before = _state(folder)
-    result = runner.invoke(app, ["add", str(path), "--data", str(folder)])
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output and (result.exception is None or isinstance(result.exception, SystemExit))
-    said = [row for row in result.output.splitlines() if ": Violation:" in row]
-    assert len(said) == 1, result.output
-    assert f"{name}{suffix}:{line}:" in said[0] and message in said[0], result.output
-    assert "Fix:" in said[0] and fix in said[0].split("Fix:")[1], result.output
-    assert _state(folder) == before
+    said = refused_with_one_message(path, folder)
+    assert f"{name}{suffix}:{line}:" in said and message in said, said
+    assert fix in said.split("Fix:")[1], said
