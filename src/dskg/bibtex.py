@@ -53,17 +53,12 @@ FIXES = {
 
 _VENUE_FIELDS = ("journal", "booktitle", "publisher", "institution", "school")
 _LANGUAGES = {
-    "chinese": "zh",
-    "english": "en",
-    "american": "en",
-    "british": "en",
-    "usenglish": "en",
-    "ukenglish": "en",
-    "eng": "en",
-    "zho": "zh",
-    "chi": "zh",
+    **dict.fromkeys(("chinese", "中文", "汉语", "zho", "chi"), "zh"),
+    **dict.fromkeys(("english", "american", "british", "usenglish", "ukenglish", "英文", "英语", "eng"), "en"),
 }
-"""Language names and three-letter codes of BibTeX and biblatex (`langid`) -> tags."""
+"""Language names and codes as exports write them (BibTeX, biblatex `langid`, RIS `LA`, CNKI, Zotero) -> tags."""
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+"""A Chinese character (CJK unified ideographs, extension A, compatibility ideographs)."""
 _VERBATIM = {"doi", "url"}
 """Fields kept as written: `_` and `%` are part of a DOI or URL, not LaTeX."""
 _FOLDED = str.maketrans({**dict(zip("øØđĐðıłŁ", "oOdDdilL")), "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th"})
@@ -166,12 +161,13 @@ def derived_id(key: str, names: list[str], year: str) -> str:
     return slug(key)
 
 
-def _language(fields: dict[str, str], title: str) -> str:
-    """The entry's `language` (Zotero: `en-US`) or biblatex `langid` (`english`) as a tag, else the title's script."""
-    written = (fields.get("language") or fields.get("langid") or "").strip().lower()
+def language_tag(written: str, title: str) -> str:
+    """A language as an export writes it (`en-US`, `english`, `中文;`) as a tag, else the title's script."""
+    written = written.strip().strip(";；").strip().lower()
     if not written:
-        return "zh" if re.search(r"[\u4e00-\u9fff]", title) else "en"
-    return _LANGUAGES.get(written) or _LANGUAGES.get(re.split(r"[-_\s]", written)[0]) or re.split(r"[-_\s]", written)[0]
+        return "zh" if CJK.search(title) else "en"
+    first = re.split(r"[-_\s]", written)[0]
+    return _LANGUAGES.get(written) or _LANGUAGES.get(first) or first
 
 
 def _authors(value: str) -> list[str]:
@@ -188,7 +184,7 @@ def entry_data(key: str, entry_type: str, fields: dict[str, str]) -> dict[str, A
     plain = {name: _verbatim(value) if name in _VERBATIM else text(value) for name, value in fields.items()}
     names = _authors(fields.get("author", ""))
     title = plain.get("title", "")
-    language = _language(plain, title)
+    language = language_tag(plain.get("language") or plain.get("langid") or "", title)  # Zotero: `en-US`; biblatex: `english`
     data: dict[str, Any] = {
         "id": derived_id(key, names, plain.get("year", "")),
         "type": TYPES.get(entry_type.lower(), "article"),
@@ -237,14 +233,14 @@ def parse(text_: str, file: str) -> tuple[list[Found], list[Problem]]:
             continue
         fields = {f.key.lower(): str(f.value) for f in bib.fields}
         data = entry_data(bib.key, bib.entry_type, fields)
-        data["id"] = _unused(data["id"], used)
+        data["id"] = unused_id(data["id"], used)
         line = bib.start_line + 1
         found.append(Found(data, line, _field_lines(data, {f.key.lower(): f.start_line + 1 for f in bib.fields}, line)))
     return found, problems
 
 
-def _unused(made: str, used: set[str]) -> str:
-    """`made`, or `made` with b, c ... when an earlier entry of the file has that id (two works of one author and year)."""
+def unused_id(made: str, used: set[str]) -> str:
+    """`made`, or `made` with b, c ... when an earlier work of the file has that id (two works of one author and year)."""
     candidates = [made, *(f"{made}{letter}" for letter in "bcdefghijklmnopqrstuvwxyz")]
     chosen = next((c for c in candidates if c not in used), made)
     used.add(chosen)

@@ -77,19 +77,6 @@ _FIELDS = {
 """CSL variables -> the entry field each gives (for the lines of problems)."""
 _TEXT = ("title", "container-title", "publisher", "volume", "issue", "number", "page", "DOI", "doi", "URL", "url", "language", "type")
 """Variables whose value is text: Zotero writes numbers as strings, other tools as numbers."""
-_LANGUAGES = {
-    "chinese": "zh",
-    "中文": "zh",
-    "汉语": "zh",
-    "english": "en",
-    "英文": "en",
-    "英语": "en",
-    "eng": "en",
-    "zho": "zh",
-    "chi": "zh",
-}
-"""Language names and three-letter codes written in Zotero's free-text Language field -> tags."""
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _MARKUP = re.compile(r"</?(?:i|b|sup|sub|span)(?:\s[^>]*)?>")
 """The rich-text tags CSL allows in a title (Zotero exports its italics as <i>)."""
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"(?P<key>\s*:)?|[\[\]{},]|[^\s\[\]{},:"]+')
@@ -128,7 +115,7 @@ def parse(text: str, file: str) -> tuple[list[Found], list[Problem]]:
             problems.extend(faults)
             continue
         data = entry_data(item)
-        data["id"] = _unused(data["id"], used)
+        data["id"] = bibtex.unused_id(data["id"], used)
         at: dict[str, int] = {}
         for key in (key for key in _FIELDS if key in where and item.get(key) is not None):
             at.setdefault(_FIELDS[key], where[key])
@@ -162,7 +149,7 @@ def entry_data(item: dict[str, Any]) -> dict[str, Any]:
     title = " ".join(_MARKUP.sub("", _text(item["title"])).split())
     authors = [_written(name) for name in item["author"]]
     year = _year(item["issued"])
-    language = _language(_text(item.get("language", "")), title)
+    language = bibtex.language_tag(_text(item.get("language", "")), title)
     families = ["{" + _family(name) + "}" for name in item["author"]]
     made = bibtex.derived_id(_key(item), families, year)
     data: dict[str, Any] = {
@@ -200,7 +187,7 @@ def _written(name: dict[str, Any]) -> str:
         return _text(name["literal"])
     family = _family(name)
     given = " ".join(_text(name.get(part)) for part in ("given", "dropping-particle") if _text(name.get(part)))
-    if _CJK.search(family + given):
+    if bibtex.CJK.search(family + given):
         return family + given
     suffix = _text(name.get("suffix"))
     return ", ".join(part for part in (family, suffix, given) if part)
@@ -227,29 +214,12 @@ def _year(issued: dict[str, Any]) -> str:
     return found.group(0) if found else ""
 
 
-def _language(written: str, title: str) -> str:
-    """The item's language as a tag (zh-CN -> zh, English -> en), else the title's script."""
-    written = written.strip().lower()
-    if not written:
-        return "zh" if _CJK.search(title) else "en"
-    first = re.split(r"[-_\s]", written)[0]
-    return _LANGUAGES.get(written) or _LANGUAGES.get(first) or first
-
-
 def _key(item: dict[str, Any]) -> str:
     """The item's own key: its citation-key, else its id when that is a key (Zotero's id is an
     item's URI, another tool's may be a number: no key), else ''."""
     key = _text(item.get("citation-key"))
     given = item.get("id")
     return key or (given.strip() if isinstance(given, str) and "://" not in given else "")
-
-
-def _unused(made: str, used: set[str]) -> str:
-    """`made`, or `made` with b, c ... when an earlier item of the file has that id (two works of one author and year)."""
-    candidates = [made, *(f"{made}{letter}" for letter in "bcdefghijklmnopqrstuvwxyz")]
-    chosen = next((c for c in candidates if c not in used), made)
-    used.add(chosen)
-    return chosen
 
 
 # Faults: what keeps an item from being read as the user meant, each one problem with its line and a
@@ -278,7 +248,7 @@ def _faults(item: dict[str, Any], name: str, file: str, line: int, where: dict[s
         faults.append(say("title", "the item has no title" if "title" not in item else "the title is empty", FIXES["title"]))
     faults += _author_faults(item, say)
     faults += _issued_faults(item, say)
-    language = _language(_text(item.get("language")), _text(item.get("title")))
+    language = bibtex.language_tag(_text(item.get("language")), _text(item.get("title")))
     if not faults and language not in ("en", "zh"):  # entries keep titles in en and zh only (entries.TEXT_LANGUAGES)
         message = f"a title in `{language}` cannot be kept: titles are kept in English and Chinese"
         faults.append(say("language", message, 'give the title in English with "language": "en" (or in Chinese with "language": "zh-CN")'))

@@ -76,8 +76,6 @@ ENDNOTE_FIXES = {
 }
 """Fixes in the terms of EndNote's tagged text, for recordcheck.validated."""
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LANGUAGES = {"english": "en", "eng": "en", "英文": "en", "chinese": "zh", "zho": "zh", "chi": "zh", "中文": "zh"}
 """Languages as RIS and CNKI write them (`English`, `eng`, `中文;`) -> tags; a tag (`en-US`, `zh-CN`) gives its first part."""
 _DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
@@ -182,7 +180,7 @@ def _parse(text: str, file: str, dialect: _Dialect) -> tuple[list[Found], list[P
             problems.append(record.fault)
             continue
         data, lines = _entry_data(record, dialect)
-        data["id"] = _unused(data["id"], used)
+        data["id"] = bibtex.unused_id(data["id"], used)
         found.append(Found(data, record.line, FieldLines(record.line, lines)))
     return found, problems
 
@@ -238,7 +236,7 @@ class _Scan:
         record = self.current
         if record is not None and not self.dialect.end and record.fields:
             tag, value, at = record.fields[-1]  # EndNote's text wraps a long value onto lines of its own
-            joint = "" if _CJK.match(value[-1:]) and _CJK.match(text.strip()) else " "  # Chinese has no spaces between words
+            joint = "" if bibtex.CJK.match(value[-1:]) and bibtex.CJK.match(text.strip()) else " "  # Chinese has no spaces between words
             record.fields[-1] = (tag, f"{value}{joint}{text.strip()}".strip(), at)
         elif record is not None:
             shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:39] + "…"
@@ -292,7 +290,7 @@ def _names(value: str) -> list[str]:
     """The authors one field gives: one name, or (as CNKI writes them) several separated by `;`,
     and in Chinese also by `；`, `，` or `、`; never at a plain comma, which separates family and
     given name (`Nordås, Hildegunn Kyvik`)."""
-    separators = r"[;；，、]" if _CJK.search(value) else r"[;；]"
+    separators = r"[;；，、]" if bibtex.CJK.search(value) else r"[;；]"
     return [name.strip() for name in re.split(separators, value) if name.strip()]
 
 
@@ -300,14 +298,6 @@ def _year(value: str) -> str:
     """A year as RIS writes dates (`2017`, `2017///`, `2017/06/01/`, `2017-06`): its first four digits, else the value."""
     match = re.match(r"\s*(\d{4})(?!\d)", value)
     return match.group(1) if match else value
-
-
-def _language(written: str, title: str) -> str:
-    written = written.strip().strip(";；").strip().lower()
-    if not written:
-        return "zh" if _CJK.search(title) else "en"
-    first = re.split(r"[-_\s]", written)[0]
-    return _LANGUAGES.get(written) or _LANGUAGES.get(first) or first
 
 
 def keyless_id(title: str, year: str) -> str:
@@ -357,7 +347,7 @@ def _entry_data(record: _Record, dialect: _Dialect) -> tuple[dict[str, Any], dic
     kind = record.fields[0][1].strip()  # the record's first field is its type (TY, %0): else it is a fault, not read
     title = " ".join(value("title").split())
     authors, year = _authors(record, dialect), _year(value("year"))
-    language = _language(value("language"), title)
+    language = bibtex.language_tag(value("language"), title)
     data: dict[str, Any] = {
         "id": _record_id(value("key"), authors, year, title),
         "type": dialect.types.get(kind.upper() if dialect.end else kind.lower(), "article"),
@@ -383,15 +373,7 @@ def _titles(title: str, language: str, translated: str) -> dict[str, str]:
     """The title in its language, and the translated title (RIS TT, EndNote %Q) in the other one when
     its script says it is the other (a Chinese work's English title): titles in two languages survive."""
     titles = {language: title} if title else {}
-    other = "zh" if _CJK.search(translated) else "en"
+    other = "zh" if bibtex.CJK.search(translated) else "en"
     if title and translated and other != language and other in ("zh", "en") and language in ("zh", "en"):
         titles[other] = translated
     return titles
-
-
-def _unused(made: str, used: set[str]) -> str:
-    """`made`, or `made` with b, c ... when an earlier record of the file has that id (two works of one author and year)."""
-    candidates = [made, *(f"{made}{letter}" for letter in "bcdefghijklmnopqrstuvwxyz")]
-    chosen = next((c for c in candidates if c not in used), made)
-    used.add(chosen)
-    return chosen
