@@ -68,9 +68,22 @@ def gbt7714_text(work: Work) -> str:
 
 def cite(kg: KnowledgeGraph, ids: list[str], fmt: str) -> str:
     """The named works in one of FORMATS, as the text of a file of that kind."""
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown citation format {fmt!r}; use one of: {', '.join(FORMATS)}")
-    chosen = works(kg, ids)
+    _check_format(fmt)
+    return render(works(kg, ids), fmt)
+
+
+def cite_query(kg: KnowledgeGraph, name: str, params: dict[str, str], fmt: str, timeout: float | None = None) -> tuple[str, list[str]]:
+    """The works behind canned query `name`'s rows (see works_behind) in one of FORMATS, and their ids."""
+    from .queries import rows, run
+
+    _check_format(fmt)
+    known = read_works(kg)
+    ids = works_behind(known, rows(run(name, kg, params, timeout=timeout)))
+    return (render([known[i] for i in ids], fmt) if ids else ""), ids
+
+
+def render(chosen: list[Work], fmt: str) -> str:
+    """Works as the text of a file in one of FORMATS."""
     if fmt == "csl-json":
         return json.dumps([csl_item(w) for w in chosen], ensure_ascii=False, indent=2) + "\n"
     if fmt == "bibtex":
@@ -80,20 +93,15 @@ def cite(kg: KnowledgeGraph, ids: list[str], fmt: str) -> str:
     return "".join(gbt7714_text(w) + "\n" for w in chosen)
 
 
-def cite_query(kg: KnowledgeGraph, name: str, params: dict[str, str], fmt: str, timeout: float | None = None) -> tuple[str, list[str]]:
-    """The works behind canned query `name`'s rows (see works_behind) in one of FORMATS, and their ids."""
-    from .queries import rows, run
-
+def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise UsageError(f"unknown citation format {fmt!r}; use one of: {', '.join(FORMATS)}")
-    ids = works_behind(kg, rows(run(name, kg, params, timeout=timeout)))
-    return (cite(kg, ids, fmt) if ids else ""), ids
 
 
-def works_behind(kg: KnowledgeGraph, rows: list[dict[str, Any]]) -> list[str]:
+def works_behind(known: dict[str, Work], rows: list[dict[str, Any]]) -> list[str]:
     """The ids of the works a query's rows name, in the order they first appear: any cell (or item of a
-    " | "-joined cell) that is a work's id or IRI."""
-    known, found = read_works(kg), {}
+    " | "-joined cell) that is one of the `known` works' id or IRI."""
+    found: dict[str, None] = {}
     for row in rows:
         for value in row.values():
             for item in str(value).split(" | ") if value is not None else ():
