@@ -2,9 +2,12 @@
 
 The data is plain Python from the fast reader (fast/yaml.py: yaml-rs, for the texts it reads
 as ruamel would) or ruamel's round-trip tree, whose mappings and sequences are dicts and lists
-too, so readers of records treat both alike. Lines come from ruamel's tree: for a text the fast
-reader read, that tree is made only when a line is asked for (a problem to report, a record in
-a message). `exact=True` keeps the round-trip tree itself (comments, key order), e.g. to copy it.
+too, so readers of records treat both alike. Lines of a round-trip tree are its own; for a text
+the fast reader read, they are found only when asked for (a problem to report, a record in a
+message), from the nodes libyaml composes (PyYAML's C composer: each node knows its line, as
+ruamel's do, and a whole-graph validation places thousands of findings in thousands of files,
+which ruamel, pure Python, reads some hundred times slower), or from ruamel's tree of a text
+libyaml refuses. `exact=True` keeps the round-trip tree itself (comments, key order), e.g. to copy it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer
@@ -204,9 +208,69 @@ class TreeLines:
         return Origin(file, *found) if found else Origin(file)
 
 
+YAML11_BREAKS = ("\x85", "\u2028", "\u2029")
+"""Line breaks to libyaml (YAML 1.1), text to ruamel (YAML 1.2): a text holding one has its lines from ruamel."""
+
+
+def _composed(text: str) -> Any:
+    """libyaml's node tree of `text` (None for an empty document), or ruamel's round-trip tree
+    when libyaml would count lines otherwise (YAML11_BREAKS) or refuses the text (it nests past
+    libyaml's bound, or is YAML 1.2 that YAML 1.1 reads otherwise). Raises what ruamel raises
+    for a text neither reads."""
+    if not any(brk in text for brk in YAML11_BREAKS):
+        try:
+            return pyyaml.compose(text, Loader=pyyaml.CBaseLoader)  # no tags resolved: only the lines are wanted
+        except pyyaml.YAMLError:
+            pass
+    return _yaml().load(text)
+
+
+def _child(node: pyyaml.Node, key: Any) -> tuple[int, pyyaml.Node] | None:
+    """(0-based line, node) of `key` in a composed mapping (the key's line) or sequence (the item's)."""
+    if isinstance(node, pyyaml.MappingNode) and isinstance(key, (str, int)) and not isinstance(key, bool):
+        wanted = key if isinstance(key, str) else str(key)
+        for key_node, value in node.value:  # a plain `2020:` is the int key ruamel makes of it; a str key matches any style
+            if isinstance(key_node, pyyaml.ScalarNode) and key_node.value == wanted and (isinstance(key, str) or not key_node.style):
+                return key_node.start_mark.line, value
+    elif isinstance(node, pyyaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+        return node.value[key].start_mark.line, node.value[key]
+    return None
+
+
+def _node_line_at(root: pyyaml.Node | None, keys: tuple[Any, ...]) -> int:
+    """`_line_at` for a composed tree."""
+    node, line = root, (root.start_mark.line + 1 if isinstance(root, pyyaml.CollectionNode) else 1)
+    for key in keys:
+        found = _child(node, key)
+        if found is None:
+            break
+        line, node = found[0] + 1, found[1]
+    return line
+
+
+def _node_lines(root: pyyaml.Node | None, keys: tuple[Any, ...]) -> tuple[int, dict[str, int]] | None:
+    """`_lines` for a composed tree."""
+    node = root
+    for key in keys:
+        found = _child(node, key)
+        if found is None:
+            return None
+        node = found[1]
+    if not isinstance(node, pyyaml.MappingNode):
+        return None
+    fields: dict[str, int] = {}
+    for key_node, value in node.value:
+        key = str(key_node.value)
+        fields[key] = key_node.start_mark.line + 1
+        if isinstance(value, pyyaml.SequenceNode):
+            for index, item in enumerate(value.value):
+                fields[f"{key}[{index}]"] = item.start_mark.line + 1
+    return node.start_mark.line + 1, fields
+
+
 @functools.lru_cache(maxsize=8)
 def _file_tree(path: Path, mtime_ns: int, size: int) -> Any:
-    return _yaml().load(path.read_text(encoding="utf-8"))
+    return _composed(path.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -222,7 +286,7 @@ class FileLines:
             tree = _file_tree(self.path, stat.st_mtime_ns, stat.st_size)
         except (OSError, UnicodeDecodeError, YAMLError, OutOfBounds):
             return None
-        return _lines(tree, keys)
+        return _node_lines(tree, keys) if tree is None or isinstance(tree, pyyaml.Node) else _lines(tree, keys)
 
 
 class TextLines:
@@ -231,15 +295,15 @@ class TextLines:
 
     def __init__(self, text: str, file: str, path: Path) -> None:
         self.text, self.file, self.later = text, file, FileLines(path)
-        self._tree: Any = None
+        self._tree: Any = UNPARSED
 
     def line_at(self, keys: tuple[Any, ...]) -> int:
-        if self._tree is None:
+        if self._tree is UNPARSED:
             try:
-                self._tree = round_trip(self.text, self.file)
-            except BadSyntax:  # not for a text the fast reader read (its screen sees to that): no line rather than a crash
+                self._tree = _composed(self.text)
+            except (YAMLError, OutOfBounds):  # not for a text the fast reader read (its screen sees to that): no line rather than a crash
                 return 0
-        return _line_at(self._tree, keys)
+        return _node_line_at(self._tree, keys) if self._tree is None or isinstance(self._tree, pyyaml.Node) else _line_at(self._tree, keys)
 
     def origin(self, file: str, keys: tuple[Any, ...]) -> Origin:
         return Origin.later(file, self.later, keys)
