@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pyoxigraph as ox
 from rdflib import RDF
 from rdflib.namespace import DCTERMS
 
@@ -59,26 +60,57 @@ def near_duplicates(kg: KnowledgeGraph, added: list[EntryFile]) -> list[Finding]
     another's but for case, spaces, punctuation and full-width forms: likely the same work twice.
     `kg` is the graph built with the `added` files; one warning per pair of works."""
     new = [(work_id, doi, file) for file in added for work_id, doi in _new_works(file)]
-    graph = _Known(kg, {work_id for work_id, *_ in new})
-    records = kg.records.by_id() if kg.records is not None else {}
-    found = []
-    for work_id, doi, file in new:
-        found += [_near(work_id, field, message, other, records, file) for field, message, other in graph.near(work_id, doi)]
-    return found
+    if not new:
+        return []
+    graph = _Known(_works(kg, {work_id for work_id, *_ in new}, {doi for _, doi, _ in new if doi}), {work_id for work_id, *_ in new})
+    pairs = [(work_id, file, near) for work_id, doi, file in new for near in graph.near(work_id, doi)]
+    records = kg.records.by_id() if pairs and kg.records is not None else {}  # it spans every record: only for a warning
+    return [_near(work_id, field, message, other, records, file) for work_id, file, (field, message, other) in pairs]
 
 
 _WORKS = f"""SELECT ?work ?title ?year ?doi WHERE {{ GRAPH <{GRAPH["data"]}> {{
+    {{ SELECT DISTINCT ?work WHERE {{ {{candidates}} }} }}
     ?work a <{DSKG.Work}> .
     OPTIONAL {{ ?work <{DCTERMS.title}> ?title }}
     OPTIONAL {{ ?work <{FABIO.hasPublicationYear}> ?year }}
     OPTIONAL {{ ?work <{BIBO.doi}> ?doi }}
 }} }}"""
+_YEAR = f"<{FABIO.hasPublicationYear}>"
+_NEW_YEARS = f"SELECT ?year WHERE {{ GRAPH <{GRAPH['data']}> {{ VALUES ?work {{ NEW }} OPTIONAL {{ ?work {_YEAR} ?year }} }} }}"
+_CANDIDATES = (
+    "{ VALUES ?work { NEW } }",
+    # a title and year: the works of a new work's year, their titles compared in Python; a year is one literal,
+    # looked up as the new work writes it and as a year is written (an xsd:gYear: the shapes' rule), an integer or a string
+    f"{{ VALUES ?year {{ YEARS }} ?work {_YEAR} ?year }}",
+    f"{{ ?work a <{DSKG.Work}> FILTER NOT EXISTS {{ ?work {_YEAR} ?year }} }}",
+    # a DOI: its key is a part of the DOI in lower case (doi_key takes a prefix and spaces off)
+    f"{{ ?work <{BIBO.doi}> ?doi FILTER(DOIS) }}",
+    # an id: the part of the IRI after the id namespace, without hyphens, underscores and case
+    f'{{ ?work a <{DSKG.Work}> FILTER(REPLACE(LCASE(SUBSTR(STR(?work), {len(str(ID)) + 1})), "[-_]", "") IN (IDS)) }}',
+)
+_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-def _works(kg: KnowledgeGraph) -> list[tuple[str, str, str, str]]:
-    """(id, title, year, DOI) of every work of the graph's data, '' for what it lacks: one query on
-    the store itself, not lookups per work through rdflib (a folder may hold thousands of works)."""
-    return [(_value(r["work"])[len(str(ID)) :], _value(r["title"]), _value(r["year"]), _value(r["doi"])) for r in kg.store.query(_WORKS)]
+def _works(kg: KnowledgeGraph, new_ids: set[str], dois: set[str]) -> list[tuple[str, str, str, str]]:
+    """(id, title, year, DOI) of the new works and of every work of the graph's data that may be near
+    one (of its year, DOI or id key), '' for what it lacks: queries on the store itself, not every
+    work of the graph (a folder may hold tens of thousands)."""
+    names = " ".join(str(ox.NamedNode(str(ID[work_id]))) for work_id in sorted(new_ids))
+    years = [r["year"] for r in kg.store.query(_NEW_YEARS.replace("NEW", names))]
+    parts = [_CANDIDATES[0].replace("NEW", names)]
+    if any(year is not None for year in years):
+        variants = {year for year in years if year is not None}
+        for text in {year.value for year in variants}:
+            variants |= {ox.Literal(text, datatype=ox.NamedNode(_XSD + kind)) for kind in ("gYear", "integer", "string")}
+        parts.append(_CANDIDATES[1].replace("YEARS", " ".join(map(str, variants))))
+    if None in years:  # a new work without a year meets the others without one
+        parts.append(_CANDIDATES[2])
+    if dois:
+        keys = [str(ox.Literal(doi_key(doi))) for doi in sorted(dois)]
+        parts.append(_CANDIDATES[3].replace("DOIS", " || ".join(f"CONTAINS(LCASE(STR(?doi)), {key})" for key in keys)))
+    parts.append(_CANDIDATES[4].replace("IDS", ", ".join(str(ox.Literal(id_key(work_id))) for work_id in sorted(new_ids))))
+    query = _WORKS.replace("{candidates}", " UNION ".join(parts))
+    return [(_value(r["work"])[len(str(ID)) :], _value(r["title"]), _value(r["year"]), _value(r["doi"])) for r in kg.store.query(query)]
 
 
 def _value(term) -> str:
@@ -88,13 +120,13 @@ def _value(term) -> str:
 class _Known:
     """The graph's works but the new ones, by id key, DOI key and (title key, year); the new ones' titles."""
 
-    def __init__(self, kg: KnowledgeGraph, new_ids: set[str]):
+    def __init__(self, rows: list[tuple[str, str, str, str]], new_ids: set[str]):
         self.by_id: dict[str, list[str]] = {}
         self.by_doi: dict[str, list[tuple[str, str]]] = {}
         self.by_title: dict[tuple[str, str], list[str]] = {}
         self.titles: dict[str, set[tuple[str, str]]] = {}
         works: dict[str, tuple[set[tuple[str, str]], set[str]]] = {}
-        for work_id, title, year, doi in _works(kg):
+        for work_id, title, year, doi in rows:
             keys, dois = works.setdefault(work_id, (set(), set()))
             if title_key(title):
                 keys.add((title_key(title), year))
