@@ -72,7 +72,8 @@ def print_catalogue(queries: list[CannedQuery], lang: str | None, fmt: str = "ta
         sys.stdout.write("\n".join(["| name | title | parameters |", "|---|---|---|", *lines]) + "\n")
     else:
         table = Table()
-        for col in header:
+        table.add_column("name", no_wrap=True)  # whole, to be copied into `dskg query NAME` at any width
+        for col in header[1:]:
             table.add_column(col, overflow="fold")
         for row in rows:
             table.add_row(*row)
