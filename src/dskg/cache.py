@@ -351,7 +351,7 @@ def _changed_copy(
     a command that has it open and as the build of the folder's earlier state."""
     import pyoxigraph as ox
 
-    from . import incremental
+    from . import incremental, recordfile
 
     try:
         rules = json.loads((old / RULES).read_text())
@@ -361,20 +361,19 @@ def _changed_copy(
     (new / RULES).write_text(json.dumps(rules))
     # the records of a big folder are a million objects that live on: no collection walks them meanwhile
     with gc_paused(long_lived=True):
-        with open(old / "records.pickle", "rb") as fh:
-            records = pickle.load(fh)
+        records = recordfile.read(old / recordfile.BASE)
         ox.Store.read_only(str(old / "store")).backup(str(new / "store"))
         store = ox.Store(str(new / "store"))
         try:
-            records = incremental.update(store, records, rules, data, *change, shadow=shadow)
+            updated = incremental.update(store, records, rules, data, *change, shadow=shadow)
             store.flush()
         except Exception:  # noqa: BLE001 - whatever went wrong, the full build that follows reports it properly
-            records = None
+            updated = None
         del store
-        if records is None:
+        if updated is None:
             return None
-        with open(new / "records.pickle", "wb") as fh:
-            pickle.dump(records, fh)
+        # the earlier build's records stay on disk as they are: only those of the files changed are written
+        recordfile.write_changed(old, new, change[0], updated[1], updated[0])
         (new / MANIFEST).write_text(manifest_text(now))
     (new / COMPLETE).write_text("ok\n")
-    return records
+    return updated[0]

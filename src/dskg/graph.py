@@ -50,10 +50,9 @@ class KnowledgeGraph:
     def records(self) -> Records | None:
         """The typed records the graph was built from (file and line of each, for messages)."""
         if self._records is None and self._records_file is not None:
-            import pickle
+            from . import recordfile
 
-            with open(self._records_file, "rb") as fh:
-                object.__setattr__(self, "_records", pickle.load(fh))
+            object.__setattr__(self, "_records", recordfile.read(self._records_file))
         return self._records
 
     def graph(self, name: str) -> Graph:

@@ -90,25 +90,27 @@ def changed_files(old: dict[str, str], new: dict[str, str]) -> tuple[list[str], 
 
 def update(
     store: ox.Store, records: Records, rules: dict, data: Path, gone: list[str], came: list[str], shadow: Path | None = None
-) -> Records | None:
+) -> tuple[Records, Records] | None:
     """Bring `store` (writable: the build of the folder before the change, reasoned by `rules`)
     and `records` (its records) to the folder's state now; `rules`: `rule_tables` of its ontology.
     `shadow`: a folder holding some of the files `came` in place of the data folder's.
-    Returns the new records, or None when only a full build gives the right answer (the store
-    may then be half changed: drop it)."""
+    Returns the new records and those of the files `came` (read now), or None when only a full
+    build gives the right answer (the store may then be half changed: drop it)."""
     if _has_axioms((), store):
         return None
     read = _read(data, came, shadow)
     if read is None:
         return None
     left = set(gone)
-    kept = _records_of(records, lambda r: r.file not in left)
+    # with no file gone, nothing is left out: the records are not walked (a big folder has a hundred thousand)
+    kept = _records_of(records, lambda r: r.file not in left) if left else records.copy()
     kept.user_dir = Path(data)
     new = kept.copy()
     new.add(read.records)
+    lost = _records_of(records, lambda r: r.file in left) if left else Records()
     with gc_paused():
         try:
-            change = _data_change(store, records, new, _records_of(records, lambda r: r.file in left), read.records, load_ontology())
+            change = _data_change(store, records, new, lost, read.records, load_ontology())
         except DskgError:
             return None
         if change is None or _has_axioms(change[0], None):
@@ -117,7 +119,7 @@ def update(
         for t in minus:
             store.remove(ox.Quad(*t, DATA))
         store.extend(ox.Quad(*t, DATA) for t in plus)
-        return new if _reason(store, _Rules(rules), plus, minus) else None
+        return (new, read.records) if _reason(store, _Rules(rules), plus, minus) else None
 
 
 def _read(data: Path, came: list[str], shadow: Path | None) -> EntrySet | None:
