@@ -94,6 +94,9 @@ class Check:
     absent: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """(query, variables): a row whose values of the variables are among the query's answers is
     not a result (a NOT EXISTS answered once for the run: shaclselect.anti_joined)."""
+    parts: tuple[str, str, str, tuple[str, ...]] = ("", "", "", ())
+    """Of a check with `absent`: its query's PREFIX lines, projection, group pattern, and the pattern
+    of each query of `absent`, from which shaclsparql.minus_query joins checks into one query."""
 
 
 @dataclass
@@ -376,7 +379,10 @@ def _sparql_check(g: Graph, shape, constraint, targets: str, prefixes: dict[str,
     query = f"{preamble}SELECT DISTINCT ?this {selected} WHERE {{ {targets} {pattern}\n}}"
     severity = g.value(shape, SH.severity) or SH.Violation
     messages = _sparql_messages(g, shape, constraint)
-    return Check(query, shape, SH.SPARQLConstraintComponent, severity, messages, constraint=constraint, sparql=projected, absent=absent)
+    parts = (preamble, f"?this {selected}", f"{targets} {pattern}", tuple(inner for inner, _ in hoisted))
+    return Check(
+        query, shape, SH.SPARQLConstraintComponent, severity, messages, constraint=constraint, sparql=projected, absent=absent, parts=parts
+    )
 
 
 def _preamble(g: Graph, constraint, prefixes: dict[str, str]) -> str:

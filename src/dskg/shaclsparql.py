@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -43,26 +45,118 @@ def validate(store: ox.Store, shapes: Graph, texts: Graph, whole_graph: Callable
     `validate(..., inference='none', allow_warnings=True)` gives for the same graph.
 
     `whole_graph()`: that graph as an rdflib Graph, made only when some shape is left to pySHACL."""
+    return results(store, shapes, texts, whole_graph).graph()
+
+
+class Result(NamedTuple):
+    """One result of a validation report: what a finding is made of (`messages`: sh:resultMessage)."""
+
+    focus: Any
+    path: Any
+    value: Any
+    severity: URIRef
+    messages: tuple
+    shape: Any
+    component: URIRef | None = None
+    constraint: Any = None
+
+
+@dataclass
+class Results:
+    """The results of a run, with the results graph made from them only when asked for (`graph`):
+    a report in text or JSON needs the results, not the tens of thousands of triples of the graph."""
+
+    compiled: list[Result]
+    """The results of the compiled shapes."""
+    shapes: Graph
+    merged: Graph | None = None
+    """pySHACL's results graph of the shapes left to it."""
+    rows: list[Result] = field(init=False)
+    """Every result: the compiled shapes' and pySHACL's."""
+
+    def __post_init__(self) -> None:
+        self.rows = [*self.compiled, *(rows_of(self.merged) if self.merged is not None else ())]
+
+    def graph(self) -> Graph:
+        """The SHACL results graph (sh:ValidationReport), as pySHACL's."""
+        graph, report = Graph(), BNode()
+        graph.add((report, RDF.type, SH.ValidationReport))
+        for row in self.compiled:
+            _add_result(graph, report, self.shapes, row)
+        if self.merged is not None:
+            _merge(graph, report, self.merged)
+        violations = any(graph.triples((None, SH.resultSeverity, SH.Violation)))
+        graph.add((report, SH.conforms, Literal(not violations)))
+        return graph
+
+
+def rows_of(graph: Graph) -> list[Result]:
+    """The results of a SHACL results graph (pySHACL's), as rows."""
+    return [
+        Result(
+            graph.value(result, SH.focusNode),
+            graph.value(result, SH.resultPath),
+            graph.value(result, SH.value),
+            graph.value(result, SH.resultSeverity),
+            tuple(graph.objects(result, SH.resultMessage)),
+            graph.value(result, SH.sourceShape),
+            graph.value(result, SH.sourceConstraintComponent),
+            graph.value(result, SH.sourceConstraint),
+        )
+        for result in graph.subjects(RDF.type, SH.ValidationResult)
+    ]
+
+
+def results(store: ox.Store, shapes: Graph, texts: Graph, whole_graph: Callable[[], Graph]) -> Results:
+    """The results `validate` gives, as rows."""
     plan = plan_for(shapes)
-    results = Graph()
-    report = BNode()
-    results.add((report, RDF.type, SH.ValidationReport))
+    alone = [check for check in plan.checks if not check.absent]
+    groups: dict[tuple, list[tuple[int, Check]]] = {}
+    for index, check in enumerate(plan.checks):
+        if check.absent:
+            groups.setdefault((check.absent, check.parts[0], check.parts[3]), []).append((index, check))
+    rows: list[Result] = []
     with _with_texts(store, texts) as judged, threads.released_map() as pool:
 
         def answer(query: str) -> list:
             return list(judged.query(query, use_default_graph_as_union=True))
 
         # the queries are independent and Oxigraph answers them without Python's lock (fast.threads)
-        shared = sorted({query for check in plan.checks for query, _ in check.absent})
-        absent = {query: _Answers(rows) for query, rows in zip(shared, pool.map(answer, shared))}
-        for check, rows in zip(plan.checks, pool.map(answer, [check.query for check in plan.checks])):
-            for row in _kept(check, rows, absent):
-                _add_result(results, report, shapes, check, row)
-    if plan.fallback:
-        _merge(results, report, _pyshacl(whole_graph(), shapes, plan.fallback))
-    violations = any(results.triples((None, SH.resultSeverity, SH.Violation)))
-    results.add((report, SH.conforms, Literal(not violations)))
-    return results
+        answers = pool.map(answer, [*(check.query for check in alone), *(minus_query(group) for group in groups.values())])
+        for check, found in zip(alone, answers):  # `alone` first: zip takes nothing more from `answers` when it ends
+            rows.extend(result for row in _kept(check, found, {}) if (result := _result(check, row)) is not None)
+        candidates: dict[int, list] = {}
+        for row in (row for found in answers for row in found):
+            candidates.setdefault(int(row[CHECK].value), []).append(row)
+        shared = sorted({query for index in candidates for query, _ in plan.checks[index].absent})
+        absent = {query: _Answers(found) for query, found in zip(shared, pool.map(answer, shared))}
+        for index, found in sorted(candidates.items()):
+            check = plan.checks[index]
+            rows.extend(result for row in _kept(check, found, absent) if (result := _result(check, row)) is not None)
+    if not plan.fallback:
+        return Results(rows, shapes)
+    return Results(rows, shapes, _pyshacl(whole_graph(), shapes, plan.fallback))
+
+
+CHECK = "_dskg_check"
+"""The variable that names, in a query of several checks (minus_query), the check a row is of."""
+
+
+def minus_query(group: list[tuple[int, Check]]) -> str:
+    """One query for checks whose NOT EXISTS patterns are the same (Check.parts): each check's query
+    a branch of a UNION binding ?_dskg_check to its index, less (MINUS) each pattern's answers.
+
+    Oxigraph answers a MINUS pattern once and drops the rows it matches itself, so the hundred
+    thousand references of the "a known record" checks are not each turned into Python terms and
+    looked up. MINUS drops a row when an answer agrees with it on the variables both bind, provided
+    they share one; NOT EXISTS whenever an answer agrees with it: the query's rows hold every
+    result, and `_kept` (the patterns answered apart, only when there are rows) keeps exactly them."""
+    preamble, _, _, patterns = group[0][1].parts
+    names = sorted({name for _, check in group for name in check.parts[1].split()})
+    branch = "{{ SELECT DISTINCT {} ({} AS ?{}) WHERE {{ {}\n}} }}"
+    branches = "\nUNION ".join(branch.format(check.parts[1], index, CHECK, check.parts[2]) for index, check in group)
+    minus = "".join(f"\nMINUS {{ {pattern}\n}}" for pattern in patterns)
+    return f"{preamble}SELECT ?{CHECK} {' '.join(names)} WHERE {{ {branches}{minus}\n}}"
 
 
 class _Answers:
@@ -139,34 +233,40 @@ def _from_ox(term):
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def _add_result(results: Graph, report, shapes: Graph, check: Check, row) -> None:
+def _result(check: Check, row) -> Result | None:
+    """A row of a check's query as a result, or None (a SPARQL constraint's row pySHACL makes no result of)."""
     focus = _from_ox(row["this"])
-    path, value, bound = check.path, None, None
+    path, value, messages = check.path, None, check.messages
     if check.sparql:
         found = _sparql_row(check, row, focus)
         if found is None:
-            return
+            return None
         focus, path, value, bound = found
+        messages = tuple(Literal(_worded(str(message.value), bound)) for message in messages)
     elif check.value == "row":
         value = _from_ox(row["value"])
     elif check.value == "focus":
         value = focus
+    return Result(focus, path, value, check.severity, messages, check.shape, check.component, check.constraint)
+
+
+def _add_result(results: Graph, report, shapes: Graph, row: Result) -> None:
     result = BNode()
     results.add((report, SH.result, result))
     results.add((result, RDF.type, SH.ValidationResult))
-    results.add((result, SH.sourceConstraintComponent, check.component))
-    results.add((result, SH.sourceShape, check.shape))
-    results.add((result, SH.resultSeverity, check.severity))
-    results.add((result, SH.focusNode, focus))
-    if value is not None:
-        results.add((result, SH.value, value))
-    if path is not None:
-        results.add((result, SH.resultPath, path))
-        _copy_structure(shapes, path, results)
-    if check.constraint is not None:
-        results.add((result, SH.sourceConstraint, check.constraint))
-    for message in check.messages:
-        results.add((result, SH.resultMessage, message if bound is None else Literal(_worded(str(message.value), bound))))
+    results.add((result, SH.sourceConstraintComponent, row.component))
+    results.add((result, SH.sourceShape, row.shape))
+    results.add((result, SH.resultSeverity, row.severity))
+    results.add((result, SH.focusNode, row.focus))
+    if row.value is not None:
+        results.add((result, SH.value, row.value))
+    if row.path is not None:
+        results.add((result, SH.resultPath, row.path))
+        _copy_structure(shapes, row.path, results)
+    if row.constraint is not None:
+        results.add((result, SH.sourceConstraint, row.constraint))
+    for message in row.messages:
+        results.add((result, SH.resultMessage, message))
 
 
 def _sparql_row(check: Check, row, focus) -> tuple | None:

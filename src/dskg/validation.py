@@ -58,7 +58,14 @@ class ValidationReport:
     """Every finding, sorted (Violations first), with the raw SHACL results graph."""
 
     findings: list[Finding] = field(default_factory=list)
-    results_graph: Graph = field(default_factory=Graph)
+    results: Graph | shaclsparql.Results = field(default_factory=Graph, repr=False)
+    """The SHACL results: their graph, or the results it is made from when first asked for (`results_graph`)."""
+
+    @property
+    def results_graph(self) -> Graph:
+        if isinstance(self.results, shaclsparql.Results):
+            self.results = self.results.graph()
+        return self.results
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -127,6 +134,11 @@ def _owner_id(node) -> str:
 def _label(graph: Graph, node) -> str:
     labels = {lit.language: str(lit) for lit in graph.objects(node, RDFS.label) if isinstance(lit, Literal)}
     return labels.get("en") or labels.get("zh") or next(iter(labels.values()), "")
+
+
+def _labels(graph: Graph, nodes: set) -> dict:
+    """The label of each node (an English one first), each read once however many findings name it."""
+    return {node: _label(graph, node) for node in nodes}
 
 
 _NAMES = Graph().namespace_manager
@@ -233,34 +245,34 @@ def run_shapes(
         raise ValueError(f"unknown shapes engine {shapes_engine!r}; expected one of {SHAPES_ENGINES}")
     if focus_ids is None and shapes_engine == "oxigraph" and enabled():
         data = kg.dataset  # labels of findings are read from the store
-        results = shaclsparql.validate(kg.store, load_shapes(), _texts(kg), lambda: _validation_graph(kg))
+        results = shaclsparql.results(kg.store, load_shapes(), _texts(kg), lambda: _validation_graph(kg))
     else:
         data = _validation_graph(kg) if focus_ids is None else _focus_graph(kg, focus_ids, focus_nodes)
         results = shaclfocus.results(data, load_shapes(), focus_ids is not None and shapes_engine == "oxigraph")  # data: made for this run
-    index: dict = {}
-    if kg.records is not None and (None, RDF.type, SH.ValidationResult) in results:
-        index = kg.records.by_id()  # only when there is a finding to place: it spans every record
+    rows = results.rows if isinstance(results, shaclsparql.Results) else shaclsparql.rows_of(results)
+    index = kg.records.by_id() if kg.records is not None and rows else {}  # only when there is a finding to place: it spans every record
+    judged = _judged(rows, index, focus_ids, focus_nodes)
+    labels = _labels(data, {named for _, _, named in judged})
     findings = []
-    for result, focus, entity in _judged(results, index, focus_ids, focus_nodes):
-        path = results.value(result, SH.resultPath)
-        file, line = _where(index, entity, focus if focus_ids is not None and entity not in focus_ids else None, FIELD_OF_PATH.get(path))
-        findings.append(_finding(results, result, data, entity, focus, file, line))
+    for row, entity, named in judged:
+        stated = row.focus if focus_ids is not None and entity not in focus_ids else None
+        file, line = _where(index, entity, stated, FIELD_OF_PATH.get(row.path))
+        findings.append(_finding(row, entity, labels[named], file, line))
     return ValidationReport(sorted(set(findings), key=Finding.sort_key), results)
 
 
-def _judged(results: Graph, index: dict, focus_ids: set[str] | None, focus_nodes: frozenset) -> list[tuple]:
-    """(result, focus node, record id) of each result to report, those of one file together: a
-    finding's line is read from its file's YAML tree, of which yamlread keeps only the last few."""
+def _judged(rows: list, index: dict, focus_ids: set[str] | None, focus_nodes: frozenset) -> list[tuple]:
+    """(result, record id, the node whose label names it) of each result to report, those of one
+    file together: a finding's line is read from its file's YAML tree, of which yamlread keeps only the last few."""
     judged = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        if isinstance(focus, BNode):
+    for row in rows:
+        if isinstance(row.focus, BNode):
             continue  # ontology axioms (lists, restrictions) are not curated records
-        entity = _owner_id(focus)
-        if focus_ids is not None and entity not in focus_ids and focus not in focus_nodes:
+        entity = _owner_id(row.focus)
+        if focus_ids is not None and entity not in focus_ids and row.focus not in focus_nodes:
             continue  # records pulled in for context are judged when they are validated themselves
-        judged.append((result, focus, entity))
-    return sorted(judged, key=lambda item: str(getattr(index.get(item[2]), "file", "") or ""))
+        judged.append((row, entity, ID[entity] if str(row.focus).startswith(str(ID)) else row.focus))
+    return sorted(judged, key=lambda item: str(getattr(index.get(item[1]), "file", "") or ""))
 
 
 def _focus_graph(kg: KnowledgeGraph, focus_ids: set[str], focus_nodes: frozenset) -> Graph:
@@ -271,18 +283,18 @@ def _focus_graph(kg: KnowledgeGraph, focus_ids: set[str], focus_nodes: frozenset
     return data
 
 
-def _finding(results: Graph, result, data: Graph, entity: str, focus, file: str, line: int) -> Finding:
-    severity = _short(results.value(result, SH.resultSeverity)).removeprefix("sh:")
+def _finding(row, entity: str, label: str, file: str, line: int) -> Finding:
+    severity = _short(row.severity).removeprefix("sh:")
     return Finding(
         severity=severity if severity in SEVERITIES else "Violation",
         entity=entity,
-        label=_label(data, ID[entity]) if str(focus).startswith(str(ID)) else _label(data, focus),
-        path=_short(results.value(result, SH.resultPath)),
-        value=_short(results.value(result, SH.value))[:120],
-        message=str(results.value(result, SH.resultMessage) or ""),
+        label=label,
+        path=_short(row.path),
+        value=_short(row.value)[:120],
+        message=str(row.messages[0]) if row.messages else "",
         file=file,
         line=line,
-        shape=_short(results.value(result, SH.sourceShape)),
+        shape=_short(row.shape),
     )
 
 
