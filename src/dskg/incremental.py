@@ -30,7 +30,7 @@ from .entries import READERS, EntrySet, read_entries
 from .errors import DskgError, ProblemList
 from .fast.loading import gc_paused
 from .fast.ntriples import to_ntriples
-from .graph import load_ontology
+from .graph import KnowledgeGraph
 from .loader import Builder, records_to_triples
 from .reasoning import instance_rules, schema_axiom_terms
 from .records import Records
@@ -82,9 +82,9 @@ def _entry(name: str) -> bool:
 def changed_files(old: dict[str, str], new: dict[str, str]) -> tuple[list[str], list[str]] | None:
     """The entry files gone or changed, and those new or changed, between two states of a folder;
     None when these cannot be taken in place (Turtle entries, too many files)."""
-    gone = sorted(n for n in old if _entry(n) and old[n] != new.get(n))
-    came = sorted(n for n in new if _entry(n) and new[n] != old.get(n))
-    turtle = any(n.lower().endswith(".ttl") for n in (*old, *new) if _entry(n))
+    gone = sorted(n for n in old if old[n] != new.get(n) and _entry(n))
+    came = sorted(n for n in new if new[n] != old.get(n) and _entry(n))
+    turtle = any(n.lower().endswith(".ttl") and _entry(n) for n in (*old, *new))
     return None if turtle or len(set(gone) | set(came)) > MAX_FILES else (gone, came)
 
 
@@ -110,7 +110,8 @@ def update(
     lost = _records_of(records, lambda r: r.file in left) if left else Records()
     with gc_paused():
         try:
-            change = _data_change(store, records, new, lost, read.records, load_ontology())
+            # the ontology the build holds (its key covers the ontology file), not the file parsed again
+            change = _data_change(store, records, new, lost, read.records, KnowledgeGraph(store).ontology)
         except DskgError:
             return None
         if change is None or _has_axioms(change[0], None):
@@ -186,18 +187,6 @@ def rule_tables(ontology) -> dict:
     tables = {name: {str(a): sorted(map(str, bs)) for a, bs in getattr(schema, name).items()} for name in TABLES}
     tables["disjoint"] = sorted((str(a), str(b)) for a, b in schema.disjoint)
     return tables
-
-
-def _made(new: Records, kept: Records, added: Records, ontology, whole: bool) -> list | None:
-    """The data triples the change brings: all of them when a file went (to compare with the
-    store), else those of the added records, checked against every record as a full build checks them."""
-    if whole:
-        return records_to_triples(new, ontology)
-    problems = ProblemList()
-    builder = Builder(new, ontology, problems)
-    builder.checks.dois.update((w.doi.lower(), w) for w in kept.works if w.doi)
-    builder.build_records(added)
-    return None if problems.items else builder.triples
 
 
 def _has_axioms(triples: Iterable, store: ox.Store | None) -> bool:
