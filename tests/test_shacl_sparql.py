@@ -140,6 +140,28 @@ def test_a_shape_the_compiler_does_not_know_is_left_to_pyshacl():
     assert any(key[3] == SH.SPARQLConstraintComponent.n3() for key in ours)
 
 
+def test_each_wrong_value_of_a_record_is_a_finding_of_its_own():
+    """A barrier with two levels, both neither domestic nor international: pySHACL reports the
+    pattern broken by each value, and so must the compiled check (not one per record)."""
+    example = Graph()
+    example += ontology()
+    example.parse(CASES / "_context.ttl", format="turtle")
+    example.parse(CASES / "barrier-valid.ttl", format="turtle")
+    barrier = next(example.subjects(DSKG.level, None))
+    example.remove((barrier, DSKG.level, None))
+    example += [(barrier, DSKG.level, Literal("local")), (barrier, DSKG.level, Literal("regional"))]
+    example += dskg.infer(ontology(), example, engine="reasonable")
+    store, read = in_store(example)
+    shapes = validation.load_shapes()
+    ours, theirs = findings(shaclsparql.validate(store, shapes, Graph(), None)), findings(pyshacl_report(read, shapes))
+    assert ours == theirs, difference("two wrong levels", "Oxigraph", ours, theirs)
+    pattern = [key for key in ours if key[3] == SH.PatternConstraintComponent.n3()]
+    assert sorted(key[5] for key in pattern) == [
+        '"local"^^<http://www.w3.org/2001/XMLSchema#string>',
+        '"regional"^^<http://www.w3.org/2001/XMLSchema#string>',
+    ]
+
+
 def test_a_store_opened_read_only_is_judged_with_the_texts_too(tmp_path):
     """A cached build's store opens read-only: the texts cannot be added to it for the run, so a
     copy is judged; the verbatim checks still see the text (no quote reported as missing from it)."""

@@ -176,12 +176,14 @@ class _Answers:
 
 
 def _kept(check: Check, rows: list, absent: dict) -> list:
-    """The rows no NOT EXISTS of the check's query matches, one per value of its projection."""
+    """The rows no NOT EXISTS of the check's query matches, one per value of its projection (an
+    sh:select's: its query also projects the variables its NOT EXISTS shares; every variable of
+    another check's, e.g. each value node of a focus node)."""
     kept, seen = [], set()
     for row in rows:
         if any(absent[query].match(tuple(row[name] for name in names)) for query, names in check.absent):
             continue
-        key = tuple(row[name] for name in ("this", *check.sparql))
+        key = tuple(row[name] for name in ("this", *check.sparql)) if check.sparql else tuple(row)
         if key not in seen:
             seen.add(key)
             kept.append(row)
