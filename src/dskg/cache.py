@@ -277,8 +277,14 @@ def graph_with(data: Path, base: Path | None, engine: str, writes: dict[Path, by
 
     if not fast.enabled() or engine != "rules":
         return None
+    from . import recordfile
+
     root = cache_root()
     context = _context(Path(base) if base else None, None, engine, True, data)
+    try:  # the last build's records, read on another thread while the entry files are hashed and its store copied
+        early = recordfile.Reading(root / _pointer(root, context, data).read_text().strip() / recordfile.BASE)
+    except OSError:
+        early = None
     planned = digests(data)
     for target, content in writes.items():
         planned[os.path.relpath(target, data)] = hashlib.blake2b(content, digest_size=16).hexdigest()
@@ -290,17 +296,17 @@ def graph_with(data: Path, base: Path | None, engine: str, writes: dict[Path, by
             path = Path(shadow) / os.path.relpath(target, data)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
-        return _update(root, context, data, key, planned, Path(shadow))
+        return _update(root, context, data, key, planned, Path(shadow), early)
 
 
 def _update(
-    root: Path, context: str, data: Path, key: str, planned: dict[str, str] | None = None, shadow: Path | None = None
+    root: Path, context: str, data: Path, key: str, planned: dict[str, str] | None = None, shadow: Path | None = None, early=None
 ) -> KnowledgeGraph | None:
     """The last build of `data` brought to the folder's state in place (incremental.py), under the
     folder's lock, or None when it cannot be. The build is changed in a copy under a temporary
     name, so a crash midway leaves nothing a later command takes for any key.
     `planned`: the entry files' digests once an add (which holds the lock) has written the files
-    now in `shadow`, instead of the folder's as they are."""
+    now in `shadow`, instead of the folder's as they are; `early`: a recordfile.Reading begun already."""
     from filelock import FileLock, Timeout
 
     from . import incremental
@@ -323,7 +329,7 @@ def _update(
             return None
         tmp = temp_folder(root, key)
         try:
-            records = _changed_copy(root / last, tmp / "build", data, change, now, shadow)
+            records = _changed_copy(root / last, tmp / "build", data, change, now, shadow, early)
         except OSError:
             records = None
         if records is None:
@@ -343,7 +349,7 @@ def _update(
 
 
 def _changed_copy(
-    old: Path, new: Path, data: Path, change: tuple[list[str], list[str]], now: dict[str, str], shadow: Path | None
+    old: Path, new: Path, data: Path, change: tuple[list[str], list[str]], now: dict[str, str], shadow: Path | None, early=None
 ) -> Records | None:
     """The build in `old` copied to `new` (a temporary name) and updated there to the entry files
     `now` (those in `shadow` read from there); its new records, or None when only a full build will
@@ -361,9 +367,9 @@ def _changed_copy(
     (new / RULES).write_text(json.dumps(rules))
     # the records of a big folder are a million objects that live on: no collection walks them meanwhile
     with gc_paused(long_lived=True):
-        records = recordfile.read(old / recordfile.BASE)
         ox.Store.read_only(str(old / "store")).backup(str(new / "store"))
         store = ox.Store(str(new / "store"))
+        records = early.records() if early is not None and early.base == old / recordfile.BASE else recordfile.read(old / recordfile.BASE)
         try:
             updated = incremental.update(store, records, rules, data, *change, shadow=shadow)
             store.flush()

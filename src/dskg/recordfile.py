@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,30 @@ def read(base: Path) -> Records:
         kept.add(delta.added)
         kept.user_dir = delta.user_dir
         return kept
+
+
+class Reading:
+    """The records of a build read on another thread, begun early: unpickling holds Python's lock,
+    but the file reads and RocksDB calls an update makes meanwhile let it go on."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self._read: Records | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="dskg-records", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._read = read(self.base)
+        except BaseException as exc:  # noqa: BLE001 - raised again where the records are asked for
+            self._error = exc
+
+    def records(self) -> Records:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._read
 
 
 def _place(records: Iterable) -> None:
