@@ -22,12 +22,13 @@ JUDGED = ox.NamedNode("https://w3id.org/dskg/graph/focus")
 """The named graph the subgraph is loaded into (the compiled queries read the union of the named graphs)."""
 
 
-def results(data: Graph, shapes: Graph, oxigraph: bool = True) -> Graph:
+def results(data: Graph, shapes: Graph, oxigraph: bool = True) -> Graph | shaclsparql.Results:
     """The SHACL results graph of `data` (a graph made for this run: ontology, data, inferred and
     texts in one) against `shapes`, as pySHACL's `validate(..., inference='none', allow_warnings=True)`
-    gives it; run by Oxigraph on the fast path when `oxigraph`, else by pySHACL."""
+    gives it (Oxigraph's as rows, the graph made when asked for); run by Oxigraph on the fast path
+    when `oxigraph`, else by pySHACL."""
     if not (oxigraph and enabled()):
         return shacl.validate(data, shapes, inplace=True)
     store = ox.Store()
     store.load(to_ntriples(data), format=ox.RdfFormat.N_TRIPLES, to_graph=JUDGED)
-    return shaclsparql.validate(store, shapes, Graph(), lambda: data)
+    return shaclsparql.results(store, shapes, Graph(), lambda: data)
