@@ -7,7 +7,8 @@ one, then measures on the same data: build, reasoning, full validation (with eac
 every canned query next to the same SPARQL run natively by pyoxigraph on the same store,
 Turtle export, `dskg --help` cold start, a whole `dskg query` process on the already built
 graph, the peak memory of a process doing the whole job, and `dskg diff` of the corpus against
-a copy with one entry added (`--only diff` runs that step alone). The naive pipeline (rdflib memory
+a copy with one entry added (`--only diff` runs that step alone), the first `dskg query` after a curated
+file changed (a rebuild: `--only rebuild`). The naive pipeline (rdflib memory
 store, owlrl, pySHACL, rdflib's serializer) runs on the same triples, each step in its own
 process with a time cap ("> cap" rather than waiting). Times are medians of --runs; builds
 alternate with pyoxigraph's raw loads (the floor: the faster of Store.load and Store.bulk_load),
@@ -147,6 +148,8 @@ VALIDATION_ROWS = {"oxigraph": "full validation (shapes as SPARQL, Oxigraph)", "
 """`dskg validate`'s whole-graph run with each shapes engine (the default first), each in a capped process."""
 VALIDATION_TARGET = 20.0
 """Seconds a whole-graph validation may take at 1M triples (issue 20)."""
+BUILD_RATIO_TARGET = 1.8
+"""How many times pyoxigraph's raw load of the same triples a build (no reasoning) may take, the machine otherwise idle (issue 20)."""
 DIFF_TARGET = 10.0
 """Seconds `dskg diff` may take for two 1M-triple folders that differ by one entry (issue 19)."""
 
@@ -184,7 +187,7 @@ def main() -> None:
     parser.add_argument("--cap", type=float, default=300.0, help="seconds per capped step (naive steps, full validation)")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--data", type=Path, default=None, help="use this generated data folder")
-    parser.add_argument("--only", choices=["diff", "add"], default=None, help="run this step alone")
+    parser.add_argument("--only", choices=["diff", "add", "rebuild"], default=None, help="run this step alone")
     args = parser.parse_args()
     target = SIZES.get(args.size.lower()) or int(args.size)
 
@@ -205,7 +208,11 @@ def main() -> None:
     entries = sorted((data / "entries").glob("*.yaml"))
     one_entry = entries[len(entries) // 2].stem
     import incremental_step
+    import rebuild_step
 
+    if args.only == "rebuild":
+        rebuild_step.alone(data, tmp, args.runs, QUERY_PROCESS)
+        return
     if args.only == "add":
         incremental_step.alone(data, tmp, args.runs, QUERY_PROCESS)
         return
@@ -296,6 +303,9 @@ def main() -> None:
     step("dskg add, then dskg query")
     results.update(incremental_step.add_then_query(data, tmp, args.runs, QUERY_PROCESS))
 
+    step("the first dskg query after a curated change (rebuild)")
+    results.update(rebuild_step.rebuild_step(data, tmp, args.runs, QUERY_PROCESS))
+
     step("capped: full validation and the naive stack")
     for engine, name in VALIDATION_ROWS.items():
         step(f"full validation: {engine}")
@@ -329,6 +339,7 @@ def main() -> None:
     for ours, theirs, _ in pairs:
         print(f"{ours:50s} {fmt(results[ours], cap):>12s} {fmt(naive[theirs], cap) if theirs else '':>14s}")
     incremental_step.print_rows(results)
+    print(f"{rebuild_step.ROW:50s} {results[rebuild_step.ROW]:>10.3f} s")
     print(
         f"{'peak memory, build + reason + validate + export':50s} "
         f"{results['peak memory, build + reason + validate + export (GB)']:>10.2f} GB"
@@ -349,7 +360,7 @@ def main() -> None:
     small_queries = [n for n in query_times if rows[n] <= 1000]
     reasoning_vs = "owlrl > cap" if owlrl_time is None else f"{owlrl_time / results['reasoning (rules)']:.0f}x"
     targets = [
-        (f"build <= 2x raw load (is {build_ratio:.1f}x)", build_ratio <= 2),
+        (f"build <= {BUILD_RATIO_TARGET:g}x raw load (is {build_ratio:.2f}x)", build_ratio <= BUILD_RATIO_TARGET),
         (
             f"reasoning >= 20x faster than owlrl, or owlrl past the cap ({reasoning_vs})",
             owlrl_time is None or owlrl_time / results["reasoning (rules)"] >= 20,
@@ -384,6 +395,7 @@ def main() -> None:
         ),
     ]
     targets.append(incremental_step.target(results))
+    targets.append(rebuild_step.target(results))
     print(f"\nthe README's Performance targets (set for 1M triples; this run: {asserted:,})")
     for label, ok in targets:
         print(f"  {'pass' if ok else 'FAIL'}  {label}")

@@ -140,6 +140,8 @@ def _open(folder: Path) -> KnowledgeGraph:
 
 
 def _write(kg: KnowledgeGraph, folder: Path) -> None:
+    """A build made in memory written into `folder` (the reference path): the memory store's dump
+    bulk-loaded into a new on-disk store, and the records."""
     import pyoxigraph as ox
 
     store = ox.Store(str(folder / "store"))
@@ -148,9 +150,27 @@ def _write(kg: KnowledgeGraph, folder: Path) -> None:
         store.add_graph(ox.NamedNode(str(GRAPH[name])))
     store.flush()
     del store
+    _write_records(kg.records, folder)
+
+
+def _write_records(records: Records | None, folder: Path) -> None:
     with open(folder / "records.pickle", "wb") as fh:
-        pickle.dump(kg.records, fh)
-    (folder / COMPLETE).write_text("ok\n")
+        pickle.dump(records, fh)
+
+
+def _build_into(folder: Path, data, base, entries, reason: bool, engine: str) -> Records:
+    """`pipeline.build` written straight into the on-disk store of `folder`, loaded on other threads
+    while this one reads, reasons and writes the records (fast/ondisk.py); the build's records."""
+    import pyoxigraph as ox
+
+    from .fast.ondisk import loading_into
+    from .pipeline import load_build
+
+    graphs = {name: ox.NamedNode(str(GRAPH[name])) for name in NAMED_GRAPHS}
+    with gc_paused(long_lived=True), loading_into(folder / "store", graphs) as into_store:
+        records = load_build(into_store, data, base=base, entries=entries, reason=reason, engine=engine)
+        _write_records(records, folder)  # while the last loads run
+    return records
 
 
 def _started(pid: int) -> int:
@@ -223,6 +243,7 @@ def cached_build(
     """Like `pipeline.build`, but reuse the on-disk build of the same inputs when there is one, or
     update the last build of the same data folder in place when only a few entry files changed."""
     from . import fast
+    from .fast import ondisk
 
     require_data_dir(data)
     root = cache_root()
@@ -240,31 +261,48 @@ def cached_build(
         updated = _update(root, context, Path(data), key)
         if updated is not None:
             return updated
+    rules = reason and engine == "rules"
+    if ondisk.direct():  # built straight into the cache's store (the reference path builds in memory, then writes)
+        records = _keep(lambda tmp: _build_into(tmp, data, base, entries, reason, engine), root, key, context, data, entry_files, rules)
+        if records is not None and (folder / COMPLETE).is_file():  # not a leftover that took the key's name
+            return KnowledgeGraph(_open(folder).store, records)
     kg = build(data, base=base, entries=entries, reason=reason, engine=engine)
-    _keep(kg, root, key, context, data, entry_files, rules=reason and engine == "rules")
+    _keep(lambda tmp: _write(kg, tmp), root, key, context, data, entry_files, rules)
     return kg
 
 
-def _keep(kg: KnowledgeGraph, root: Path, key: str, context: str, data, entry_files: dict[str, str], rules: bool) -> None:
-    """Write a build under its key, with what an update in place needs (the entry files' digests, the rules)."""
+def _keep(write, root: Path, key: str, context: str, data, entry_files: dict[str, str], rules: bool) -> Records | None:
+    """Write a build under its key, with what an update in place needs (the entry files' digests, the rules):
+    `write(folder)` writes the store and the records into a temporary folder, renamed to the key once
+    complete; what `write` returned, or None when the cache cannot be written (a build that fails
+    raises, its temporary folder removed)."""
     try:
         root.mkdir(parents=True, exist_ok=True)
         tmp = temp_folder(root, key)
+    except OSError:
+        return None  # no writable cache: the build itself is still good
+    try:
         (tmp / MANIFEST).write_text(manifest_text(entry_files))
         if rules:
             from .graph import load_ontology
             from .incremental import rule_tables
 
             (tmp / RULES).write_text(json.dumps(rule_tables(load_ontology())))
-        _write(kg, tmp)
+        written = write(tmp)
+        (tmp / COMPLETE).write_text("ok\n")
         try:
             os.rename(tmp, root / key)
         except OSError:  # another command finished the same build first: use theirs
             shutil.rmtree(tmp, ignore_errors=True)
         if data is not None:
             _point(_pointer(root, context, Path(data)), key)
+        return written
     except OSError:
-        pass  # no writable cache: the build itself is still good
+        shutil.rmtree(tmp, ignore_errors=True)
+        return None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def graph_with(data: Path, base: Path | None, engine: str, writes: dict[Path, bytes]) -> KnowledgeGraph | None:

@@ -74,23 +74,38 @@ def build(
         InconsistencyError: reasoning found a contradiction with the ontology.
         UnreadableInputError: a folder or file cannot be read.
     """
-    from .reasoning import entailments
-
     kg = new_graph()
     with gc_paused(long_lived=True), loading_behind(kg) as into_store:
-        # the data triples go to the store in chunks while the next files are read
-        records, ontology, triples = read_sources(
-            data,
-            base=base,
-            entries=entries,
-            emit=lambda chunk: into_store.load("data", to_ntriples(chunk)),
-            discard=lambda: into_store.clear("data"),
-        )
-        into_store.load("ontology", to_ntriples(ontology))
-        if reason:
-            into_store.load("inferred", to_ntriples(entailments(ontology, triples, engine=engine)))
-        del triples  # before collections resume: the first would walk its million tuples and literals
+        records = load_build(into_store, data, base=base, entries=entries, reason=reason, engine=engine)
     return KnowledgeGraph(kg.store, records)
+
+
+def load_build(
+    into_store,
+    data: Path | str | None = None,
+    *,
+    base: Path | str | None = None,
+    entries: Sequence[Path | EntryFile] | EntrySet | None = None,
+    reason: bool = True,
+    engine: str = "rules",
+) -> Records:
+    """`build`'s work, its graphs handed to `into_store` (`load(name, ntriples)`, `clear(name)`:
+    a memory store's loader, or the cache's on-disk one, fast/ondisk.py); the build's records."""
+    from .reasoning import entailments
+
+    # the data triples go to the store in chunks while the next files are read
+    records, ontology, triples = read_sources(
+        data,
+        base=base,
+        entries=entries,
+        emit=lambda chunk: into_store.load("data", to_ntriples(chunk)),
+        discard=lambda: into_store.clear("data"),
+    )
+    into_store.load("ontology", to_ntriples(ontology))
+    if reason:
+        into_store.load("inferred", to_ntriples(entailments(ontology, triples, engine=engine)))
+    del triples  # before collections resume: the first would walk its million tuples and literals
+    return records
 
 
 def _entry_items(data: Path | str | None, entries: Sequence[Path | EntryFile] | EntrySet | None) -> list[Path | EntryFile]:
