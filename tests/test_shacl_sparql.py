@@ -116,6 +116,15 @@ def test_the_queries_on_threads_find_what_they_find_one_after_another(injected, 
     assert findings(shaclsparql.validate(injected.store, shapes, Graph(), None)) == threaded
 
 
+def test_focus_nodes_written_out_find_what_the_targets_subquery_finds(injected, monkeypatch):
+    # shaclsparql.SMALL_TARGET: a shape with few focus nodes has them written out (VALUES) in its
+    # queries; with none written out, every query joins its targets' subquery
+    shapes = validation.load_shapes()
+    written = findings(shaclsparql.validate(injected.store, shapes, Graph(), None))
+    monkeypatch.setattr(shaclsparql, "SMALL_TARGET", -1)
+    assert findings(shaclsparql.validate(injected.store, shapes, Graph(), None)) == written
+
+
 def test_a_shape_the_compiler_does_not_know_is_left_to_pyshacl():
     """An sh:hasValue (no shape of shapes/ uses it) is not compiled: pySHACL judges that shape, and
     its results are in the report with the others'."""

@@ -94,6 +94,9 @@ class Check:
     absent: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """(query, variables): a row whose values of the variables are among the query's answers is
     not a result (a NOT EXISTS answered once for the run: shaclselect.anti_joined)."""
+    targets: str = ""
+    """The group in `query` (and `parts`) that binds ?this to each focus node (`_targets`), which
+    shaclsparql may write as the focus nodes themselves."""
     parts: tuple[str, str, str, tuple[str, ...]] = ("", "", "", ())
     """Of a check with `absent`: its query's PREFIX lines, projection, group pattern, and the pattern
     of each query of `absent`, from which shaclsparql.minus_query joins checks into one query."""
@@ -205,6 +208,7 @@ def _constraints(g: Graph, shape, targets: str, names: count):
         return
     path = g.value(shape, SH.path)
     base = {"shape": shape, "severity": g.value(shape, SH.severity) or SH.Violation, "messages": _messages(g, shape), "path": path}
+    base["targets"] = targets
     if path is None:
         yield from _node_constraints(g, shape, params, targets, names, base)
         return
@@ -381,7 +385,16 @@ def _sparql_check(g: Graph, shape, constraint, targets: str, prefixes: dict[str,
     messages = _sparql_messages(g, shape, constraint)
     parts = (preamble, f"?this {selected}", f"{targets} {pattern}", tuple(inner for inner, _ in hoisted))
     return Check(
-        query, shape, SH.SPARQLConstraintComponent, severity, messages, constraint=constraint, sparql=projected, absent=absent, parts=parts
+        query,
+        shape,
+        SH.SPARQLConstraintComponent,
+        severity,
+        messages,
+        constraint=constraint,
+        sparql=projected,
+        absent=absent,
+        targets=targets,
+        parts=parts,
     )
 
 

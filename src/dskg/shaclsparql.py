@@ -122,7 +122,9 @@ def results(store: ox.Store, shapes: Graph, texts: Graph, whole_graph: Callable[
             return list(judged.query(query, use_default_graph_as_union=True))
 
         # the queries are independent and Oxigraph answers them without Python's lock (fast.threads)
-        answers = pool.map(answer, [*(check.query for check in alone), *(minus_query(group) for group in groups.values())])
+        written = _written_targets(plan, lambda queries: pool.map(answer, queries))
+        queries = [_focused(check.query, check, written) for check in alone]
+        answers = pool.map(answer, [*queries, *(minus_query(group, written) for group in groups.values())])
         for check, found in zip(alone, answers):  # `alone` first: zip takes nothing more from `answers` when it ends
             rows.extend(result for row in _kept(check, found, {}) if (result := _result(check, row)) is not None)
         candidates: dict[int, list] = {}
@@ -142,7 +144,7 @@ CHECK = "_dskg_check"
 """The variable that names, in a query of several checks (minus_query), the check a row is of."""
 
 
-def minus_query(group: list[tuple[int, Check]]) -> str:
+def minus_query(group: list[tuple[int, Check]], written: dict[str, str]) -> str:
     """One query for checks whose NOT EXISTS patterns are the same (Check.parts): each check's query
     a branch of a UNION binding ?_dskg_check to its index, less (MINUS) each pattern's answers.
 
@@ -154,9 +156,36 @@ def minus_query(group: list[tuple[int, Check]]) -> str:
     preamble, _, _, patterns = group[0][1].parts
     names = sorted({name for _, check in group for name in check.parts[1].split()})
     branch = "{{ SELECT DISTINCT {} ({} AS ?{}) WHERE {{ {}\n}} }}"
-    branches = "\nUNION ".join(branch.format(check.parts[1], index, CHECK, check.parts[2]) for index, check in group)
+    branches = "\nUNION ".join(
+        branch.format(check.parts[1], index, CHECK, _focused(check.parts[2], check, written)) for index, check in group
+    )
     minus = "".join(f"\nMINUS {{ {pattern}\n}}" for pattern in patterns)
     return f"{preamble}SELECT ?{CHECK} {' '.join(names)} WHERE {{ {branches}{minus}\n}}"
+
+
+SMALL_TARGET = 1000
+"""Most focus nodes a shape's targets are written out as in its queries (VALUES): Oxigraph then
+reads the values of those nodes alone, where joined with the targets' subquery it reads the
+values of every node of the graph (for a handful of focus nodes, a tenth of a second a query);
+past some thousand nodes, reading them all costs less."""
+
+
+def _written_targets(plan: Plan, answer_all: Callable[[list[str]], Iterator[list]]) -> dict[str, str]:
+    """The targets group (Check.targets) of each shape with at most SMALL_TARGET focus nodes, none of
+    them a blank node (which VALUES cannot hold), -> a VALUES block of its focus nodes."""
+    groups = sorted({check.targets for check in plan.checks if check.targets})
+    found = answer_all([f"SELECT ?this WHERE {{ {group} }} LIMIT {SMALL_TARGET + 1}" for group in groups])
+    written = {}
+    for group, rows in zip(groups, found):
+        nodes = [row[0] for row in rows]
+        if len(nodes) <= SMALL_TARGET and all(isinstance(node, (ox.NamedNode, ox.Literal)) for node in nodes):
+            written[group] = "VALUES ?this { " + " ".join(str(node) for node in nodes) + " }"
+    return written
+
+
+def _focused(text: str, check: Check, written: dict[str, str]) -> str:
+    """A check's query (or part of it) with its targets written out when they are (`_written_targets`)."""
+    return text.replace(check.targets, written[check.targets], 1) if check.targets in written else text
 
 
 class _Answers:
