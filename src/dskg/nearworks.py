@@ -97,20 +97,27 @@ def _works(kg: KnowledgeGraph, new_ids: set[str], dois: set[str]) -> list[tuple[
     work of the graph (a folder may hold tens of thousands)."""
     names = " ".join(str(ox.NamedNode(str(ID[work_id]))) for work_id in sorted(new_ids))
     years = [r["year"] for r in kg.store.query(_NEW_YEARS.replace("NEW", names))]
-    parts = [_CANDIDATES[0].replace("NEW", names)]
-    if any(year is not None for year in years):
-        variants = {year for year in years if year is not None}
-        for text in {year.value for year in variants}:
-            variants |= {ox.Literal(text, datatype=ox.NamedNode(_XSD + kind)) for kind in ("gYear", "integer", "string")}
-        parts.append(_CANDIDATES[1].replace("YEARS", " ".join(map(str, variants))))
-    if None in years:  # a new work without a year meets the others without one
-        parts.append(_CANDIDATES[2])
+    parts = [_CANDIDATES[0].replace("NEW", names), *_year_parts(years)]
     if dois:
         keys = [str(ox.Literal(doi_key(doi))) for doi in sorted(dois)]
         parts.append(_CANDIDATES[3].replace("DOIS", " || ".join(f"CONTAINS(LCASE(STR(?doi)), {key})" for key in keys)))
     parts.append(_CANDIDATES[4].replace("IDS", ", ".join(str(ox.Literal(id_key(work_id))) for work_id in sorted(new_ids))))
     query = _WORKS.replace("{candidates}", " UNION ".join(parts))
     return [(_value(r["work"])[len(str(ID)) :], _value(r["title"]), _value(r["year"]), _value(r["doi"])) for r in kg.store.query(query)]
+
+
+def _year_parts(years: list) -> list[str]:
+    """The candidates by year of new works whose years (None: none) are `years`."""
+    parts = []
+    given = {year for year in years if year is not None}
+    if given:
+        variants = set(given)
+        for text in {year.value for year in given}:
+            variants |= {ox.Literal(text, datatype=ox.NamedNode(_XSD + kind)) for kind in ("gYear", "integer", "string")}
+        parts.append(_CANDIDATES[1].replace("YEARS", " ".join(map(str, variants))))
+    if None in years:  # a new work without a year meets the others without one
+        parts.append(_CANDIDATES[2])
+    return parts
 
 
 def _value(term) -> str:
