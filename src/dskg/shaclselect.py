@@ -7,9 +7,10 @@ modifier or `$PATH` is left to pySHACL (`joinable` says None).
 
 A top-level `FILTER NOT EXISTS { P }` of more than one triple pattern, which Oxigraph plans anew
 for each row (a minute at 100k triples), is answered otherwise where that gives the same rows
-(`anti_joined`): P with UNIONs of triples (no FILTER) is answered once for the run, and a row is
-dropped when its values of the variables P shares with the rest of the query are among P's
-answers (the same P serves many checks: "a known record"); other P of triples and top-level
+(`anti_joined`): P with UNIONs of triples (no FILTER) is taken out of the query, and the checks
+sharing it (many: "a known record") run as one query less `MINUS { P }`, which Oxigraph answers
+once (shaclsparql.minus_query), a row it keeps dropped when its values of the variables P shares
+with the rest of the query are among P's answers; other P of triples and top-level
 FILTERs becomes `OPTIONAL { P BIND(true AS ?f) } FILTER(!BOUND(?f))` (the FILTERs are the left
 join's condition, so they still see the row's variables).
 """
