@@ -111,33 +111,41 @@ def results(store: ox.Store, shapes: Graph, texts: Graph, whole_graph: Callable[
     """The results `validate` gives, as rows."""
     plan = plan_for(shapes)
     alone = [check for check in plan.checks if not check.absent]
-    groups: dict[tuple, list[tuple[int, Check]]] = {}
-    for index, check in enumerate(plan.checks):
-        if check.absent:
-            groups.setdefault((check.absent, check.parts[0], check.parts[3]), []).append((index, check))
+    groups = _minus_groups(plan)
     rows: list[Result] = []
     with _with_texts(store, texts) as judged, threads.released_map() as pool:
 
-        def answer(query: str) -> list:
-            return list(judged.query(query, use_default_graph_as_union=True))
+        def answer_all(queries: list[str]) -> Iterator[list]:
+            return pool.map(lambda query: list(judged.query(query, use_default_graph_as_union=True)), queries)
 
         # the queries are independent and Oxigraph answers them without Python's lock (fast.threads)
-        written = _written_targets(plan, lambda queries: pool.map(answer, queries))
-        queries = [_focused(check.query, check, written) for check in alone]
-        answers = pool.map(answer, [*queries, *(minus_query(group, written) for group in groups.values())])
+        written = _written_targets(plan, answer_all)
+        answers = answer_all([*(_focused(check.query, check, written) for check in alone), *(minus_query(g, written) for g in groups)])
         for check, found in zip(alone, answers):  # `alone` first: zip takes nothing more from `answers` when it ends
-            rows.extend(result for row in _kept(check, found, {}) if (result := _result(check, row)) is not None)
+            rows.extend(_results_of(check, found, {}))
         candidates: dict[int, list] = {}
         for row in (row for found in answers for row in found):
             candidates.setdefault(int(row[CHECK].value), []).append(row)
         shared = sorted({query for index in candidates for query, _ in plan.checks[index].absent})
-        absent = {query: _Answers(found) for query, found in zip(shared, pool.map(answer, shared))}
+        absent = {query: _Answers(found) for query, found in zip(shared, answer_all(shared))}
         for index, found in sorted(candidates.items()):
-            check = plan.checks[index]
-            rows.extend(result for row in _kept(check, found, absent) if (result := _result(check, row)) is not None)
+            rows.extend(_results_of(plan.checks[index], found, absent))
     if not plan.fallback:
         return Results(rows, shapes)
     return Results(rows, shapes, _pyshacl(whole_graph(), shapes, plan.fallback))
+
+
+def _minus_groups(plan: Plan) -> list[list[tuple[int, Check]]]:
+    """(index, check) of the checks with NOT EXISTS patterns answered apart, those with the same patterns together (minus_query)."""
+    groups: dict[tuple, list[tuple[int, Check]]] = {}
+    for index, check in enumerate(plan.checks):
+        if check.absent:
+            groups.setdefault((check.absent, check.parts[0], check.parts[3]), []).append((index, check))
+    return list(groups.values())
+
+
+def _results_of(check: Check, rows: list, absent: dict) -> Iterator[Result]:
+    return (result for row in _kept(check, rows, absent) if (result := _result(check, row)) is not None)
 
 
 CHECK = "_dskg_check"
