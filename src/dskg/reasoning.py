@@ -59,9 +59,7 @@ def _owlrl(base: Graph) -> Iterable[tuple]:
 
     closure = Graph()
     closure += base
-    owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics, improved_datatypes=False, axiomatic_triples=False, datatype_axioms=False
-    ).expand(closure)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, improved_datatypes=False, axiomatic_triples=False, datatype_axioms=False).expand(closure)
     errors = sorted(str(o) for o in closure.objects(None, _OWLRL_ERROR.error))
     if errors:
         raise InconsistencyError(errors)
@@ -126,8 +124,19 @@ _SCHEMA_PREDICATES = {
     OWL.intersectionOf,
     OWL.oneOf,
 }
-_SCHEMA_TYPES = {OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.Restriction,
-                 OWL.AsymmetricProperty, OWL.IrreflexiveProperty, OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
+_SCHEMA_TYPES = {
+    OWL.FunctionalProperty,
+    OWL.InverseFunctionalProperty,
+    OWL.TransitiveProperty,
+    OWL.SymmetricProperty,
+    OWL.Restriction,
+    OWL.AsymmetricProperty,
+    OWL.IrreflexiveProperty,
+    OWL.Class,
+    RDFS.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+}
 
 
 class _Schema:
@@ -187,7 +196,8 @@ _XSD_STRING = XSD.string
 
 def _has_schema_axioms(data: list[tuple]) -> bool:
     """Data that states schema or equality axioms itself, which only owlrl handles in full."""
-    return any(p in _SCHEMA_PREDICATES or (p == _TYPE and o in _SCHEMA_TYPES) for _, p, o in data)
+    # the class first: a set lookup that almost always misses, where `p == _TYPE` compares in Python
+    return any(p in _SCHEMA_PREDICATES or (o in _SCHEMA_TYPES and p == _TYPE) for _, p, o in data)
 
 
 def schema_axiom_terms() -> tuple[frozenset, frozenset]:
@@ -215,36 +225,85 @@ def _rules(ontology: Graph, data: list[tuple]) -> list[tuple] | None:
 
 
 def _forward_chain(schema: _Schema, ontology: Graph, data: list[tuple]) -> list[tuple]:
-    """The schema's rules applied to the data until nothing new follows; the new triples in the order found."""
+    """The schema's rules applied to the data until nothing new follows; the new triples in the order found
+    (those of schema.consequences, looked up once per term object: see _ById)."""
     # only triples of a predicate some rule can derive need remembering (hashing a million literals is slow)
     derivable = {_TYPE, *(q for qs in schema.super_properties.values() for q in qs), *(q for qs in schema.inverses.values() for q in qs)}
-    known = {t for t in data if t[1] in derivable}
+    # what is derived is written with the data's own term objects where it has them (its rdf:type,
+    # its classes), so looking a derived triple up among the data's compares no term in Python
+    is_type = _ById(lambda p: p == _TYPE)
+    a_type = next((p for _, p, _ in data if is_type(p)), _TYPE)
+    own = {str(o): o for _, p, o in data if is_type(p) and type(o) is URIRef}
+
+    def classes(found) -> tuple:
+        return tuple(own.get(str(c), c) for c in found)
+
+    rules = _ById(
+        lambda p: (
+            is_type(p),
+            p in derivable,
+            p in schema.properties,
+            tuple(schema.super_properties.get(p, ())),
+            classes(schema.domains.get(p, ())),
+            tuple(schema.inverses.get(p, ())),
+            classes(schema.ranges.get(p, ())),
+        )
+    )
+    supers = _ById(lambda c: classes(schema.super_classes.get(c, ())))
+    known = {t for t in data if rules(t[1])[1]}
     known.update(ontology)
     known.update(schema.entailed)
     out: list[tuple] = []
     queue: list[tuple] = []
 
     def follow(s, p, o) -> None:
-        for new in schema.consequences(s, p, o):
+        is_type, _, _, super_properties, domains, inverses, ranges = rules(p)
+        if is_type:
+            found = [(s, a_type, c) for c in supers(o)]
+        else:
+            found = [(s, q, o) for q in super_properties]
+            found.extend((s, a_type, c) for c in domains)
+            if not isinstance(o, Literal):
+                found.extend((o, q, s) for q in inverses)
+                found.extend((o, a_type, c) for c in ranges)
+        for new in found:
             if new not in known:
                 known.add(new)
                 out.append(new)
                 queue.append(new)
 
     for s, p, o in data:
-        if p in schema.properties or (p == _TYPE and o in schema.super_classes):
+        rule = rules(p)
+        if rule[2] or (rule[0] and supers(o)):
             follow(s, p, o)
     while queue:
         follow(*queue.pop())
     return out
 
 
+class _ById:
+    """`value(term)` looked up by the term object's id: rdflib terms compare in Python (`==` copies
+    both strings), a dict lookup of an equal but other object compares, and a build's predicates
+    and classes are a few objects used a million times. Each entry keeps its term, so no id is
+    reused while the table lives."""
+
+    def __init__(self, value):
+        self.value, self.table = value, {}
+
+    def __call__(self, term):
+        found = self.table.get(id(term))
+        if found is None:
+            found = self.table[id(term)] = (term, self.value(term))
+        return found[1]
+
+
 def _members(*triple_lists: list[tuple]) -> dict:
     """Class -> its individuals, from the rdf:type triples of the lists."""
     members: dict = {}
+    is_type = _ById(lambda p: p == _TYPE)
     for triples in triple_lists:
         for s, p, o in triples:
-            if p == _TYPE:
+            if is_type(p):
                 members.setdefault(o, set()).add(s)
     return members
 
