@@ -70,8 +70,15 @@ class DiskLoader:
         self.loaded: set[str] = set()
 
     def load(self, name: str, ntriples: bytes) -> None:
+        for other in [graph for graph in self.gathered if graph != name]:
+            self._flush(other)  # a build loads its graphs one after the other: that one is whole
         if b"_:" in ntriples:  # blank nodes (or text that looks like one): see _load_now
             self._submit(name, ntriples)
+            return
+        if len(ntriples) >= BATCH_BYTES // 4:  # a graph given whole (the inferred one), not a chunk: on both threads now
+            self._flush(name)
+            for piece in _pieces(ntriples, len(ntriples) // THREADS + 1):
+                self._submit(name, piece)
             return
         parts = self.gathered.setdefault(name, [])
         parts.append(ntriples)
