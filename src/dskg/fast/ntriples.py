@@ -22,7 +22,6 @@ from ..errors import InvalidDataError, Problem
 from . import enabled
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_LITERAL_ESCAPES = re.compile(r'[\\"\n\r]')
 _XSD_STRING = XSD.string
 
 
@@ -57,7 +56,6 @@ def _written(triples: Iterable[tuple]) -> bytes:
     lines into a str that holds Chinese widens every ASCII line first."""
     texts: dict[Any, bytes] = {}
     forbidden = _IRI_FORBIDDEN.search
-    needs_escape = _LITERAL_ESCAPES.search
 
     def node_text(term: URIRef | BNode) -> bytes:
         if isinstance(term, BNode):
@@ -78,7 +76,8 @@ def _written(triples: Iterable[tuple]) -> bytes:
         kind = type(o)
         if kind is Literal or (kind is not URIRef and isinstance(o, Literal)):
             text = str(o)
-            if needs_escape(text):
+            # four substring tests (each one scan in C), not a regex search of the characters to escape
+            if "\\" in text or '"' in text or "\n" in text or "\r" in text:
                 text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
             if o._language:
                 append(f'"{text}"@{o._language} .\n'.encode())
