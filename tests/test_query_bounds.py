@@ -192,6 +192,20 @@ def test_a_library_timeout_raises_and_its_thread_stops(kg):
     assert not querylimits.still_running()
 
 
+@pytest.mark.fast_path_only("only the fast path stops reading rows: rdflib's reading of the reference path cannot be stopped")
+def test_a_query_given_up_on_does_not_hold_up_the_next(kg):
+    with pytest.raises(querylimits.QueryTimeoutError):
+        queries.run_sparql("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", kg, timeout=0.3)
+    started = time.monotonic()
+    rows = queries.rows(queries.run_sparql("SELECT ?b WHERE { ?b a dskg:Barrier }", kg, timeout=5))
+    assert rows and time.monotonic() - started < 5  # answered by another thread than the one still stopping
+    deadline = time.monotonic() + 5
+    while querylimits.still_running() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not querylimits.still_running()
+    assert queries.rows(queries.run_sparql("SELECT ?b WHERE { ?b a dskg:Barrier }", kg)) == rows  # and the kept thread answers again
+
+
 @pytest.mark.fast_path_only("checking the option does not depend on the path")
 def test_a_timeout_is_seconds_above_zero_and_infinity_is_no_limit():
     for bad in ("0", "-1", "nan"):

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from .errors import UsageError
+from .fast import threads
 
 T = TypeVar("T")
 
@@ -140,7 +141,7 @@ def run_bounded(work: Callable[[threading.Event], T], timeout: float | None = No
         finally:
             done.set()
 
-    threading.Thread(target=worker, name="dskg-query", daemon=True).start()
+    threads.on_a_thread(worker)
     try:
         finished = done.wait(timeout)
     except BaseException:
@@ -168,4 +169,4 @@ def _drop_locals(exc: BaseException | None) -> None:
 
 def still_running() -> bool:
     """Whether a query that was given up on (timeout, Ctrl-C) still runs in its worker thread."""
-    return any(thread.name == "dskg-query" and thread.is_alive() for thread in threading.enumerate())
+    return threads.running()
