@@ -228,7 +228,7 @@ class _Rules:
         self.disjoint = {(ox.NamedNode(a), ox.NamedNode(b)) for a, b in tables["disjoint"]}
 
     def consequences(self, s, p, o) -> list[tuple]:
-        """reasoning._Schema.consequences, term for term."""
+        """What one triple entails in one step: the rules of reasoning._forward_chain (its `follow`), term for term."""
         if p == TYPE:
             return [(s, TYPE, c) for c in self.super_classes.get(o, ())]
         new = [(s, q, o) for q in self.super_properties.get(p, ())]

@@ -171,19 +171,6 @@ class _Schema:
                 table.setdefault(a, set()).add(b)
         return table
 
-    def consequences(self, s, p, o) -> list[tuple]:
-        """What one triple entails in one step: its super-classes (rdfs9) for a type, else its super-properties (rdfs7),
-        its subject's domain classes (rdfs2) and, for a resource object, the inverse triples (owl inverseOf) and its
-        object's range classes (rdfs3)."""
-        if p == _TYPE:
-            return [(s, _TYPE, c) for c in self.super_classes.get(o, ())]
-        new = [(s, q, o) for q in self.super_properties.get(p, ())]
-        new.extend((s, _TYPE, c) for c in self.domains.get(p, ()))
-        if not isinstance(o, Literal):
-            new.extend((o, q, s) for q in self.inverses.get(p, ()))
-            new.extend((o, _TYPE, c) for c in self.ranges.get(p, ()))
-        return new
-
 
 @functools.lru_cache(maxsize=4)
 def _schema_of(ontology_ntriples: bytes) -> _Schema:
@@ -225,8 +212,12 @@ def _rules(ontology: Graph, data: list[tuple]) -> list[tuple] | None:
 
 
 def _forward_chain(schema: _Schema, ontology: Graph, data: list[tuple]) -> list[tuple]:
-    """The schema's rules applied to the data until nothing new follows; the new triples in the order found
-    (those of schema.consequences, looked up once per term object: see _ById)."""
+    """The schema's rules applied to the data until nothing new follows; the new triples in the order found.
+
+    What one triple entails in one step (`follow`): its super-classes (rdfs9) for a type, else its
+    super-properties (rdfs7), its subject's domain classes (rdfs2) and, for a resource object, the
+    inverse triples (owl inverseOf) and its object's range classes (rdfs3); each term's rules looked
+    up once per term object (_ById)."""
     # only triples of a predicate some rule can derive need remembering (hashing a million literals is slow)
     derivable = {_TYPE, *(q for qs in schema.super_properties.values() for q in qs), *(q for qs in schema.inverses.values() for q in qs)}
     # what is derived is written with the data's own term objects where it has them (its rdf:type,
