@@ -173,3 +173,14 @@ def test_the_reference_path_builds_whole(folder, monkeypatch):
     calls = _builds_whole(monkeypatch)
     cache.cached_build(folder)
     assert len(calls) == 1
+
+
+def test_records_read_early_are_the_records_written_and_a_missing_file_is_raised_when_asked(kg, tmp_path):
+    # fast.threads.begun: on a thread of its own on the fast path, at once on the reference path; the same either way
+    recordfile.write(kg.records, tmp_path)
+    early = recordfile.Reading(tmp_path / recordfile.BASE)
+    assert early.records().by_id().keys() == kg.records.by_id().keys()
+    assert early.records().by_id().keys() == recordfile.read(tmp_path / recordfile.BASE).by_id().keys()
+    missing = recordfile.Reading(tmp_path / "gone" / recordfile.BASE)  # begun without a word
+    with pytest.raises(FileNotFoundError):
+        missing.records()

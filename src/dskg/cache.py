@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import re
 import shutil
 import socket
@@ -34,7 +33,7 @@ import uuid
 from importlib.resources import files
 from pathlib import Path
 
-from . import resources
+from . import recordfile, resources
 from .fast.loading import gc_paused
 from .graph import NAMED_GRAPHS, KnowledgeGraph
 from .incremental import digests, manifest_text, read_manifest
@@ -136,7 +135,7 @@ def _pointer(root: Path, context: str, data: Path) -> Path:
 def _open(folder: Path) -> KnowledgeGraph:
     import pyoxigraph as ox
 
-    return KnowledgeGraph(ox.Store.read_only(str(folder / "store")), None, folder / "records.pickle")
+    return KnowledgeGraph(ox.Store.read_only(str(folder / "store")), None, folder / recordfile.BASE)
 
 
 def _write(kg: KnowledgeGraph, folder: Path) -> None:
@@ -150,12 +149,7 @@ def _write(kg: KnowledgeGraph, folder: Path) -> None:
         store.add_graph(ox.NamedNode(str(GRAPH[name])))
     store.flush()
     del store
-    _write_records(kg.records, folder)
-
-
-def _write_records(records: Records | None, folder: Path) -> None:
-    with open(folder / "records.pickle", "wb") as fh:
-        pickle.dump(records, fh)
+    recordfile.write(kg.records, folder)
 
 
 def _build_into(folder: Path, data, base, entries, reason: bool, engine: str) -> Records:
@@ -169,7 +163,7 @@ def _build_into(folder: Path, data, base, entries, reason: bool, engine: str) ->
     graphs = {name: ox.NamedNode(str(GRAPH[name])) for name in NAMED_GRAPHS}
     with gc_paused(long_lived=True), loading_into(folder / "store", graphs) as into_store:
         records = load_build(into_store, data, base=base, entries=entries, reason=reason, engine=engine)
-        _write_records(records, folder)  # while the last loads run
+        recordfile.write(records, folder)  # while the last loads run
     return records
 
 
@@ -315,8 +309,6 @@ def graph_with(data: Path, base: Path | None, engine: str, writes: dict[Path, by
 
     if not fast.enabled() or engine != "rules":
         return None
-    from . import recordfile
-
     root = cache_root()
     context = _context(Path(base) if base else None, None, engine, True, data)
     try:  # the last build's records, read on another thread while the entry files are hashed and its store copied
@@ -395,7 +387,7 @@ def _changed_copy(
     a command that has it open and as the build of the folder's earlier state."""
     import pyoxigraph as ox
 
-    from . import incremental, recordfile
+    from . import incremental
 
     try:
         rules = json.loads((old / RULES).read_text())

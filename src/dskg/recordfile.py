@@ -14,11 +14,11 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .fast import threads
 from .fast.loading import gc_paused
 from .records import Record, Records
 
@@ -37,6 +37,12 @@ class Delta:
     user_dir: Path | None = None
 
 
+def write(records: Records | None, folder: Path) -> None:
+    """The records of a full build, pickled whole into `folder`."""
+    with open(folder / BASE, "wb") as fh:
+        pickle.dump(records, fh)
+
+
 def read(base: Path) -> Records:
     """The records of the build whose `records.pickle` is `base`: the pickle with its delta applied.
     A big folder's records are a million objects that live on: no collection walks them meanwhile."""
@@ -53,27 +59,16 @@ def read(base: Path) -> Records:
 
 
 class Reading:
-    """The records of a build read on another thread, begun early: unpickling holds Python's lock,
-    but the file reads and RocksDB calls an update makes meanwhile let it go on."""
+    """The records of a build read early, on another thread on the fast path (fast.threads.begun):
+    unpickling holds Python's lock, but the file reads and RocksDB calls an update makes meanwhile
+    let it go on."""
 
     def __init__(self, base: Path) -> None:
         self.base = base
-        self._read: Records | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="dskg-records", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._read = read(self.base)
-        except BaseException as exc:  # noqa: BLE001 - raised again where the records are asked for
-            self._error = exc
+        self._pending = threads.begun(lambda: read(base))
 
     def records(self) -> Records:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._read
+        return self._pending.result()
 
 
 def _place(records: Iterable) -> None:
@@ -109,8 +104,7 @@ def write_changed(old: Path, new: Path, gone: list[str], came: Records, records:
     added = without(earlier.added, set(gone)) if gone else earlier.added.copy()
     added.add(came)
     if len(files | {r.file for r in added.all()}) > MAX_DELTA_FILES:
-        with open(new / BASE, "wb") as fh:
-            pickle.dump(records, fh)
+        write(records, new)
         return
     try:
         os.link(old / BASE, new / BASE)

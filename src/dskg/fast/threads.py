@@ -88,3 +88,41 @@ def running() -> bool:
         if any(w.busy for w in _Worker.kept):
             return True
     return any(t.name == WORKER_NAME and t.is_alive() and t not in kept for t in threading.enumerate())
+
+
+class _Later:
+    """The reference path's stand-in for a call begun on a thread: made in this thread when its value is asked for."""
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self.call = call
+
+    def result(self) -> T:
+        return self.call()
+
+
+class _Begun:
+    """A call running on a daemon thread of its own; `result()` waits for it and gives its value or raises its error."""
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self.call, self.value, self.error = call, None, None
+        self.thread = threading.Thread(target=self._run, name="dskg-early", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.value = self.call()
+        except BaseException as exc:  # noqa: BLE001 - raised again where the value is asked for
+            self.error = exc
+
+    def result(self) -> T:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def begun(call: Callable[[], T]) -> _Begun | _Later:
+    """`call` begun now, its value (or error) given by `.result()`: on a thread of its own on the fast
+    path, so that work done meanwhile that releases Python's lock (file reads, RocksDB) overlaps it;
+    made when asked for on the reference path (`.result()` once)."""
+    return _Begun(call) if enabled() else _Later(call)
