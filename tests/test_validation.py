@@ -145,3 +145,15 @@ def test_entries_judged_on_their_subgraph_get_the_findings_of_the_whole_graph(tm
     whole = {finding for finding in _found(validation.validate(kg)) if finding[1] in focus}
     assert _found(validation.validate(kg, focus)) == whole
     assert any(entity == "odd-2024" and severity == "Violation" for severity, entity, _, _ in whole)
+
+
+def test_findings_of_one_place_print_in_one_order_whatever_order_the_engine_gave():
+    """A reference number given twice, once as a string: the maxCount finding (no value) and the
+    datatype finding (value 1) share record, path and message; `dskg validate` must list them the
+    same way every run (the shapes run on two threads, and a set of findings has no order)."""
+    from dskg.validation import Finding
+
+    common = dict(severity="Violation", entity="zhang-qi-2024", label="张祁 [1], 2024", path="dskg:refNumber", message="Give one number.")
+    twice = Finding(**common, value="", shape="dsh:WorkRefNumber")
+    as_text = Finding(**common, value="1", shape="dsh:WorkRefNumber")
+    assert sorted([twice, as_text], key=Finding.sort_key) == sorted([as_text, twice], key=Finding.sort_key) == [twice, as_text]

@@ -42,7 +42,9 @@ class Finding:
     shape: str = ""
 
     def sort_key(self) -> tuple:
-        return (SEVERITIES.index(self.severity), self.file, self.line, self.entity, self.path, self.message)
+        """Place first; then every field, so two findings of one place print in one order every run."""
+        place = (SEVERITIES.index(self.severity), self.file, self.line, self.entity, self.path, self.message)
+        return (*place, self.value, self.shape, self.label)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}: " if self.file else ""
