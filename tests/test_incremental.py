@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from dskg import cache, fast, incremental, intake, pipeline, recordfile
 from dskg.cli import app
 from dskg.queries import rows, run_query
+from dskg.vocab import DSKG, ID
 
 pytestmark = pytest.mark.fast_path_only("an update in place is a fast-path trick: the reference path builds whole (tested below)")
 
@@ -74,6 +75,10 @@ def _cached_equals_full_build(folder: Path, monkeypatch, in_place: bool = True):
     return kg
 
 
+def kg_inferred(folder: Path):
+    return cache.cached_build(folder).inferred
+
+
 def _records(records) -> dict:
     """Each kind's records as (id, file, line), the data and user folders: what messages and later stages read."""
     kinds = {kind: sorted((getattr(r, "id", ""), r.file, r.line) for r in items) for kind, items in records.by_kind.items()}
@@ -89,14 +94,23 @@ def test_add_replace_and_remove_update_the_store_to_what_a_full_build_gives(fold
     shutil.copy(ENTRIES / "ferracane-van-der-marel-2018.yaml", folder / "entries")
     _cached_equals_full_build(folder, monkeypatch)
 
-    # replaced: a claim's stance and an author changed
+    work = ID["ferracane-van-der-marel-2018"]
+    assert (work, DSKG.discusses, ID["bar-legal-framework"]) in kg_inferred(folder)
+
+    # replaced: a claim's stance and an author changed; one claim about another barrier (the work
+    # no longer discusses the one before), one about a record another of its claims is still about
     text = (ENTRIES / "ferracane-van-der-marel-2018.yaml").read_text(encoding="utf-8")
     changed = text.replace("stance: discusses", "stance: supports").replace("van der Marel, Erik", "Marel, Erik van der")
-    assert changed != text
+    changed = changed.replace("about: [bar-legal-framework]", "about: [bar-market-access]")
+    changed = changed.replace("about: [bar-data-flow-restrictions]\n", "about: [adv-industry-infrastructure]\n", 1)
+    assert changed.count("about: [bar-data-flow-restrictions, adv-industry-infrastructure]") == 1
     (tmp_path / "ferracane-van-der-marel-2018.yaml").write_text(changed, encoding="utf-8")
     _add(folder, tmp_path / "ferracane-van-der-marel-2018.yaml", "--replace")
     kg = _cached_equals_full_build(folder, monkeypatch)
     assert "Marel, Erik van der" in {str(o) for o in kg.data.objects()}
+    discussed = set(kg.inferred.objects(work, DSKG.discusses))
+    assert {ID["bar-market-access"], ID["bar-data-flow-restrictions"], ID["adv-industry-infrastructure"]} <= discussed
+    assert ID["bar-legal-framework"] not in discussed
 
     # removed as a user removes an entry: its file deleted from entries/ (its author and language stay where others have them);
     # the records past the files a delta keeps: pickled whole again (recordfile)

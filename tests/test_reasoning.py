@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, PROV
 
 import dskg
@@ -26,6 +26,18 @@ def test_inferred_triples_are_in_their_own_graph_only(kg):
 def test_inverses_and_subproperties_are_materialised(kg):
     assert (ID["bar-legal-framework"], DSKG.isAddressedBy, ID["cm-legal-support"]) in kg.inferred
     assert (ID["wang-jinze-2025"], CITO.cites, ID["zhang-qi-2024"]) in kg.inferred
+
+
+@pytest.mark.parametrize("engine", ["rules", "owlrl", "reasonable"])
+def test_a_work_discusses_what_its_claims_are_about_by_every_engine(kg, engine):
+    """The property chain makesClaim then isAbout: section 4 of the paper reports 阿丽亚·艾尔肯 (2025)
+    naming 法律法规滞后 and 关键技术领域存在短板, read as the legal-framework and tech-innovation
+    barriers; the work discusses both, and nothing it has no claim about."""
+    inferred = infer(kg.ontology, kg.data, engine=engine)
+    discussed = set(inferred.objects(ID["aliya-aierken-2025"], DSKG.discusses))
+    assert {ID["bar-legal-framework"], ID["bar-tech-innovation"]} <= discussed
+    claims = set(kg.data.objects(ID["aliya-aierken-2025"], DSKG.makesClaim))
+    assert discussed == {about for claim in claims for about in kg.data.objects(claim, DSKG.isAbout)}
 
 
 def test_actors_are_agents_not_entities_derived_from_the_paper(kg):
@@ -115,6 +127,19 @@ def test_data_with_its_own_schema_axioms_goes_to_owlrl(kg):
     by_rules = infer(kg.ontology, data, engine="rules")
     assert (ID["cm-legal-support"], URIRef("https://example.org/answers"), ID["bar-legal-framework"]) in by_rules
     assert set(by_rules) == set(infer(kg.ontology, data, engine="owlrl"))
+
+
+def test_an_ontology_with_a_chain_of_three_is_reasoned_by_owlrl(kg):
+    """The rules join chains of two properties; a longer chain in an edited ontology must not be missed."""
+    from rdflib.collection import Collection
+
+    ontology, answers, steps = Graph(), URIRef("https://example.org/claimAddressedBy"), BNode()
+    ontology += kg.ontology
+    Collection(ontology, steps, [DSKG.makesClaim, DSKG.isAbout, DSKG.isAddressedBy])
+    ontology.add((answers, OWL.propertyChainAxiom, steps))
+    by_rules = infer(ontology, kg.data, engine="rules")
+    assert (ID["aliya-aierken-2025"], answers, ID["cm-legal-support"]) in by_rules
+    assert set(by_rules) == set(infer(ontology, kg.data, engine="owlrl"))
 
 
 @pytest.mark.parametrize("engine", ["rules", "owlrl", "reasonable"])

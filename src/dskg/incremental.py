@@ -11,6 +11,9 @@ What a full build of the folder's new state would hold, without reading the othe
   triple, so what added triples entail follows from them alone, looked up against the store;
   what a removed triple entailed stays only where the triples left about the same resources
   still entail it (every step of a derivation keeps the resource the conclusion is about).
+  A property chain joins two triples: each added triple is joined with the store's, and what a
+  chain concluded from a removed triple stays only where the store still holds a pair that joins
+  (a chain whose conclusion entails more makes `update` build whole).
 Whenever the answer could differ from a full build, `update` says so (None) and the caller builds
 whole: Turtle entries (they may state anything about their records), schema or equality axioms in
 the data (owlrl's part), any problem in the new files or the records (the full build names it),
@@ -41,6 +44,7 @@ MAX_FILES = 50
 TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 TABLES = ("super_properties", "super_classes", "domains", "ranges", "inverses")
 DATA, INFERRED, ONTOLOGY = (ox.NamedNode(str(GRAPH[name])) for name in ("data", "inferred", "ontology"))
+HELD = (DATA, INFERRED, ONTOLOGY)
 
 
 def digests(data: Path | None) -> dict[str, str]:
@@ -107,7 +111,8 @@ def update(
     `shadow`: a folder holding some of the files `came` in place of the data folder's.
     Returns the new records and those of the files `came` (read now), or None when only a full
     build gives the right answer (the store may then be half changed: drop it)."""
-    if _has_axioms((), store):
+    ruleset = _Rules(rules)
+    if _has_axioms((), store) or not ruleset.usable:
         return None
     read = _read(data, came, shadow)
     if read is None:
@@ -131,7 +136,7 @@ def update(
         for t in minus:
             store.remove(ox.Quad(*t, DATA))
         store.extend(ox.Quad(*t, DATA) for t in plus)
-        return (new, read.records) if _reason(store, _Rules(rules), plus, minus) else None
+        return (new, read.records) if _reason(store, ruleset, plus, minus) else None
 
 
 def _read(data: Path, came: list[str], shadow: Path | None) -> EntrySet | None:
@@ -197,6 +202,8 @@ def rule_tables(ontology) -> dict:
     schema = instance_rules(ontology)
     tables = {name: {str(a): sorted(map(str, bs)) for a, bs in getattr(schema, name).items()} for name in TABLES}
     tables["disjoint"] = sorted((str(a), str(b)) for a, b in schema.disjoint)
+    tables["chains"] = [[str(t) for t in chain] for chain in schema.chains]
+    tables["chains_supported"] = schema.chains_supported
     return tables
 
 
@@ -226,6 +233,33 @@ class _Rules:
 
         self.super_properties, self.super_classes, self.domains, self.ranges, self.inverses = (table(tables[name]) for name in TABLES)
         self.disjoint = {(ox.NamedNode(a), ox.NamedNode(b)) for a, b in tables["disjoint"]}
+        self.chains = [tuple(map(ox.NamedNode, chain)) for chain in tables.get("chains", ())]
+        concluded = {q for _, _, q in self.chains}
+        premises = {p for first, second, _ in self.chains for p in (first, second)}
+        ruled = {*self.super_properties, *self.domains, *self.ranges, *self.inverses}
+        # what a chain concludes is checked on its own after the one-premise rules (`_withdraw_joined`):
+        # it must entail nothing further (tables of an older build have no chains: build whole)
+        self.usable = "chains" in tables and tables["chains_supported"] and not concluded & (premises | ruled)
+
+    def joined(self, store: ox.Store, s, p, o) -> list[tuple]:
+        """What one triple concludes by a property chain with the triples the store holds."""
+        found = []
+        for first, second, concluded in self.chains:
+            if p == first and not isinstance(o, ox.Literal):
+                found.extend((s, concluded, q.object) for g in HELD for q in store.quads_for_pattern(o, second, None, g))
+            if p == second:
+                found.extend((q.subject, concluded, o) for g in HELD for q in store.quads_for_pattern(None, first, s, g))
+        return found
+
+    def derives(self, store: ox.Store, t: tuple) -> bool:
+        """Whether a property chain concludes `t` from the triples the store holds."""
+        s, p, o = t
+        return any(
+            q == p and _held_any(store, (middle.object, second, o))
+            for first, second, q in self.chains
+            for g in HELD
+            for middle in store.quads_for_pattern(s, first, None, g)
+        )
 
     def consequences(self, s, p, o) -> list[tuple]:
         """What one triple entails in one step: the rules of reasoning._forward_chain (its `follow`), term for term."""
@@ -261,18 +295,53 @@ def _held(store: ox.Store, t: tuple, graph: ox.NamedNode) -> bool:
     return ox.Quad(*t, graph) in store
 
 
+def _held_any(store: ox.Store, t: tuple) -> bool:
+    return any(_held(store, t, graph) for graph in HELD)
+
+
 def _withdraw(store: ox.Store, rules: _Rules, minus: set[tuple]) -> None:
-    """What the removed triples entailed, and themselves: each stays inferred only if what is left entails it."""
+    """What the removed triples entailed, and themselves: each stays inferred only if what is left entails it.
+    What a chain concludes is settled last, once the triples it joins are."""
     doubtful = set(minus) | rules.closure(minus)
     support = set()
     for node in {t[0] for t in doubtful}:
         support.update((q.subject, q.predicate, q.object) for q in store.quads_for_pattern(node, None, None, DATA))
         support.update((q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, node, DATA))
     entailed = rules.closure(support)
-    for t in doubtful:
-        should = t in entailed and not _held(store, t, DATA) and not _held(store, t, ONTOLOGY)
-        if should != _held(store, t, INFERRED):
-            (store.add if should else store.remove)(ox.Quad(*t, INFERRED))
+    concluded = {q for _, _, q in rules.chains}
+    joined = _joined_doubtful(store, rules, doubtful)
+    for t in doubtful - joined:
+        if t[1] not in concluded:
+            _settle(store, t, t in entailed)
+    for t in doubtful | joined:
+        if t[1] in concluded:
+            _settle(store, t, t in entailed or rules.derives(store, t))
+
+
+def _joined_doubtful(store: ox.Store, rules: _Rules, doubtful: set[tuple]) -> set[tuple]:
+    """What the chains concluded from the doubtful triples, with each other or with the store's."""
+    found = set()
+    for first, second, concluded in rules.chains:
+        starts, ends = {}, {}  # the doubtful firsts by object, seconds by subject
+        for s, p, o in doubtful:
+            if p == first and not isinstance(o, ox.Literal):
+                starts.setdefault(o, set()).add(s)
+            if p == second:
+                ends.setdefault(s, set()).add(o)
+        for middle, xs in starts.items():
+            zs = ends.get(middle, set()) | {q.object for g in HELD for q in store.quads_for_pattern(middle, second, None, g)}
+            found.update((x, concluded, z) for x in xs for z in zs)
+        for middle, zs in ends.items():
+            xs = {q.subject for g in HELD for q in store.quads_for_pattern(None, first, middle, g)}
+            found.update((x, concluded, z) for x in xs for z in zs)
+    return found
+
+
+def _settle(store: ox.Store, t: tuple, entailed: bool) -> None:
+    """`t` in the inferred graph exactly when entailed and not stated."""
+    should = entailed and not _held(store, t, DATA) and not _held(store, t, ONTOLOGY)
+    if should != _held(store, t, INFERRED):
+        (store.add if should else store.remove)(ox.Quad(*t, INFERRED))
 
 
 def _entail(store: ox.Store, rules: _Rules, plus: set[tuple]) -> set:
@@ -284,8 +353,9 @@ def _entail(store: ox.Store, rules: _Rules, plus: set[tuple]) -> set:
             store.remove(ox.Quad(*t, INFERRED))
     queue = list(plus)
     while queue:
-        for new in rules.consequences(*queue.pop()):
-            if not any(_held(store, new, graph) for graph in (DATA, INFERRED, ONTOLOGY)):
+        t = queue.pop()
+        for new in [*rules.consequences(*t), *rules.joined(store, *t)]:
+            if not _held_any(store, new):
                 store.add(ox.Quad(*new, INFERRED))
                 queue.append(new)
                 if new[1] == TYPE:

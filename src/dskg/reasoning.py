@@ -4,7 +4,7 @@ owlrl is the reference engine. `reasonable` (Rust) is many times faster and a te
 checks it yields the same entailments that queries and shapes use: types, inverses,
 sub-properties. `rules` is the default: owlrl closes the small ontology alone (the schema
 entailments), then the few OWL-RL rules our ontology triggers on instance data (sub-properties,
-inverses, domains, ranges, sub-classes) run as one pass over the data triples in Python. At a
+inverses, domains, ranges, sub-classes, property chains of two) run over the data triples in Python. At a
 million triples owlrl does not finish in 300 s and `reasonable` needs gigabytes; a test checks
 `rules` gives exactly owlrl's entailments. Data that brings its own schema or equality axioms
 (owl:sameAs, property characteristics...) goes to owlrl, which handles all of OWL-RL.
@@ -67,17 +67,34 @@ def _owlrl(base: Graph) -> Iterable[tuple]:
 
 
 def _reasonable(base: Graph) -> Iterable[tuple]:
+    """`reasonable` has no property chains (prp-spo2): their conclusions are joined here and
+    given to it again with the data, until they bring nothing new."""
     import reasonable
 
-    reasoner = reasonable.PyReasoner()
-    reasoner.from_graph(base)
-    out = []
-    for s, p, o in reasoner.reason():
-        t = (_normalise(s), _normalise(p), _normalise(o))
-        if t not in base:
-            out.append(t)
+    chains = _two_step_chains(base)[0]
+    given = Graph()
+    given += base
+    while True:
+        reasoner = reasonable.PyReasoner()
+        reasoner.from_graph(given)
+        out = [t for t in ((_normalise(s), _normalise(p), _normalise(o)) for s, p, o in reasoner.reason()) if t not in given]
+        joined: list[tuple] = []
+        join = _ChainJoin(chains, joined.extend)
+        join.take(given)
+        join.take(out)
+        if all(t in given for t in joined):
+            break
+        given.addN((*t, given) for t in joined)
+    out = [*out, *(t for t in given if t not in base)]
     _check_disjointness(base, out)
     return out
+
+
+def _two_step_chains(graph: Graph) -> tuple[list[tuple], bool]:
+    """The property chains of two properties as (first, second, concluded), and whether every chain is one."""
+    chains = [(q, list(graph.items(first))) for q, first in graph.subject_objects(OWL.propertyChainAxiom)]
+    two = sorted((steps[0], steps[1], q) for q, steps in chains if len(steps) == 2 and isinstance(q, URIRef))
+    return two, len(two) == len(chains)
 
 
 def _disjoint_pairs(graph: Graph) -> set[tuple]:
@@ -159,6 +176,8 @@ class _Schema:
         # a triple of property p also holds for each super-property q; give each q's consequences at once
         self.properties = {p for p in [*self.super_properties, *self.domains, *self.ranges, *self.inverses] if isinstance(p, URIRef)}
         self.disjoint = _disjoint_pairs(closure)
+        # property chains (OWL-RL prp-spo2) of two properties; a longer one is left to owlrl
+        self.chains, self.chains_supported = _two_step_chains(closure)
 
     @staticmethod
     def _table(graph: Graph, predicate, classes: bool = False) -> dict:
@@ -206,6 +225,8 @@ def _rules(ontology: Graph, data: list[tuple]) -> list[tuple] | None:
     if _has_schema_axioms(data):
         return None
     schema = _schema_of(to_ntriples(sorted(ontology)))
+    if not schema.chains_supported:
+        return None
     derived = _forward_chain(schema, ontology, data)
     _report_disjoint(_members(data, derived), schema.disjoint, ontology)
     return [*schema.entailed, *derived]
@@ -219,7 +240,12 @@ def _forward_chain(schema: _Schema, ontology: Graph, data: list[tuple]) -> list[
     inverse triples (owl inverseOf) and its object's range classes (rdfs3); each term's rules looked
     up once per term object (_ById)."""
     # only triples of a predicate some rule can derive need remembering (hashing a million literals is slow)
-    derivable = {_TYPE, *(q for qs in schema.super_properties.values() for q in qs), *(q for qs in schema.inverses.values() for q in qs)}
+    derivable = {
+        _TYPE,
+        *(q for qs in schema.super_properties.values() for q in qs),
+        *(q for qs in schema.inverses.values() for q in qs),
+        *(concluded for _, _, concluded in schema.chains),
+    }
     # what is derived is written with the data's own term objects where it has them (its rdf:type,
     # its classes), so looking a derived triple up among the data's compares no term in Python
     is_type = _ById(lambda p: p == _TYPE)
@@ -247,6 +273,13 @@ def _forward_chain(schema: _Schema, ontology: Graph, data: list[tuple]) -> list[
     out: list[tuple] = []
     queue: list[tuple] = []
 
+    def add(found: list[tuple]) -> None:
+        for new in found:
+            if new not in known:
+                known.add(new)
+                out.append(new)
+                queue.append(new)
+
     def follow(s, p, o) -> None:
         is_type, _, _, super_properties, domains, inverses, ranges = rules(p)
         if is_type:
@@ -257,11 +290,7 @@ def _forward_chain(schema: _Schema, ontology: Graph, data: list[tuple]) -> list[
             if not isinstance(o, Literal):
                 found.extend((o, q, s) for q in inverses)
                 found.extend((o, a_type, c) for c in ranges)
-        for new in found:
-            if new not in known:
-                known.add(new)
-                out.append(new)
-                queue.append(new)
+        add(found)
 
     for s, p, o in data:
         rule = rules(p)
@@ -269,7 +298,44 @@ def _forward_chain(schema: _Schema, ontology: Graph, data: list[tuple]) -> list[
             follow(s, p, o)
     while queue:
         follow(*queue.pop())
+    if schema.chains:
+        # the chains join two triples, so they run after the one-premise rules, on each triple once:
+        # the data, then what each round derived, until a round derives nothing
+        join = _ChainJoin(schema.chains, add)
+        join.take(data)
+        done = 0
+        while queue or done < len(out):
+            while queue:
+                follow(*queue.pop())
+            batch, done = out[done:], len(out)
+            join.take(batch)
     return out
+
+
+class _ChainJoin:
+    """OWL-RL prp-spo2 for chains of two properties (x first y, y second z -> x concluded z), fed
+    triples one at a time: each pair is joined when its later triple comes."""
+
+    def __init__(self, chains: list[tuple], add):
+        self.chains, self.add = chains, add
+        roles: dict = {}
+        for i, (first, second, _) in enumerate(chains):
+            roles.setdefault(first, []).append((i, 0))
+            roles.setdefault(second, []).append((i, 1))
+        self.roles = _ById(lambda p: tuple(roles.get(p, ())))
+        self.firsts: list[dict] = [{} for _ in chains]  # per chain: y -> {x}
+        self.seconds: list[dict] = [{} for _ in chains]  # per chain: y -> {z}
+
+    def take(self, triples: Iterable[tuple]) -> None:
+        for s, p, o in triples:
+            for i, position in self.roles(p):
+                concluded = self.chains[i][2]
+                if position == 0:
+                    self.firsts[i].setdefault(o, set()).add(s)
+                    self.add([(s, concluded, z) for z in self.seconds[i].get(o, ())])
+                else:
+                    self.seconds[i].setdefault(s, set()).add(o)
+                    self.add([(x, concluded, o) for x in self.firsts[i].get(s, ())])
 
 
 class _ById:

@@ -16,8 +16,8 @@ class DSKG(DefinedNamespace):
     Aboutness: URIRef
     Actor: URIRef
     Addressing: URIRef
-    Answering: URIRef
     Advantage: URIRef
+    Answering: URIRef
     AreaMapping: URIRef
     Barrier: URIRef
     Basis: URIRef
@@ -75,6 +75,7 @@ class DSKG(DefinedNamespace):
     critique: URIRef
     currency: URIRef
     dateText: URIRef
+    discusses: URIRef
     editorial: URIRef
     etAl: URIRef
     evidences: URIRef
