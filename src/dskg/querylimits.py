@@ -130,7 +130,7 @@ def run_bounded(work: Callable[[threading.Event], T], timeout: float | None = No
     once. Either way `stop` is set, for `work` to check between rows; what it returns is dropped."""
     timeout = seconds(timeout)
     outcome: dict[str, object] = {}
-    done, stop = threading.Event(), threading.Event()
+    stop = threading.Event()
 
     def worker() -> None:
         try:
@@ -138,12 +138,10 @@ def run_bounded(work: Callable[[threading.Event], T], timeout: float | None = No
         except BaseException as exc:  # handed to the waiting thread, which raises it
             _drop_locals(exc)
             outcome["error"] = exc
-        finally:
-            done.set()
 
-    threads.on_a_thread(worker)
+    started = threads.on_a_thread(worker)
     try:
-        finished = done.wait(timeout)
+        finished = started.wait(timeout)
     except BaseException:
         stop.set()
         raise

@@ -10,7 +10,8 @@ Reference path (DSKG_REFERENCE_PATH=1): the query goes through rdflib's public A
 the union of the named graphs) and rows are the rdflib terms' `toPython()`.
 
 Private names used here (pyproject.toml pins the versions): `oxrdflib._converter.from_ox`
-(oxrdflib 0.5: Oxigraph term -> rdflib term, the conversion oxrdflib itself applies to answers)
+(oxrdflib 0.5: Oxigraph term -> rdflib term, the conversion oxrdflib itself applies to answers),
+`OxigraphStore._namespace_for_prefix` (oxrdflib 0.5: the prefixes it hands Oxigraph with a query)
 and rdflib's `Result._bindings` (rdflib 7.x: the list `Result.bindings` and `__iter__` read),
 which StoreResult fills on first use.
 """
@@ -36,7 +37,7 @@ def query(kg, sparql: str, stop: threading.Event | None = None) -> Result:
     read (InterruptedError) once `stop` is set: a caller that gave up on the answer set it."""
     if not enabled():
         return kg.dataset.query(sparql)
-    answer = kg.store.query(sparql, use_default_graph_as_union=True, prefixes=kg.prefixes())
+    answer = kg.store.query(sparql, use_default_graph_as_union=True, prefixes=_bound_prefixes(kg))
     if isinstance(answer, ox.QueryBoolean):
         result = StoreResult("ASK")
         result.askAnswer = bool(answer)
@@ -49,6 +50,12 @@ def query(kg, sparql: str, stop: threading.Event | None = None) -> Result:
     result.graph = Graph()
     result.graph += (from_ox(t) for t in _until(stop, answer))
     return result
+
+
+def _bound_prefixes(kg) -> dict[str, str]:
+    """The prefixes bound in the graph, as oxrdflib gives them to Oxigraph: its store's own table,
+    copied (rdflib's `namespaces()` walks its namespace manager: a fifth of a small query)."""
+    return dict(kg.dataset.store._namespace_for_prefix)
 
 
 def _solutions(answer: ox.QuerySolutions, stop: threading.Event | None) -> list[tuple]:

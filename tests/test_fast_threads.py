@@ -1,0 +1,57 @@
+"""A bounded query's worker thread: on the fast path it runs on its caller's CPU for a start (a
+thread woken on the other CPU of these virtual machines costs more than a small query), then may
+run anywhere; the caller's own CPUs are as they were after each wait. The reference path leaves
+both threads where the scheduler puts them."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from dskg import fast, querylimits
+from dskg.fast import threads
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+    reason="needs a system that sets a thread's CPUs (Linux) and two CPUs",
+)
+
+
+def _affinity_during(seconds: float) -> set[int]:
+    """The worker's CPUs `seconds` into a call, as a bounded query's worker sees them."""
+    return querylimits.run_bounded(lambda stop: (time.sleep(seconds), os.sched_getaffinity(0))[1], timeout=5)
+
+
+def test_a_short_call_runs_on_the_callers_cpu_and_the_caller_keeps_its_cpus():
+    own = os.sched_getaffinity(0)
+    seen = _affinity_during(0)
+    if fast.enabled():
+        assert len(seen) == 1 and seen <= own
+    else:
+        assert seen == own
+    assert os.sched_getaffinity(0) == own
+
+
+def test_a_long_call_may_run_on_every_cpu_of_the_process():
+    own = os.sched_getaffinity(0)
+    assert _affinity_during(threads.PINNED_SECONDS * 5) == own
+    assert os.sched_getaffinity(0) == own
+
+
+def test_ctrl_c_while_waiting_gives_the_caller_its_cpus_back():
+    own = os.sched_getaffinity(0)
+    main = threading.get_ident()
+    # the interrupt comes while the caller waits on its pinned CPU (the first PINNED_SECONDS)
+    timer = threading.Timer(threads.PINNED_SECONDS / 5, lambda: __import__("_thread").interrupt_main())
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        querylimits.run_bounded(lambda stop: stop.wait(5), timeout=5)
+    timer.join()
+    assert threading.get_ident() == main and os.sched_getaffinity(0) == own
+    deadline = time.monotonic() + 10
+    while querylimits.still_running() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not querylimits.still_running()
