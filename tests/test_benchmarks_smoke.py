@@ -89,3 +89,10 @@ def test_run_benchmark_at_a_tiny_size(corpora: tuple[Path, Path], tmp_path: Path
 
     doc = json.loads(out.read_text())
     assert doc["triples"] > 4000 and set(doc["queries"]) == set(doc["native"])
+
+
+def test_query_overhead_prints_both_paths_and_their_ratio() -> None:
+    script = REPO / "benchmarks" / "query_overhead.py"
+    proc = subprocess.run([sys.executable, str(script), "--calls", "3"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "pyoxigraph: store.query" in proc.stdout and re.search(r"ratio to pyoxigraph: \d+\.\d\dx", proc.stdout)

@@ -55,3 +55,25 @@ def test_ctrl_c_while_waiting_gives_the_caller_its_cpus_back():
     while querylimits.still_running() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not querylimits.still_running()
+
+
+def test_a_worker_waiting_for_its_next_call_holds_nothing_of_the_last():
+    """The kept thread must not keep the last query's graph and answer alive: a big build's records
+    held till exit made the process's last garbage collection walk a million objects (3 s)."""
+    import weakref
+
+    class Answer:
+        pass
+
+    made = []
+
+    def work(stop):
+        answer = Answer()
+        made.append(weakref.ref(answer))
+        return answer
+
+    assert isinstance(querylimits.run_bounded(work, timeout=5), Answer)
+    deadline = time.monotonic() + 5
+    while querylimits.still_running() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert made[0]() is None

@@ -74,14 +74,16 @@ class _Worker:
 
     def _serve(self) -> None:
         while True:
-            call, done = self.calls.get()
-            try:
-                call()
-            finally:
-                done.set()
-                with _Worker.lock:  # a call given up on (timeout, Ctrl-C) comes back here only once it ends
-                    self.busy = False
-                    _Worker.idle.append(self)
+            self._run(*self.calls.get())  # nothing of a call is held while waiting for the next (its graph, its answer)
+
+    def _run(self, call: Callable[[], None], done: threading.Event) -> None:
+        try:
+            call()
+        finally:
+            done.set()
+            with _Worker.lock:  # a call given up on (timeout, Ctrl-C) comes back here only once it ends
+                self.busy = False
+                _Worker.idle.append(self)
 
     def pin(self, cpu: int | None) -> None:
         """Run on `cpu` alone (None: on every CPU the process may use); where the system refuses, as it is."""
