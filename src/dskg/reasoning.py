@@ -80,8 +80,8 @@ def _reasonable(base: Graph) -> Iterable[tuple]:
         out = [t for t in ((_normalise(s), _normalise(p), _normalise(o)) for s, p, o in reasoner.reason()) if t not in given]
         joined: list[tuple] = []
         join = _ChainJoin(chains, joined.extend)
-        join.take(given)
-        join.take(out)
+        join.take_all(given)
+        join.take_all(out)
         if all(t in given for t in joined):
             break
         given.addN((*t, given) for t in joined)
@@ -191,6 +191,17 @@ class _Schema:
         return table
 
 
+def _ontology_key(ontology: Graph) -> bytes:
+    """The ontology as sorted N-Triples, its blank nodes named by their place in it (rdflib's
+    canonical form): each parse of one file names them afresh, and a build and its cache's rule
+    tables parse it apart, so the closure is made once per process, not once per parse."""
+    from rdflib.compare import to_canonical_graph
+
+    from .fast.ntriples import to_ntriples
+
+    return to_ntriples(sorted(to_canonical_graph(ontology)))
+
+
 @functools.lru_cache(maxsize=4)
 def _schema_of(ontology_ntriples: bytes) -> _Schema:
     return _Schema(Graph().parse(data=ontology_ntriples, format="nt"))
@@ -213,18 +224,14 @@ def schema_axiom_terms() -> tuple[frozenset, frozenset]:
 
 def instance_rules(ontology: Graph) -> _Schema:
     """The ontology's closure as the lookup tables the instance rules use (made once per ontology)."""
-    from .fast.ntriples import to_ntriples
-
-    return _schema_of(to_ntriples(sorted(ontology)))
+    return _schema_of(_ontology_key(ontology))
 
 
 def _rules(ontology: Graph, data: list[tuple]) -> list[tuple] | None:
     """Instance entailments of ontology + data, or None when data holds schema axioms (owlrl then)."""
-    from .fast.ntriples import to_ntriples
-
     if _has_schema_axioms(data):
         return None
-    schema = _schema_of(to_ntriples(sorted(ontology)))
+    schema = _schema_of(_ontology_key(ontology))
     if not schema.chains_supported:
         return None
     derived = _forward_chain(schema, ontology, data)
@@ -255,6 +262,7 @@ def _forward_chain(schema: _Schema, ontology: Graph, data: list[tuple]) -> list[
     def classes(found) -> tuple:
         return tuple(own.get(str(c), c) for c in found)
 
+    join = _ChainJoin(schema.chains, lambda found: add(found))
     rules = _ById(
         lambda p: (
             is_type(p),
@@ -264,6 +272,7 @@ def _forward_chain(schema: _Schema, ontology: Graph, data: list[tuple]) -> list[
             classes(schema.domains.get(p, ())),
             tuple(schema.inverses.get(p, ())),
             classes(schema.ranges.get(p, ())),
+            join.roles(p),
         )
     )
     supers = _ById(lambda c: classes(schema.super_classes.get(c, ())))
@@ -281,7 +290,7 @@ def _forward_chain(schema: _Schema, ontology: Graph, data: list[tuple]) -> list[
                 queue.append(new)
 
     def follow(s, p, o) -> None:
-        is_type, _, _, super_properties, domains, inverses, ranges = rules(p)
+        is_type, _, _, super_properties, domains, inverses, ranges, _ = rules(p)
         if is_type:
             found = [(s, a_type, c) for c in supers(o)]
         else:
@@ -292,29 +301,25 @@ def _forward_chain(schema: _Schema, ontology: Graph, data: list[tuple]) -> list[
                 found.extend((o, a_type, c) for c in ranges)
         add(found)
 
+    # each triple once: the data's as they come, then each derived one as it is taken from the
+    # queue; a chain joins a triple with those of its other property taken before it
     for s, p, o in data:
         rule = rules(p)
         if rule[2] or (rule[0] and supers(o)):
             follow(s, p, o)
+        if rule[7]:
+            join.take(s, p, o, rule[7])
     while queue:
-        follow(*queue.pop())
-    if schema.chains:
-        # the chains join two triples, so they run after the one-premise rules, on each triple once:
-        # the data, then what each round derived, until a round derives nothing
-        join = _ChainJoin(schema.chains, add)
-        join.take(data)
-        done = 0
-        while queue or done < len(out):
-            while queue:
-                follow(*queue.pop())
-            batch, done = out[done:], len(out)
-            join.take(batch)
+        s, p, o = queue.pop()
+        follow(s, p, o)
+        if roles := rules(p)[7]:
+            join.take(s, p, o, roles)
     return out
 
 
 class _ChainJoin:
     """OWL-RL prp-spo2 for chains of two properties (x first y, y second z -> x concluded z), fed
-    triples one at a time: each pair is joined when its later triple comes."""
+    triples one at a time: each pair is joined when the later of its two triples comes."""
 
     def __init__(self, chains: list[tuple], add):
         self.chains, self.add = chains, add
@@ -326,16 +331,21 @@ class _ChainJoin:
         self.firsts: list[dict] = [{} for _ in chains]  # per chain: y -> {x}
         self.seconds: list[dict] = [{} for _ in chains]  # per chain: y -> {z}
 
-    def take(self, triples: Iterable[tuple]) -> None:
+    def take(self, s, p, o, roles: tuple) -> None:
+        """One triple of property `p`, whose `roles` (self.roles(p)) say in which chains it is a first or a second step."""
+        for i, position in roles:
+            concluded = self.chains[i][2]
+            if position == 0:
+                self.firsts[i].setdefault(o, set()).add(s)
+                self.add([(s, concluded, z) for z in self.seconds[i].get(o, ())])
+            else:
+                self.seconds[i].setdefault(s, set()).add(o)
+                self.add([(x, concluded, o) for x in self.firsts[i].get(s, ())])
+
+    def take_all(self, triples: Iterable[tuple]) -> None:
         for s, p, o in triples:
-            for i, position in self.roles(p):
-                concluded = self.chains[i][2]
-                if position == 0:
-                    self.firsts[i].setdefault(o, set()).add(s)
-                    self.add([(s, concluded, z) for z in self.seconds[i].get(o, ())])
-                else:
-                    self.seconds[i].setdefault(s, set()).add(o)
-                    self.add([(x, concluded, o) for x in self.firsts[i].get(s, ())])
+            if roles := self.roles(p):
+                self.take(s, p, o, roles)
 
 
 class _ById:
