@@ -163,3 +163,14 @@ def test_reason_returns_a_new_graph_and_leaves_its_input_alone():
     assert len(plain.inferred) == 0
     assert len(reasoned.inferred) > 0
     assert set(reasoned.data) == set(plain.data)
+
+
+def test_the_ontologys_closure_is_made_once_for_every_parse_of_it():
+    """A build and its cache's rule tables parse the ontology apart; its lists' blank nodes differ."""
+    from dskg.graph import load_ontology
+    from dskg.reasoning import instance_rules
+
+    first, second = load_ontology(), load_ontology()
+    assert {t for t in first if not any(isinstance(x, BNode) for x in t)} == {t for t in second if not any(isinstance(x, BNode) for x in t)}
+    assert set(first) != set(second)  # the blank nodes are named afresh
+    assert instance_rules(first) is instance_rules(second)
