@@ -41,16 +41,33 @@ def test_a_long_call_may_run_on_every_cpu_of_the_process():
     assert os.sched_getaffinity(0) == own
 
 
-def test_ctrl_c_while_waiting_gives_the_caller_its_cpus_back():
+@pytest.mark.fast_path_only("the reference path never puts the caller on one CPU")
+def test_ctrl_c_while_waiting_gives_the_caller_its_cpus_back(monkeypatch):
+    """Ctrl-C comes while the caller waits on its pinned CPU (the first PINNED_SECONDS): that wait
+    raises KeyboardInterrupt, as a signal makes it (a real one would stop the whole test run)."""
+
+    class Interrupted:
+        def __init__(self, done: threading.Event) -> None:
+            self.done = done
+
+        def wait(self, timeout=None):
+            if timeout is not None and timeout <= threads.PINNED_SECONDS:
+                raise KeyboardInterrupt
+            return self.done.wait(timeout)
+
+    hand_over = threads.on_a_thread
+
+    def interrupted(call):
+        started = hand_over(call)
+        started.done = Interrupted(started.done)
+        return started
+
     own = os.sched_getaffinity(0)
-    main = threading.get_ident()
-    # the interrupt comes while the caller waits on its pinned CPU (the first PINNED_SECONDS)
-    timer = threading.Timer(threads.PINNED_SECONDS / 5, lambda: __import__("_thread").interrupt_main())
-    timer.start()
+    monkeypatch.setattr(threads, "on_a_thread", interrupted)
     with pytest.raises(KeyboardInterrupt):
         querylimits.run_bounded(lambda stop: stop.wait(5), timeout=5)
-    timer.join()
-    assert threading.get_ident() == main and os.sched_getaffinity(0) == own
+    monkeypatch.undo()
+    assert os.sched_getaffinity(0) == own
     deadline = time.monotonic() + 10
     while querylimits.still_running() and time.monotonic() < deadline:
         time.sleep(0.01)
