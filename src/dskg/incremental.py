@@ -237,8 +237,8 @@ class _Rules:
         concluded = {q for _, _, q in self.chains}
         premises = {p for first, second, _ in self.chains for p in (first, second)}
         ruled = {*self.super_properties, *self.domains, *self.ranges, *self.inverses}
-        # what a chain concludes is checked on its own after the one-premise rules (`_withdraw_joined`):
-        # it must entail nothing further (tables of an older build have no chains: build whole)
+        # what a chain concludes is settled after the one-premise rules (`_withdraw`), so it must
+        # entail nothing further (tables of an older build have no chains: build whole)
         self.usable = "chains" in tables and tables["chains_supported"] and not concluded & (premises | ruled)
 
     def joined(self, store: ox.Store, s, p, o) -> list[tuple]:
@@ -255,8 +255,9 @@ class _Rules:
         """Whether a property chain concludes `t` from the triples the store holds."""
         s, p, o = t
         return any(
-            q == p and _held_any(store, (middle.object, second, o))
+            _held_any(store, (middle.object, second, o))
             for first, second, q in self.chains
+            if q == p
             for g in HELD
             for middle in store.quads_for_pattern(s, first, None, g)
         )
@@ -319,21 +320,15 @@ def _withdraw(store: ox.Store, rules: _Rules, minus: set[tuple]) -> None:
 
 
 def _joined_doubtful(store: ox.Store, rules: _Rules, doubtful: set[tuple]) -> set[tuple]:
-    """What the chains concluded from the doubtful triples, with each other or with the store's."""
-    found = set()
+    """What the chains concluded from the doubtful triples, with the store's or with each other
+    (a removed pair is in the store no more)."""
+    found = {new for t in doubtful for new in rules.joined(store, *t)}
     for first, second, concluded in rules.chains:
-        starts, ends = {}, {}  # the doubtful firsts by object, seconds by subject
+        ends: dict = {}  # the doubtful seconds, by subject
         for s, p, o in doubtful:
-            if p == first and not isinstance(o, ox.Literal):
-                starts.setdefault(o, set()).add(s)
             if p == second:
                 ends.setdefault(s, set()).add(o)
-        for middle, xs in starts.items():
-            zs = ends.get(middle, set()) | {q.object for g in HELD for q in store.quads_for_pattern(middle, second, None, g)}
-            found.update((x, concluded, z) for x in xs for z in zs)
-        for middle, zs in ends.items():
-            xs = {q.subject for g in HELD for q in store.quads_for_pattern(None, first, middle, g)}
-            found.update((x, concluded, z) for x in xs for z in zs)
+        found.update((s, concluded, z) for s, p, o in doubtful if p == first for z in ends.get(o, ()))
     return found
 
 

@@ -262,7 +262,17 @@ def _forward_chain(schema: _Schema, ontology: Graph, data: list[tuple]) -> list[
     def classes(found) -> tuple:
         return tuple(own.get(str(c), c) for c in found)
 
-    join = _ChainJoin(schema.chains, lambda found: add(found))
+    out: list[tuple] = []
+    queue: list[tuple] = []
+
+    def add(found: list[tuple]) -> None:
+        for new in found:
+            if new not in known:
+                known.add(new)
+                out.append(new)
+                queue.append(new)
+
+    join = _ChainJoin(schema.chains, add)
     rules = _ById(
         lambda p: (
             is_type(p),
@@ -279,15 +289,6 @@ def _forward_chain(schema: _Schema, ontology: Graph, data: list[tuple]) -> list[
     known = {t for t in data if rules(t[1])[1]}
     known.update(ontology)
     known.update(schema.entailed)
-    out: list[tuple] = []
-    queue: list[tuple] = []
-
-    def add(found: list[tuple]) -> None:
-        for new in found:
-            if new not in known:
-                known.add(new)
-                out.append(new)
-                queue.append(new)
 
     def follow(s, p, o) -> None:
         is_type, _, _, super_properties, domains, inverses, ranges, _ = rules(p)
